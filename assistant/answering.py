@@ -1,0 +1,157 @@
+"""The extractive answer writer (no LLM): a direct first sentence, then the basis as
+verbatim quotes with numbered citations. It also decides the status:
+
+- ``not_found``: nothing in the corpus covers the question (cite nothing);
+- ``not_specified``: the topic is covered but the asked-for figure is not set, or the
+  user asserts a figure the text does not contain;
+- ``answered`` otherwise. (``needs_info`` comes from the eligibility checker.)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
+from .query import Query, quote_gives
+from .retrieval import Retrieval
+from .settings import Thresholds
+from .structure import CLOSING, PREAMBLE
+
+ASK_NAMES = {
+    "amount": "具体金额或补贴标准",
+    "ratio": "具体比例",
+    "difference": "具体差额或倍数",
+    "duration": "具体期限",
+    "count": "具体数量",
+    "catalogue": "具体名单或目录内容",
+}
+LOCAL_RULES = "具体执行以当地人力资源社会保障等部门的实施细则和企业的规定为准。"
+_SEGMENT = re.compile(r"[^，,：:]+[，,：:]?")
+SECOND_ARTICLE_SHARE = 0.85  # another article's clause is cited too if it scores this close to the best
+
+
+def article_name(clause: Clause) -> str:
+    """How an answer names an article: 第九条 for 九, 第三条 as is, 前言/结语 as parts."""
+    label = clause.article
+    if label in (PREAMBLE, CLOSING) or label.startswith("第"):
+        return {PREAMBLE: "开头部分", CLOSING: "结尾部分"}.get(label, label)
+    return f"第{label}条"
+
+
+@dataclass
+class AnswerWriter:
+    thresholds: Thresholds
+    max_quotes: int = 3
+
+    # ---- decisions ------------------------------------------------------------------------
+    def in_scope(self, retrieval: Retrieval) -> bool:
+        top = retrieval.top
+        if top is None or not retrieval.query.terms:
+            return False
+        best_cov = max(h.coverage for h in retrieval.hits)
+        best_dense = max(h.dense for h in retrieval.hits)
+        t = self.thresholds
+        if best_cov >= t.strong_coverage:
+            return True
+        return best_cov >= t.min_coverage and best_dense >= t.min_dense
+
+    def select(self, retrieval: Retrieval) -> list[Hit]:
+        """The quotes to cite, most relevant first: the best article's strongest sentences,
+        plus another article's best sentence when it scores nearly as high."""
+        hits = retrieval.hits
+        top = hits[0]
+        main = (top.clause.doc_id, top.clause.article)
+        chosen = [h for h in hits if (h.clause.doc_id, h.clause.article) == main and not _is_heading(h.clause)]
+        if not chosen:
+            chosen = [top]
+        chosen = chosen[: self.max_quotes - 1] if len(hits) > 1 else chosen[:1]
+        others = [h for h in hits if (h.clause.doc_id, h.clause.article) != main]
+        if (others and others[0].score >= SECOND_ARTICLE_SHARE * top.score and not _is_heading(others[0].clause)
+                and others[0].coverage >= self.thresholds.strong_coverage):
+            chosen.append(others[0])
+        else:
+            extra = [h for h in hits if (h.clause.doc_id, h.clause.article) == main and h not in chosen and not _is_heading(h.clause)]
+            chosen.extend(extra[: self.max_quotes - len(chosen)])
+        return chosen[: self.max_quotes]
+
+    # ---- writing --------------------------------------------------------------------------
+    def write(self, retrieval: Retrieval, documents: dict[str, SourceDocument]) -> Answer:
+        query = retrieval.query
+        if not self.in_scope(retrieval):
+            return self.not_found(query, documents)
+        chosen = self.select(retrieval)
+        citations = [_citation(h.clause) for h in chosen]
+        quotes = " ".join(c.quote for c in citations)
+        lead = chosen[0].clause
+        where = f"《{_short_title(documents, lead.doc_id)}》{article_name(lead)}"
+        heading = f"（{lead.heading}）" if lead.heading else ""
+        basis = "\n".join(f"[{n}] {article_name(h.clause)}：“{c.quote}”" for n, (h, c) in enumerate(zip(chosen, citations), 1))
+        unsupported = [f for f in query.asserted if _normal_figure(f) not in _normal_figure(quotes)]
+        if unsupported:
+            first = (f"文件中没有您提到的数字，请不要以此为准。{where}{heading}的相关规定是："
+                     f"{_key_span(lead.text, query)}[1]")
+            return Answer(NOT_SPECIFIED, _compose(first, basis, LOCAL_RULES), citations,
+                          details={"unsupported_figures": unsupported})
+        if query.asks and not any(quote_gives(query.asks, c.quote) for c in citations):
+            wanted = ASK_NAMES[query.asks]
+            first = f"文件没有规定{wanted}。{where}{heading}只写明：{_key_span(lead.text, query)}[1]"
+            return Answer(NOT_SPECIFIED, _compose(first, basis, LOCAL_RULES), citations, details={"asks": query.asks})
+        first = f"根据{where}{heading}：{_key_span(lead.text, query)}[1]"
+        return Answer(ANSWERED, _compose(first, basis), citations)
+
+    def not_found(self, query: Query, documents: dict[str, SourceDocument]) -> Answer:
+        titles = "、".join(f"《{_short_title(documents, d)}》" for d in sorted(documents)) or "（空）"
+        text = (
+            "抱歉，知识库中没有找到能回答这个问题的规定，因此不作回答。"
+            f"\n\n本知识库收录的是：{titles}，涵盖技能人才培养、新型学徒、职业技能等级评价、"
+            "工资分配、表彰激励和资金保障等内容。其他问题（如社保、公积金、劳动争议）请咨询人事部门或当地主管部门。"
+        )
+        return Answer(NOT_FOUND, text, [])
+
+
+def _compose(first: str, basis: str, tail: str = "") -> str:
+    parts = [first, "依据：\n" + basis]
+    if tail:
+        parts.append(tail)
+    return "\n\n".join(parts)
+
+
+def _is_heading(clause: Clause) -> bool:
+    return bool(clause.heading) and clause.text.rstrip("。") == clause.heading
+
+
+def _citation(clause: Clause) -> Citation:
+    return Citation(clause.doc_id, clause.doc_title, clause.article, clause.heading, clause.clause_id, clause.text)
+
+
+def _short_title(documents: dict[str, SourceDocument], doc_id: str) -> str:
+    doc = documents.get(doc_id)
+    if doc is None:
+        return doc_id
+    return doc.metadata.get("short_title") or doc.title
+
+
+def _normal_figure(text: str) -> str:
+    return re.sub(r"\s+", "", text).replace("％", "%")
+
+
+def _key_span(sentence: str, query: Query, max_chars: int = 80) -> str:
+    """The part of a sentence that answers the question: the comma-separated run of
+    segments sharing the most question terms (verbatim, contiguous)."""
+    if len(sentence) <= max_chars:
+        return sentence
+    segments = _SEGMENT.findall(sentence)
+    terms = set(query.expanded)
+    best, best_score = (0, len(segments)), -1.0
+    for i in range(len(segments)):
+        for j in range(i + 1, min(len(segments), i + 3) + 1):
+            span = "".join(segments[i:j])
+            if len(span) > max_chars:
+                break
+            score = sum(len(t) for t in terms if t in span) - 0.01 * len(span)
+            if score > best_score:
+                best, best_score = (i, j), score
+    span = "".join(segments[best[0] : best[1]]).rstrip("，,：:")
+    if best[1] < len(segments):
+        return span + "……"
+    return span

@@ -1,0 +1,101 @@
+"""Command line: ``policy-assistant ingest|ask|batch``. Errors become one line on
+stderr and a non-zero exit, never a traceback."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from .errors import InputError, PolicyAssistantError
+
+EXIT_ERROR = 2
+
+
+def _progress():
+    started = time.perf_counter()
+
+    def show(done: int, total: int, message: str) -> None:
+        if total <= 0:
+            return
+        elapsed = time.perf_counter() - started
+        eta = elapsed / done * (total - done) if done else 0.0
+        bar = "#" * int(30 * done / total)
+        print(f"\r{message}: [{bar:<30}] {done}/{total}  ETA {eta:5.1f}s", end="", file=sys.stderr, flush=True)
+        if done >= total:
+            print(file=sys.stderr)
+
+    return show
+
+
+def cmd_ingest(bot, args) -> int:
+    report = bot.ingest(args.path, progress=_progress())
+    state = "索引已是最新，直接复用" if report.reused else f"重新嵌入 {len(report.embedded)} 个文档"
+    print(f"{state}: {report.documents} 个文档, {report.clauses} 个条款, 语料版本 {report.corpus_version}, {report.seconds:.1f}s")
+    return 0
+
+
+def _print_answer(answer, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return
+    print(answer.answer)
+    print(f"\n[{answer.status}] 语料版本 {answer.corpus_version} · {answer.latency_ms:.0f} ms")
+
+
+def cmd_ask(bot, args) -> int:
+    _print_answer(bot.ask(args.question), args.json)
+    return 0
+
+
+def cmd_batch(bot, args) -> int:
+    with open(args.infile, encoding="utf-8") as fh:
+        lines = [(n, line) for n, line in enumerate(fh, 1) if line.strip()]
+    for n, line in lines:
+        try:
+            item = json.loads(line)
+            turns = item["turns"]
+            if not isinstance(turns, list) or not all(isinstance(t, str) for t in turns):
+                raise TypeError
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InputError(f"{args.infile}:{n}: 需要 {{\"id\": ..., \"turns\": [\"...\"]}} (bad line: {exc!r})") from exc
+        answer = bot.chat(turns)
+        print(json.dumps(answer.to_dict(id=item.get("id")), ensure_ascii=False), flush=True)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policy-assistant", description="政策助手: 技能政策问答（离线，引用原文）")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ingest", help="构建或更新索引")
+    p.add_argument("path", nargs="?", default=None, help="语料目录（默认 corpus/）")
+    p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("ask", help="提一个问题")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(func=cmd_ask)
+    p = sub.add_parser("batch", help="批量回答 JSONL: {\"id\", \"turns\": [...]} 每行一个对话")
+    p.add_argument("infile")
+    p.set_defaults(func=cmd_batch)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        from .core import PolicyAssistant
+
+        bot = PolicyAssistant.from_settings()
+        return args.func(bot, args)
+    except PolicyAssistantError as exc:
+        print(f"错误: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:
+        print(f"错误: {exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""The core object: :class:`PolicyAssistant` ties ingest, index, retrieval and
+answering together. Dependencies (embedder, segmenter, store) are passed in, with
+defaults from :class:`Settings`."""
+from __future__ import annotations
+
+import time
+from functools import cached_property
+from pathlib import Path
+
+from .answering import AnswerWriter
+from .conversation import Conversation
+from .embeddings import Embedder, make_embedder
+from .errors import InputError
+from .index import BuildReport, PolicyIndex, Progress
+from .ingest import load_corpus
+from .lexicon import Lexicon, Segmenter
+from .models import Answer
+from .query import analyse, is_follow_up
+from .retrieval import HybridRetriever
+from .settings import Settings
+from .store import ChromaStore
+
+
+class PolicyAssistant:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
+                 segmenter: Segmenter | None = None, store: ChromaStore | None = None):
+        self.settings = settings or Settings.from_env()
+        self.embedder = embedder or make_embedder(self.settings.embedder)
+        self.segmenter = segmenter or Segmenter(Lexicon.for_corpus(self.settings.corpus_dir))
+        s = self.settings
+        collection = f"{s.collection}-{abs(hash(self.embedder.id)) % 10**8:08d}" if False else s.collection
+        self.index = PolicyIndex(
+            s.index_dir, self.embedder, self.segmenter,
+            store_factory=lambda: store or ChromaStore(s.index_dir / "chroma", collection, self.embedder, s.embedder, s.chroma_url),
+        )
+        self.writer = AnswerWriter(s.thresholds, s.max_quotes)
+        self._loaded = False
+
+    @classmethod
+    def from_settings(cls, **overrides) -> "PolicyAssistant":
+        return cls(Settings.from_env(**overrides))
+
+    # ---- index ----------------------------------------------------------------------------
+    def ingest(self, path: Path | None = None, progress: Progress | None = None) -> BuildReport:
+        documents = load_corpus(Path(path) if path else self.settings.corpus_dir)
+        report = self.index.build(documents, progress)
+        self._loaded = True
+        return report
+
+    def ensure_index(self) -> None:
+        """Load the persisted index; build it first when missing or out of date."""
+        if self._loaded:
+            return
+        documents = load_corpus(self.settings.corpus_dir)
+        if self.index.is_current(documents):
+            self.index.load()
+        else:
+            self.index.build(documents)
+        self._loaded = True
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        self.ensure_index()
+        return HybridRetriever(self.index, self.embedder, self.settings.thresholds)
+
+    @property
+    def corpus_version(self) -> str:
+        self.ensure_index()
+        return self.index.corpus_version
+
+    # ---- answering ------------------------------------------------------------------------
+    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
+        return self.ask_batch([question], [conversation])[0]
+
+    def ask_batch(self, questions: list[str], conversations: list[Conversation | None] | None = None) -> list[Answer]:
+        conversations = conversations or [None] * len(questions)
+        return [self._answer(q, c if c is not None else Conversation()) for q, c in zip(questions, conversations)]
+
+    def chat(self, turns: list[str]) -> Answer:
+        """Answer a whole conversation in order; returns the answer to the last turn."""
+        if not turns:
+            raise InputError("对话为空 (no turns): give at least one question")
+        conversation = Conversation()
+        answer = None
+        for turn in turns:
+            answer = self.ask(turn, conversation)
+        return answer
+
+    def _answer(self, question: str, conversation: Conversation) -> Answer:
+        started = time.perf_counter()
+        if not isinstance(question, str) or not question.strip():
+            raise InputError("问题为空 (empty question): type a question about the policy")
+        retriever = self.retriever
+        query = analyse(question, self.segmenter, self.settings.max_question_chars)
+        follow_up = bool(conversation.topic_text) and is_follow_up(query)
+        context = conversation.topic_text if follow_up else ""
+        prefer = conversation.topic if follow_up else None
+        retrieval = retriever.search(query, self.settings.top_k, context=context, prefer=prefer)
+        if follow_up and context:
+            retrieval = _with_context_coverage(retriever, retrieval, context, self.segmenter, self.settings)
+        answer = self.writer.write(retrieval, self.index.documents)
+        topic = None
+        if answer.citations:
+            topic = (answer.citations[0].doc_id, answer.citations[0].article)
+        conversation.remember(query.text, topic, standalone=not follow_up and bool(answer.citations))
+        answer.question = question
+        answer.corpus_version = self.index.corpus_version
+        answer.details.setdefault("follow_up", follow_up)
+        if query.truncated:
+            answer.details["truncated"] = True
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        return answer
+
+
+def _with_context_coverage(retriever, retrieval, context, segmenter, settings):
+    """Coverage for a follow-up counts the earlier question's terms too."""
+    from dataclasses import replace
+
+    from .query import analyse as _analyse
+
+    joined = _analyse(context + " " + retrieval.query.text, segmenter, settings.max_question_chars)
+    hits = [replace(h, coverage=retriever.coverage(joined, h.clause)) for h in retrieval.hits]
+    return type(retrieval)(retrieval.query, hits)

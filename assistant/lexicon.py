@@ -1,0 +1,79 @@
+"""Domain lexicon and segmentation: a private ``jieba.Tokenizer`` that knows the
+policy's terms, plus everyday-word → policy-term expansion for queries."""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .errors import CorpusError
+
+LEXICON_FILE = "lexicon.yaml"
+_WORD = re.compile(r"[\w\u3400-\u9fff%％]")  # a token must hold a letter, digit, CJK char or %
+DOMAIN_WORD_FREQ = 200_000  # high enough that jieba keeps domain terms whole
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    words: tuple[str, ...] = ()
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    stopwords: frozenset[str] = frozenset()
+
+    @classmethod
+    def load(cls, path: Path) -> "Lexicon":
+        import yaml
+
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise CorpusError(f"领域词典无法读取 ({path}: {exc}): fix the YAML or remove the file") from exc
+        synonyms = {str(k).lower(): tuple(map(str, v)) for k, v in (data.get("synonyms") or {}).items()}
+        return cls(
+            words=tuple(map(str, data.get("words") or ())),
+            synonyms=synonyms,
+            stopwords=frozenset(str(w).lower() for w in data.get("stopwords") or ()),
+        )
+
+    @classmethod
+    def for_corpus(cls, corpus_dir: Path) -> "Lexicon":
+        path = Path(corpus_dir) / LEXICON_FILE
+        return cls.load(path) if path.exists() else cls()
+
+
+class Segmenter:
+    """jieba segmentation with the domain words; search-mode tokens, lower-cased."""
+
+    def __init__(self, lexicon: Lexicon | None = None):
+        self.lexicon = lexicon or Lexicon()
+
+    @cached_property
+    def _jieba(self):
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        for word in self.lexicon.words:
+            tokenizer.add_word(word, DOMAIN_WORD_FREQ)
+        for alias in self.lexicon.synonyms:
+            if not alias.isascii():
+                tokenizer.add_word(alias, DOMAIN_WORD_FREQ // 2)
+        return tokenizer
+
+    def tokens(self, text: str) -> list[str]:
+        """All word tokens (search mode: long words also yield their parts)."""
+        return [t.lower() for t in self._jieba.cut_for_search(text) if _WORD.search(t)]
+
+    def terms(self, text: str) -> list[str]:
+        """Content terms: tokens that are not stopwords, in order, unique."""
+        stop = self.lexicon.stopwords
+        return list(dict.fromkeys(t for t in self.tokens(text) if t not in stop))
+
+    def expand(self, terms: list[str]) -> list[str]:
+        """Terms plus the policy terms their everyday synonyms stand for (segmented too)."""
+        out = list(terms)
+        for term in terms:
+            for target in self.lexicon.synonyms.get(term, ()):
+                out.extend(self.tokens(target))
+        return list(dict.fromkeys(t for t in out if t not in self.lexicon.stopwords))

@@ -1,0 +1,91 @@
+"""Plain result types shared by every stage (no behaviour, no heavy imports)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Answer statuses (the JSON contract).
+ANSWERED = "answered"
+NOT_SPECIFIED = "not_specified"
+NOT_FOUND = "not_found"
+NEEDS_INFO = "needs_info"
+STATUSES = (ANSWERED, NOT_SPECIFIED, NOT_FOUND, NEEDS_INFO)
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A policy file after reading and cleaning."""
+
+    doc_id: str
+    title: str
+    text: str  # cleaned text; every span and quote refers to it
+    path: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """The smallest citable unit: one sentence in its place in the document."""
+
+    clause_id: str  # stable: "<doc_id>:<article>[.<item>]:s<n>"
+    doc_id: str
+    doc_title: str
+    article: str  # "九", "第三条", "前言", "结语"
+    heading: str  # the article's heading, e.g. "强化技能强企资金保障"
+    text: str  # verbatim slice of the cleaned document
+    start: int  # character span in SourceDocument.text
+    end: int
+    item: str = ""  # sub-item label, e.g. "（一）" or "1."
+    chapter: str = ""  # e.g. "第二章 职业培训"
+    order: int = 0  # position in the document
+
+    def metadata(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("text")
+        return data
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved clause with its fused score and the evidence behind it."""
+
+    clause: Clause
+    score: float
+    dense: float = 0.0
+    sparse: float = 0.0
+    coverage: float = 0.0
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc_id: str
+    doc_title: str
+    article: str
+    heading: str
+    clause_id: str
+    quote: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    status: str
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    corpus_version: str = ""
+    latency_ms: float = 0.0
+    question: str = ""
+    details: dict[str, Any] = field(default_factory=dict)  # verdicts, resolved query, …
+
+    def to_dict(self, id: str | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {} if id is None else {"id": id}
+        data.update(
+            status=self.status,
+            answer=self.answer,
+            citations=[c.to_dict() for c in self.citations],
+            corpus_version=self.corpus_version,
+            latency_ms=round(self.latency_ms, 1),
+        )
+        return data

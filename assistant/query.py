@@ -1,0 +1,114 @@
+"""Question analysis: normalisation (traditional → simplified, length bound), content
+terms and their expansion, what kind of figure is asked for, which figures the user
+asserts, and explicit article references ("第四条")."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .cleaning import NUMERAL, normalise_spaces
+from .lexicon import Segmenter
+from .numerals import cn_to_int
+
+# What figure a question asks for → the patterns that would satisfy it in a quote.
+ASKS = {
+    "amount": (r"多少钱|多少元|金额|几万|几千|补多少|给多少|发多少|多少补贴|补贴多少|补助多少|标准是多少|奖励多少|(补贴|补助|钱|津贴|奖励|奖金|资助)\S{0,4}(有|是|能拿|能领)?多少|how much|amount",
+               r"\d+(\.\d+)?\s*(元|万元|万|千元)|[一二三四五六七八九十百千万]+元"),
+    "ratio": (r"比例|百分之|百分比|占多少|占比|几成|多大比重|percent|percentage|ratio|proportion|share",
+              r"\d+(\.\d+)?\s*[%％]|百分之[一二三四五六七八九十百]+|[一二三四五六七八九十]成"),
+    "difference": (r"高多少|多多少|差多少|高出多少|多拿多少|相差", r"\d+(\.\d+)?\s*[%％元倍]|[一二三四五六七八九十]倍"),
+    "duration": (r"多久|多长时间|几年|几个月|多少年|多少天|期限|年限|how long", r"\d+(\.\d+)?\s*(年|个月|天)|[半一二两三四五六七八九十]+(年|个月)"),
+    "count": (r"多少个|几个|多少家|多少人|名额|how many", r"\d+\s*(个|家|人|名)|[一二两三四五六七八九十百]+(个|家|名)"),
+    "catalogue": (r"(目录|名单|清单)(里|中|上)?(有|包括|都有)(哪些|什么)|哪些(职业|岗位)(在|列入|属于)", r"(?!)"),
+}
+_ASK_RE = {name: (re.compile(q, re.I), re.compile(a)) for name, (q, a) in ASKS.items()}
+FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|元|万元|万|千元|年|个月|天|倍|岁|人|个|级)?|百分之[一二三四五六七八九十百]+")
+ARTICLE_REF = re.compile(rf"第([{NUMERAL}\d]+)条|^([{NUMERAL}]+)、")
+INJECTION = re.compile(
+    r"(忽略|无视|忘记|不要管|忘掉).{0,12}(规则|指令|提示|设定|以上|之前|前面)|ignore (all|previous|the above)|system prompt|你现在是|扮演|jailbreak|直接(告诉|回答)我.{0,10}(是|为)\d",
+    re.I,
+)
+FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果是|要是|这个|这些|这|它|其|该|还有|另外|再问|同样|上述|刚才|那个|and |what about|how about)", re.I)
+PRONOUN = re.compile(r"这个|这些|这项|这种|该项|该政策|上述|它们?|刚才|前面说的|那个|那种")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+@dataclass
+class Query:
+    raw: str
+    text: str  # normalised question
+    terms: list[str]
+    expanded: list[str]
+    asks: str | None = None  # which figure type the question asks for
+    asserted: list[str] = field(default_factory=list)  # figures the user states
+    article_ref: str | None = None  # article number named in the question ("四")
+    injection: bool = False
+    truncated: bool = False
+
+    @property
+    def is_english(self) -> bool:
+        letters = sum(ch.isascii() and ch.isalpha() for ch in self.text)
+        return letters > 0.5 * max(1, len(self.text.replace(" ", "")))
+
+
+def normalise(question: str, max_chars: int) -> tuple[str, bool]:
+    text = "".join(ch for ch in question if ch.isprintable() or ch in "\n\t")
+    text = normalise_spaces(" ".join(text.split()))
+    text = _t2s().convert(text)
+    truncated = len(text) > max_chars
+    return text[:max_chars], truncated
+
+
+def asked_figure(text: str) -> str | None:
+    for name, (question_re, _) in _ASK_RE.items():
+        if question_re.search(text):
+            return name
+    return None
+
+
+def quote_gives(asks: str, quote: str) -> bool:
+    """Does ``quote`` state a figure of the asked kind?"""
+    return bool(_ASK_RE[asks][1].search(quote))
+
+
+def figures(text: str) -> list[str]:
+    return [m.group().strip() for m in FIGURE.finditer(text) if m.group().strip()]
+
+
+def analyse(question: str, segmenter: Segmenter, max_chars: int = 2000) -> Query:
+    text, truncated = normalise(question, max_chars)
+    terms = segmenter.terms(text)
+    ref = None
+    if (m := ARTICLE_REF.search(text)) is not None:
+        number = m.group(1) or m.group(2)
+        try:
+            n = cn_to_int(number)
+            from .numerals import int_to_cn
+
+            ref = int_to_cn(n)
+        except ValueError:
+            ref = None
+    asserted = [f for f in figures(ARTICLE_REF.sub("", text))]
+    return Query(
+        raw=question,
+        text=text,
+        terms=terms,
+        expanded=segmenter.expand(terms),
+        asks=asked_figure(text),
+        asserted=asserted,
+        article_ref=ref,
+        injection=bool(INJECTION.search(text)),
+        truncated=truncated,
+    )
+
+
+def is_follow_up(query: Query) -> bool:
+    """An elliptical turn that leans on the conversation ("那技师班毕业的算不算？")."""
+    return bool(FOLLOW_UP.search(query.text) or PRONOUN.search(query.text)) or len(query.terms) <= 1

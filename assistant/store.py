@@ -1,0 +1,82 @@
+"""Vector store: chromadb through langchain's ``Chroma`` vectorstore, with our own
+registered embedding function on the collection (chroma's default would download a
+model). Embedded ``PersistentClient`` under ``index/`` by default; a ``chroma_url``
+setting switches to ``HttpClient`` against ``chroma run``."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+from .embeddings import Embedder, as_langchain, chroma_embedding_function
+from .models import Clause
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+ADD_BATCH = 256
+
+
+def embedding_text(clause: Clause) -> str:
+    """What the dense side embeds: the sentence with its article heading for context."""
+    return f"{clause.heading}：{clause.text}" if clause.heading else clause.text
+
+
+class ChromaStore:
+    def __init__(self, path: Path | None, collection: str, embedder: Embedder, spec: str, url: str = ""):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from langchain_chroma import Chroma
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if url:
+            parsed = urlparse(url)
+            self.client = chromadb.HttpClient(
+                host=parsed.hostname or "127.0.0.1",
+                port=parsed.port or 8000,
+                ssl=parsed.scheme == "https",
+                settings=chroma_settings,
+            )
+        else:
+            Path(path).mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        self.collection = self.client.get_or_create_collection(
+            collection, embedding_function=chroma_embedding_function(spec, embedder)
+        )
+        self.vectorstore = Chroma(
+            client=self.client, collection_name=collection, embedding_function=as_langchain(embedder)
+        )
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def add(self, clauses: list[Clause], progress=None) -> None:
+        for i in range(0, len(clauses), ADD_BATCH):
+            batch = clauses[i : i + ADD_BATCH]
+            self.vectorstore.add_texts(
+                texts=[embedding_text(c) for c in batch],
+                metadatas=[_flat(c.metadata()) for c in batch],
+                ids=[c.clause_id for c in batch],
+            )
+            if progress:
+                progress(len(batch))
+
+    def delete_documents(self, doc_ids: list[str]) -> None:
+        for doc_id in doc_ids:
+            self.collection.delete(where={"doc_id": doc_id})
+
+    def clear(self) -> None:
+        ids = self.collection.get(include=[])["ids"]
+        for i in range(0, len(ids), 5000):
+            self.collection.delete(ids=ids[i : i + 5000])
+
+    def similar(self, vector: list[float], k: int) -> dict[str, float]:
+        """clause_id → cosine similarity for the k nearest clauses."""
+        k = min(k, self.count())
+        if k <= 0:
+            return {}
+        found = self.vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=k)
+        # the collection's space is cosine: relevance score = distance = 1 - cosine
+        return {doc.id: 1.0 - float(distance) for doc, distance in found}
+
+
+def _flat(metadata: dict) -> dict:
+    return {k: ("" if v is None else v) for k, v in metadata.items()}
