@@ -23,6 +23,8 @@ ASK_NAMES = {
     "difference": "具体差额或倍数",
     "duration": "具体期限",
     "count": "具体数量",
+    "standard": "具体标准或数值",
+    "figure": "具体数字",
     "catalogue": "具体名单或目录内容",
 }
 LOCAL_RULES = "具体执行以当地人力资源社会保障等部门的实施细则和企业的规定为准。"
@@ -44,9 +46,9 @@ class AnswerWriter:
     max_quotes: int = 3
 
     # ---- decisions ------------------------------------------------------------------------
-    def in_scope(self, retrieval: Retrieval) -> bool:
+    def in_scope(self, retrieval: Retrieval, off_topic: list[str] | None = None) -> bool:
         top = retrieval.top
-        if top is None or not retrieval.query.terms:
+        if top is None or not retrieval.query.terms or off_topic:
             return False
         best_cov = max(h.coverage for h in retrieval.hits)
         best_dense = max(h.dense for h in retrieval.hits)
@@ -75,9 +77,9 @@ class AnswerWriter:
         return chosen[: self.max_quotes]
 
     # ---- writing --------------------------------------------------------------------------
-    def write(self, retrieval: Retrieval, documents: dict[str, SourceDocument]) -> Answer:
+    def write(self, retrieval: Retrieval, documents: dict[str, SourceDocument], off_topic: list[str] | None = None) -> Answer:
         query = retrieval.query
-        if not self.in_scope(retrieval):
+        if not self.in_scope(retrieval, off_topic):
             return self.not_found(query, documents)
         chosen = self.select(retrieval)
         citations = [_citation(h.clause) for h in chosen]
@@ -92,7 +94,7 @@ class AnswerWriter:
                      f"{_key_span(lead.text, query)}[1]")
             return Answer(NOT_SPECIFIED, _compose(first, basis, LOCAL_RULES), citations,
                           details={"unsupported_figures": unsupported})
-        if query.asks and not any(quote_gives(query.asks, c.quote) for c in citations):
+        if query.asks and not any(quote_gives(query.asks, c.quote, query) for c in citations):
             wanted = ASK_NAMES[query.asks]
             first = f"文件没有规定{wanted}。{where}{heading}只写明：{_key_span(lead.text, query)}[1]"
             return Answer(NOT_SPECIFIED, _compose(first, basis, LOCAL_RULES), citations, details={"asks": query.asks})

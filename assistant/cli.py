@@ -64,6 +64,24 @@ def cmd_batch(bot, args) -> int:
     return 0
 
 
+def cmd_eval(bot, args) -> int:
+    from pathlib import Path
+
+    from .evaluation import gate_failures, report_markdown, run
+
+    results, summary = run(bot, Path(args.gold))
+    report = report_markdown(summary, results, bot.embedder.id)
+    if args.report:
+        Path(args.report).write_text(report, encoding="utf-8")
+        Path(args.report).with_suffix(".json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(report)
+    failures = gate_failures(summary)
+    if failures and args.check:
+        print("低于门槛 (below gate): " + "; ".join(failures), file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policy-assistant", description="政策助手: 技能政策问答（离线，引用原文）")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -77,6 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("batch", help="批量回答 JSONL: {\"id\", \"turns\": [...]} 每行一个对话")
     p.add_argument("infile")
     p.set_defaults(func=cmd_batch)
+    p = sub.add_parser("eval", help="在金标准集上评测")
+    p.add_argument("--gold", default="evals/gold.jsonl")
+    p.add_argument("--report", default="evals/report.md", help="写入报告（同名 .json 为指标）")
+    p.add_argument("--check", action="store_true", help="低于门槛时退出码为 1")
+    p.set_defaults(func=cmd_eval)
     return parser
 
 

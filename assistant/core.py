@@ -98,7 +98,7 @@ class PolicyAssistant:
         retrieval = retriever.search(query, self.settings.top_k, context=context, prefer=prefer)
         if follow_up and context:
             retrieval = _with_context_coverage(retriever, retrieval, context, self.segmenter, self.settings)
-        answer = self.writer.write(retrieval, self.index.documents)
+        answer = self.writer.write(retrieval, self.index.documents, self.index.off_topic(query.text))
         topic = None
         if answer.citations:
             topic = (answer.citations[0].doc_id, answer.citations[0].article)

@@ -72,7 +72,8 @@ class PolicyIndex:
         self.clauses: list[Clause] = []
         self.by_id: dict[str, int] = {}
         self.bm25: BM25Index | None = None
-        self.article_tokens: dict[tuple[str, str], set[str]] = {}
+        self._article_text: dict[tuple[str, str], str] = {}
+        self.absent_topics: tuple[str, ...] = ()
         self.manifest: dict = {}
 
     @property
@@ -169,15 +170,27 @@ class PolicyIndex:
         tokens = json.loads((self.dir / TOKENS).read_text(encoding="utf-8"))
         self.tokens = [set(t) for t in tokens]
         self.bm25 = BM25Index(tokens)
-        self.article_tokens = {}
-        for clause, toks in zip(self.clauses, self.tokens):
-            self.article_tokens.setdefault((clause.doc_id, clause.article), set()).update(toks)
+        self._article_text = {}
+        for clause in self.clauses:
+            key = (clause.doc_id, clause.article)
+            self._article_text[key] = self._article_text.get(key, clause.heading.lower()) + clause.text.lower()
+        corpus_text = "\n".join(d.text.lower() for d in self.documents.values())
+        self.absent_topics = tuple(t for t in self.segmenter.lexicon.out_of_scope if t not in corpus_text)
         self.manifest = manifest
         return self
 
     @property
     def corpus_version(self) -> str:
         return self.manifest.get("corpus_version", "")
+
+    def article_text(self, doc_id: str, article: str) -> str:
+        """Lower-cased heading and text of one article (for term coverage)."""
+        return self._article_text.get((doc_id, article), "")
+
+    def off_topic(self, text: str) -> list[str]:
+        """Out-of-scope topics (lexicon) named in ``text`` that no corpus document mentions."""
+        lowered = text.lower()
+        return [t for t in self.absent_topics if t in lowered]
 
     def article_clauses(self, doc_id: str, article: str) -> list[Clause]:
         return [c for c in self.clauses if c.doc_id == doc_id and c.article == article]

@@ -20,6 +20,7 @@ class Lexicon:
     words: tuple[str, ...] = ()
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     stopwords: frozenset[str] = frozenset()
+    out_of_scope: tuple[str, ...] = ()  # topics the corpus does not treat (see lexicon.yaml)
 
     @classmethod
     def load(cls, path: Path) -> "Lexicon":
@@ -34,6 +35,7 @@ class Lexicon:
             words=tuple(map(str, data.get("words") or ())),
             synonyms=synonyms,
             stopwords=frozenset(str(w).lower() for w in data.get("stopwords") or ()),
+            out_of_scope=tuple(str(w).lower() for w in data.get("out_of_scope_topics") or ()),
         )
 
     @classmethod
@@ -56,7 +58,7 @@ class Segmenter:
         tokenizer = jieba.Tokenizer()
         for word in self.lexicon.words:
             tokenizer.add_word(word, DOMAIN_WORD_FREQ)
-        for alias in self.lexicon.synonyms:
+        for alias in (*self.lexicon.synonyms, *self.lexicon.out_of_scope):
             if not alias.isascii():
                 tokenizer.add_word(alias, DOMAIN_WORD_FREQ // 2)
         return tokenizer

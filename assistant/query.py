@@ -13,15 +13,23 @@ from .numerals import cn_to_int
 
 # What figure a question asks for → the patterns that would satisfy it in a quote.
 ASKS = {
-    "amount": (r"多少钱|多少元|金额|几万|几千|补多少|给多少|发多少|多少补贴|补贴多少|补助多少|标准是多少|奖励多少|(补贴|补助|钱|津贴|奖励|奖金|资助)\S{0,4}(有|是|能拿|能领)?多少|how much|amount",
-               r"\d+(\.\d+)?\s*(元|万元|万|千元)|[一二三四五六七八九十百千万]+元"),
-    "ratio": (r"比例|百分之|百分比|占多少|占比|几成|多大比重|percent|percentage|ratio|proportion|share",
+    "ratio": (r"比例|百分之|百分比|占多少|占比|几成|多大比重|\\b(percent|percentage|ratio|proportion|share)\\b",
               r"\d+(\.\d+)?\s*[%％]|百分之[一二三四五六七八九十百]+|[一二三四五六七八九十]成"),
-    "difference": (r"高多少|多多少|差多少|高出多少|多拿多少|相差", r"\d+(\.\d+)?\s*[%％元倍]|[一二三四五六七八九十]倍"),
-    "duration": (r"多久|多长时间|几年|几个月|多少年|多少天|期限|年限|how long", r"\d+(\.\d+)?\s*(年|个月|天)|[半一二两三四五六七八九十]+(年|个月)"),
-    "count": (r"多少个|几个|多少家|多少人|名额|how many", r"\d+\s*(个|家|人|名)|[一二两三四五六七八九十百]+(个|家|名)"),
-    "catalogue": (r"(目录|名单|清单)(里|中|上)?(有|包括|都有)(哪些|什么)|哪些(职业|岗位)(在|列入|属于)", r"(?!)"),
+    "difference": (r"高多少|多多少|差多少|高出多少|多拿多少|相差|高几|多几", r"\d+(\.\d+)?\s*[%％元倍]|[一二三四五六七八九十]倍"),
+    "amount": (r"多少钱|多少元|金额|几万|几千|(补|发|奖)(到)?多少|多少(\S{0,4})(钱|资金|补贴|补助|经费|奖金|奖补|津贴|元)"
+               r"|(补贴|补助|钱|津贴|奖励|奖金|资助|资金)\S{0,4}(有|是|能拿|能领)?多少|\\bhow much\\b|\\bamount\\b",
+               r"\d+(\.\d+)?\s*(元|万元|万|千元)|[一二三四五六七八九十百千万]+元"),
+    "duration": (r"多久|多长时间|几年|几个月|几天|多少年|多少天|期限|年限|\\bhow long\\b",
+                 r"\d+(\.\d+)?\s*(年|个月|天)|[半一二两三四五六七八九十]+(年|个月|天)"),
+    "count": (r"多少个|(?<!好)几个|多少家|多少人|名额|\\bhow many\\b", r"\d+\s*(个|家|人|名)|[一二两三四五六七八九十百]+(个|家|名)"),
+    "standard": (r"多大(规模)?|多高|上限|下限|最低|最高|门槛是多少|什么标准|标准是什么|(达到|满足)多少|多少(岁|级|分)|几(岁|级)",
+                 r"\d+(\.\d+)?\s*\S?|[一二两三四五六七八九十百]+(年|个月|天|元|岁|级|倍|成)"),
+    "figure": (r"多少|(?<!好)几(?!乎)", r"\d|[半一二两三四五六七八九十百千]+(年|个月|天|元|岁|级|倍|成|个)"),
+    "catalogue": (r"(目录|名单|清单)(里|中|上)?(有|包括|都有|具体)(哪些|什么)|哪些(职业|岗位|工种)(在|列入|属于|进)", r"(?!)"),
 }
+# Words that name the figure rather than what it is about (ignored when checking that a
+# quoted figure answers the question).
+FIGURE_WORDS = frozenset("比例 多少 百分之 百分 比 占 标准 金额 补贴 资金 钱 上限 下限 最低 最高 规模 几年 几天 期限".split())
 _ASK_RE = {name: (re.compile(q, re.I), re.compile(a)) for name, (q, a) in ASKS.items()}
 FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|元|万元|万|千元|年|个月|天|倍|岁|人|个|级)?|百分之[一二三四五六七八九十百]+")
 ARTICLE_REF = re.compile(rf"第([{NUMERAL}\d]+)条|^([{NUMERAL}]+)、")
@@ -30,6 +38,8 @@ INJECTION = re.compile(
     re.I,
 )
 FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果是|要是|这个|这些|这|它|其|该|还有|另外|再问|同样|上述|刚才|那个|and |what about|how about)", re.I)
+# Words that carry no topic of their own: a turn made only of these leans on the conversation.
+GENERIC = frozenset("条件 要求 满足 需要 目的 意义 作用 内容 具体 负责 部门 谁 时候 开始 范围 标准 程序 流程 办理 申请 算 包括 包含 哪些 怎么 做 要做 什么 主要 呢 情况 适用 对象 人员 职责".split())
 PRONOUN = re.compile(r"这个|这些|这项|这种|该项|该政策|上述|它们?|刚才|前面说的|那个|那种")
 
 
@@ -73,9 +83,26 @@ def asked_figure(text: str) -> str | None:
     return None
 
 
-def quote_gives(asks: str, quote: str) -> bool:
-    """Does ``quote`` state a figure of the asked kind?"""
-    return bool(_ASK_RE[asks][1].search(quote))
+_SEGMENTS = re.compile(r"[^，,；;。：:]+")
+
+
+def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
+    """Does ``quote`` state a figure of the asked kind about what the question asks? The
+    phrase holding the figure must share a topic term with the question that the rest of
+    the sentence does not have (so 60% "用于一线职工" does not answer "按工资总额提取百分之几")."""
+    pattern = _ASK_RE[asks][1]
+    segments = _SEGMENTS.findall(quote)
+    topics = [t for t in (query.expanded if query else []) if len(t) >= 2 and t not in FIGURE_WORDS]
+    for i, segment in enumerate(segments):
+        if not pattern.search(segment):
+            continue
+        if query is None:
+            return True
+        others = "".join(segments[:i] + segments[i + 1 :])
+        shared = [t for t in topics if t in segment]
+        if any(t not in others for t in shared) or (shared and len(segments) == 1):
+            return True
+    return False
 
 
 def figures(text: str) -> list[str]:
@@ -111,4 +138,5 @@ def analyse(question: str, segmenter: Segmenter, max_chars: int = 2000) -> Query
 
 def is_follow_up(query: Query) -> bool:
     """An elliptical turn that leans on the conversation ("那技师班毕业的算不算？")."""
-    return bool(FOLLOW_UP.search(query.text) or PRONOUN.search(query.text)) or len(query.terms) <= 1
+    topical = [t for t in query.terms if len(t) >= 2 and t not in GENERIC]
+    return bool(FOLLOW_UP.search(query.text) or PRONOUN.search(query.text)) or len(topical) <= 1

@@ -72,18 +72,27 @@ class HybridRetriever:
         return Retrieval(query, hits[:k])
 
     def coverage(self, query: Query, clause: Clause) -> float:
-        """IDF-weighted share of the question's terms found in the clause's article
-        (directly or through a lexicon synonym). Terms the corpus never uses weigh most."""
+        """IDF-weighted share of the question's terms that the clause's article contains
+        (as a substring, directly or through a lexicon synonym). Terms the corpus never
+        uses weigh ``t.unknown_term_weight``; single characters weigh half."""
         if not query.terms:
             return 0.0
         bm25 = self.index.bm25
-        article = self.index.article_tokens.get((clause.doc_id, clause.article), set())
-        segmenter_expand = self.index.segmenter.expand
+        article = self.index.article_text(clause.doc_id, clause.article)
+        expand = self.index.segmenter.lexicon.synonyms
         total = found = 0.0
         for term in query.terms:
-            weight = bm25.idf(term)
+            known = bm25.knows(term)
+            if known:
+                weight = bm25.idf(term)
+            elif query.is_english and term not in expand:
+                weight = self.t.unknown_term_weight / 4  # English filler words
+            else:
+                weight = self.t.unknown_term_weight
+            if len(term) == 1:
+                weight /= 2
             total += weight
-            if term in article or any(t in article for t in segmenter_expand([term])[1:]):
+            if term in article or any(t.lower() in article for t in expand.get(term, ())):
                 found += weight
         return found / total if total else 0.0
 

@@ -21,13 +21,14 @@ class Thresholds:
     that the best clause must contain; ``min_dense``: cosine floor for the best clause
     when coverage is partial."""
 
-    min_coverage: float = 0.34
-    min_dense: float = 0.80
-    strong_coverage: float = 0.60
+    min_coverage: float = 0.12
+    min_dense: float = 0.875
+    strong_coverage: float = 0.40
     rrf_k: int = 20
     dense_weight: float = 1.0
     sparse_weight: float = 1.0
     follow_up_boost: float = 0.02
+    unknown_term_weight: float = 2.0
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,236 @@
+"""What the web UI shows, as plain functions (no gradio here): answers, articles and
+eligibility verdicts rendered to HTML, and form values turned back into facts.
+
+Every piece of user or corpus text goes through :func:`html.escape` before it is put
+into markup; the chat component sanitises on top of that."""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+from .answering import article_name
+from .models import ANSWERED, NEEDS_INFO, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, SourceDocument
+
+STATUS_LABELS = {
+    ANSWERED: "已回答",
+    NOT_SPECIFIED: "文件未规定",
+    NOT_FOUND: "未找到依据",
+    NEEDS_INFO: "需要补充信息",
+}
+_STATUS_COLOURS = {  # (text, background)
+    ANSWERED: ("#14532d", "#dcfce7"),
+    NOT_SPECIFIED: ("#78350f", "#fef3c7"),
+    NOT_FOUND: ("#7f1d1d", "#fee2e2"),
+    NEEDS_INFO: ("#1e3a8a", "#dbeafe"),
+}
+OUTCOME_LABELS = {"eligible": "符合条件", "not_eligible": "不符合条件", "unknown": "暂无法判断（需补充信息）"}
+CONDITION_LABELS = {"met": "✅ 满足", "unmet": "❌ 不满足", "unknown": "❔ 待确认"}
+BOOL_CHOICES = ("是", "否", "不确定")
+UNKNOWN_CHOICE = "不确定"
+METADATA_LABELS = (("title", "标题"), ("issuers", "发文机关"), ("doc_type", "文种"),
+                   ("addressees", "主送"), ("note", "说明"), ("file", "文件"))
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _lines(text: str) -> str:
+    """Escaped text with line breaks as <br>, never a blank line (which would end the
+    chat component's HTML block and let markdown loose on the rest)."""
+    return "<br>".join(esc(line) for line in str(text).splitlines())
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+def status_badge(status: str) -> str:
+    fg, bg = _STATUS_COLOURS.get(status, ("#374151", "#f3f4f6"))
+    return (f'<span class="status-badge status-{esc(status)}" style="color:{fg};background:{bg};'
+            f'border-radius:6px;padding:1px 8px;font-size:0.85em;font-weight:600">{esc(status_label(status))}</span>')
+
+
+def short_title(documents: dict[str, SourceDocument], doc_id: str, fallback: str = "") -> str:
+    doc = documents.get(doc_id)
+    if doc is None:
+        return fallback or doc_id
+    return doc.metadata.get("short_title") or doc.title
+
+
+def article_label(article: str, heading: str = "") -> str:
+    """"第九条 强化技能强企资金保障" for article "九" (names as the answers name them)."""
+    name = article_name(Clause("", "", "", article, heading, "", 0, 0))
+    return f"{name} {heading}".strip()
+
+
+def citation_label(n: int, citation: Citation, documents: dict[str, SourceDocument]) -> str:
+    title = short_title(documents, citation.doc_id, citation.doc_title)
+    return f"[{n}] 《{title}》{article_label(citation.article, citation.heading)}"
+
+
+# ---- highlighting ---------------------------------------------------------------------------
+def highlight(text: str, quote: str) -> str:
+    """``text`` escaped, with the first occurrence of ``quote`` wrapped in <mark>."""
+    at = text.find(quote) if quote else -1
+    if at < 0:
+        return _lines(text)
+    return _mark_span(text, at, at + len(quote))
+
+
+def _mark_span(text: str, start: int, end: int) -> str:
+    return f"{_lines(text[:start])}<mark>{_lines(text[start:end])}</mark>{_lines(text[end:])}"
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    doc_id: str
+    article: str
+    heading: str
+    text: str  # the article as it stands in the document
+    start: int  # where ``text`` starts in the document
+
+    @classmethod
+    def of(cls, index, doc_id: str, article: str) -> "ArticleView | None":
+        clauses = index.article_clauses(doc_id, article)
+        doc = index.documents.get(doc_id)
+        if not clauses or doc is None:
+            return None
+        start, end = clauses[0].start, clauses[-1].end
+        return cls(doc_id, article, clauses[0].heading, doc.text[start:end], start)
+
+    def html(self, clause: Clause | None = None, quote: str = "") -> str:
+        """The article text, the cited sentence marked (by its span when known)."""
+        if clause is not None and clause.doc_id == self.doc_id and clause.article == self.article:
+            return _mark_span(self.text, clause.start - self.start, clause.end - self.start)
+        return highlight(self.text, quote)
+
+
+def cited_article_html(index, citation: Citation) -> str:
+    """The whole cited article with the quoted sentence highlighted."""
+    view = ArticleView.of(index, citation.doc_id, citation.article)
+    if view is None:
+        return f"<mark>{_lines(citation.quote)}</mark>"
+    position = index.by_id.get(citation.clause_id)
+    clause = index.clauses[position] if position is not None else None
+    return view.html(clause, citation.quote)
+
+
+def citation_html(n: int, citation: Citation, index) -> str:
+    label = citation_label(n, citation, index.documents)
+    body = cited_article_html(index, citation)
+    return (f'<details class="citation" data-n="{n}"><summary style="cursor:pointer;color:#1d4ed8">{esc(label)}</summary>'
+            f'<div class="article-text" style="border-left:3px solid #93c5fd;padding:4px 10px;margin:4px 0">{body}</div>'
+            f'</details>')
+
+
+# ---- chat ------------------------------------------------------------------------------------
+def question_html(question: str) -> str:
+    return f'<div class="question">{_lines(question)}</div>'
+
+
+def answer_html(answer: Answer, index) -> str:
+    """One chat bubble: status, the answer text, then each citation as a collapsible
+    "open the article" element with the quote highlighted."""
+    parts = [f'<div class="answer" data-status="{esc(answer.status)}">',
+             f'<div style="margin-bottom:6px">{status_badge(answer.status)}</div>',
+             f'<div class="answer-text">{_lines(answer.answer)}</div>']
+    if answer.citations:
+        parts.append('<div class="citations" style="margin-top:8px"><div style="font-weight:600">引用原文（点击展开条文）</div>')
+        parts.extend(citation_html(n, c, index) for n, c in enumerate(answer.citations, 1))
+        parts.append("</div>")
+    meta = f"语料版本 {answer.corpus_version} · {answer.latency_ms:.0f} ms" if answer.corpus_version else ""
+    if meta:
+        parts.append(f'<div class="answer-meta" style="color:#6b7280;font-size:0.8em;margin-top:6px">{esc(meta)}</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def error_html(message: str) -> str:
+    return (f'<div class="answer error" style="color:#991b1b">出错了：{_lines(message)}</div>')
+
+
+def answer_plain(answer: Answer) -> str:
+    """The answer as plain text for the clipboard: status, text, and the citations."""
+    lines = [f"【{status_label(answer.status)}】", answer.answer]
+    if answer.citations:
+        lines.append("")
+        lines.extend(f"[{n}] {c.doc_title} {c.article} {c.quote}" for n, c in enumerate(answer.citations, 1))
+    return "\n".join(lines)
+
+
+# ---- policy browser --------------------------------------------------------------------------
+def document_meta_html(doc: SourceDocument) -> str:
+    rows = []
+    for key, label in METADATA_LABELS:
+        value = doc.title if key == "title" else doc.metadata.get(key)
+        if value:
+            value = "、".join(map(str, value)) if isinstance(value, (list, tuple)) else value
+            rows.append(f'<tr><th style="text-align:left;white-space:nowrap;padding-right:12px">{esc(label)}</th>'
+                        f"<td>{esc(value)}</td></tr>")
+    return f'<table class="doc-meta">{"".join(rows)}</table>'
+
+
+def article_choices(index, doc_id: str) -> list[tuple[str, str]]:
+    """(label, article) for each article of a document, in document order."""
+    seen: dict[str, Clause] = {}
+    for clause in index.clauses:
+        if clause.doc_id == doc_id and clause.article not in seen:
+            seen[clause.article] = clause
+    return [(article_label(a, c.heading), a) for a, c in seen.items()]
+
+
+def article_html(index, doc_id: str, article: str) -> str:
+    view = ArticleView.of(index, doc_id, article)
+    if view is None:
+        return "<p>没有找到该条文。</p>"
+    title = article_label(article, view.heading)
+    return f'<div class="article"><h3>{esc(title)}</h3><p style="line-height:1.8">{_lines(view.text)}</p></div>'
+
+
+# ---- eligibility checker ---------------------------------------------------------------------
+def facts_from_form(specs, values) -> dict[str, Any]:
+    """Form values (in the order of ``specs``) → the facts dict for ``RuleBase.check``.
+    Blank or "不确定" answers are left out, so the checker reports them as unknown."""
+    facts: dict[str, Any] = {}
+    for spec, value in zip(specs, values):
+        if value is None or (isinstance(value, str) and value.strip() in ("", UNKNOWN_CHOICE)):
+            continue
+        if spec.kind == "bool":
+            facts[spec.name] = value == "是" if isinstance(value, str) else bool(value)
+        elif spec.kind == "months":
+            facts[spec.name] = str(value).strip() if isinstance(value, str) else value
+        elif spec.kind == "choice":
+            if value in (spec.choices or []):
+                facts[spec.name] = value
+        else:
+            facts[spec.name] = value
+    return facts
+
+
+def verdict_html(verdict, index) -> str:
+    colour = {"eligible": ANSWERED, "not_eligible": NOT_FOUND}.get(verdict.outcome, NEEDS_INFO)
+    fg, bg = _STATUS_COLOURS[colour]
+    parts = [f'<div class="verdict" data-outcome="{esc(verdict.outcome)}">',
+             f'<h3>{esc(verdict.title)}</h3>',
+             f'<div style="color:{fg};background:{bg};padding:6px 10px;border-radius:6px;font-weight:600">'
+             f'{esc(OUTCOME_LABELS.get(verdict.outcome, verdict.outcome))}</div>']
+    if verdict.message:
+        parts.append(f'<p>{_lines(verdict.message)}</p>')
+    parts.append('<table class="conditions" style="width:100%;border-collapse:collapse">'
+                 '<tr><th style="text-align:left">条件</th><th style="text-align:left">结果</th>'
+                 '<th style="text-align:left">依据</th></tr>')
+    for n, result in enumerate(verdict.conditions, 1):
+        cite = citation_html(n, result.citation, index) if result.citation is not None else "—"
+        parts.append(f'<tr class="condition condition-{esc(result.status)}" style="border-top:1px solid #e5e7eb">'
+                     f'<td style="vertical-align:top;padding:4px">{esc(result.text)}</td>'
+                     f'<td style="vertical-align:top;padding:4px;white-space:nowrap">'
+                     f'{esc(CONDITION_LABELS.get(result.status, result.status))}</td>'
+                     f'<td style="vertical-align:top;padding:4px">{cite}</td></tr>')
+    parts.append("</table>")
+    if verdict.missing:
+        missing = "、".join(spec.label for spec in verdict.missing)
+        parts.append(f'<p class="missing">还需补充：{esc(missing)}</p>')
+    parts.append("</div>")
+    return "".join(parts)
