@@ -69,7 +69,7 @@ def cmd_eval(bot, args) -> int:
 
     from .evaluation import gate_failures, report_markdown, run
 
-    results, summary = run(bot, Path(args.gold))
+    results, summary = run(bot, Path(args.gold), Path(args.eligibility))
     report = report_markdown(summary, results, bot.embedder.id)
     if args.report:
         Path(args.report).write_text(report, encoding="utf-8")
@@ -97,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_batch)
     p = sub.add_parser("eval", help="在金标准集上评测")
     p.add_argument("--gold", default="evals/gold.jsonl")
+    p.add_argument("--eligibility", default="evals/eligibility.jsonl")
     p.add_argument("--report", default="evals/report.md", help="写入报告（同名 .json 为指标）")
     p.add_argument("--check", action="store_true", help="低于门槛时退出码为 1")
     p.set_defaults(func=cmd_eval)

@@ -9,13 +9,16 @@ from pathlib import Path
 
 from .answering import AnswerWriter
 from .conversation import Conversation
+from .eligibility import RULES_FILE, RuleBase
 from .embeddings import Embedder, make_embedder
 from .errors import InputError
 from .index import BuildReport, PolicyIndex, Progress
 from .ingest import load_corpus
 from .lexicon import Lexicon, Segmenter
+from .llm import REWRITTEN, LLMWriter
 from .models import Answer
 from .query import analyse, is_follow_up
+from .verdicts import eligibility_answer
 from .retrieval import HybridRetriever
 from .settings import Settings
 from .store import ChromaStore
@@ -28,12 +31,13 @@ class PolicyAssistant:
         self.embedder = embedder or make_embedder(self.settings.embedder)
         self.segmenter = segmenter or Segmenter(Lexicon.for_corpus(self.settings.corpus_dir))
         s = self.settings
-        collection = f"{s.collection}-{abs(hash(self.embedder.id)) % 10**8:08d}" if False else s.collection
+        collection = s.collection
         self.index = PolicyIndex(
             s.index_dir, self.embedder, self.segmenter,
             store_factory=lambda: store or ChromaStore(s.index_dir / "chroma", collection, self.embedder, s.embedder, s.chroma_url),
         )
         self.writer = AnswerWriter(s.thresholds, s.max_quotes)
+        self.llm = LLMWriter.from_settings(s)  # None unless POLICY_LLM_BASE_URL is set
         self._loaded = False
 
     @classmethod
@@ -62,6 +66,12 @@ class PolicyAssistant:
     def retriever(self) -> HybridRetriever:
         self.ensure_index()
         return HybridRetriever(self.index, self.embedder, self.settings.thresholds)
+
+    @cached_property
+    def rules(self) -> RuleBase:
+        """The entitlement rule base, its quotes checked against the indexed text."""
+        self.ensure_index()
+        return RuleBase.load(self.settings.corpus_dir / RULES_FILE, self.index.documents, self.index.clauses)
 
     @property
     def corpus_version(self) -> str:
@@ -92,6 +102,9 @@ class PolicyAssistant:
             raise InputError("问题为空 (empty question): type a question about the policy")
         retriever = self.retriever
         query = analyse(question, self.segmenter, self.settings.max_question_chars)
+        verdict_answer = eligibility_answer(self.rules, query.text, conversation)
+        if verdict_answer is not None:
+            return self._finish(verdict_answer, question, query, started)
         follow_up = bool(conversation.topic_text) and is_follow_up(query)
         context = conversation.topic_text if follow_up else ""
         prefer = conversation.topic if follow_up else None
@@ -99,13 +112,19 @@ class PolicyAssistant:
         if follow_up and context:
             retrieval = _with_context_coverage(retriever, retrieval, context, self.segmenter, self.settings)
         answer = self.writer.write(retrieval, self.index.documents, self.index.off_topic(query.text))
+        # optional LLM rewrite: same status and citations, verified, else the extractive text
+        if self.llm is not None and answer.status in REWRITTEN:
+            answer = self.llm.rewrite(answer, history=conversation.turns, question=query.text)
         topic = None
         if answer.citations:
             topic = (answer.citations[0].doc_id, answer.citations[0].article)
         conversation.remember(query.text, topic, standalone=not follow_up and bool(answer.citations))
+        answer.details.setdefault("follow_up", follow_up)
+        return self._finish(answer, question, query, started)
+
+    def _finish(self, answer: Answer, question: str, query, started: float) -> Answer:
         answer.question = question
         answer.corpus_version = self.index.corpus_version
-        answer.details.setdefault("follow_up", follow_up)
         if query.truncated:
             answer.details["truncated"] = True
         answer.latency_ms = (time.perf_counter() - started) * 1000

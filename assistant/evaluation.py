@@ -21,6 +21,7 @@ GATES = {
     "unspecified_flagged": 0.95,
     "verbatim_quotes": 1.00,
     "followup_top1": 0.90,
+    "eligibility_correct": 1.00,
     "invented_figures": 0.0,  # a ceiling: answers with a figure in no cited quote
 }
 _DIGITS = re.compile(r"\d+(?:\.\d+)?%?")
@@ -125,10 +126,33 @@ def gate_failures(summary: dict) -> list[str]:
     return failures
 
 
-def run(bot, gold_path: Path) -> tuple[list[CaseResult], dict]:
+def check_verdict(bot, case: dict) -> tuple[bool, str]:
+    """One eligibility case: by form (``facts``) or by chat (``turns``)."""
+    if "facts" in case:
+        verdict = bot.rules.check(case["rule"], case["facts"])
+        outcome, conditions, status = verdict.outcome, {c.id: c.status for c in verdict.conditions}, None
+    else:
+        answer = bot.chat(case["turns"])
+        outcome = answer.details.get("outcome")
+        conditions, status = answer.details.get("conditions", {}), answer.status
+    ok = outcome == case["expected_outcome"]
+    ok &= all(conditions.get(k) == v for k, v in case.get("expected_conditions", {}).items())
+    if "expected_status" in case:
+        ok &= status == case["expected_status"]
+    return ok, f"{outcome}/{status} {conditions}"
+
+
+def run(bot, gold_path: Path, eligibility_path: Path | None = None) -> tuple[list[CaseResult], dict]:
     bot.ensure_index()
     results = [score_case(case, bot.chat(case["turns"]), bot.index.documents) for case in load_gold(gold_path)]
-    return results, summarise(results)
+    summary = summarise(results)
+    if eligibility_path and Path(eligibility_path).exists():
+        cases = load_gold(eligibility_path)
+        checked = [(case, *check_verdict(bot, case)) for case in cases]
+        summary["eligibility_correct"] = sum(ok for _, ok, _ in checked) / len(checked)
+        summary["eligibility_misses"] = [f"{c['id']}: got {got}" for c, ok, got in checked if not ok]
+        summary["eligibility_cases"] = len(checked)
+    return results, summary
 
 
 def _fmt(value) -> str:
@@ -149,13 +173,18 @@ def report_markdown(summary: dict, results: list[CaseResult], embedder_id: str) 
     ]
     for key in ("article_top1", "article_top1.everyday", "article_recall", "key_facts", "refusal_accuracy",
                 "false_refusals", "unspecified_flagged", "followup_top1", "status_accuracy", "verbatim_quotes",
-                "invented_figures", "latency_p50_ms", "latency_p95_ms"):
+                "invented_figures", "eligibility_correct", "latency_p50_ms", "latency_p95_ms"):
         gate = GATES.get(key)
         gate_text = "" if gate is None else (f"≤ {gate}" if key == "invented_figures" else f"≥ {gate}")
         lines.append(f"| {key} | {_fmt(summary.get(key))} | {gate_text} |")
     lines += ["", "## By category", "", "| category | cases | article top-1 | key facts | status accuracy |", "|---|---|---|---|---|"]
     for name, row in summary["by_category"].items():
         lines.append(f"| {name} | {row['cases']} | {_fmt(row['article_top1'])} | {_fmt(row['key_facts'])} | {_fmt(row['status_accuracy'])} |")
+    if summary.get("eligibility_cases"):
+        lines += ["", f"Eligibility verdicts (`evals/eligibility.jsonl`, {summary['eligibility_cases']} cases, each rule's "
+                  "met/unmet/unknown by form and by chat): "
+                  f"{_fmt(summary['eligibility_correct'])} correct"]
+        lines += [f"- miss {m}" for m in summary.get("eligibility_misses", [])]
     misses = [r for r in results if r.top1 is False or r.answer.status != r.case["expected_status"] or (r.facts or 1) < 1]
     lines += ["", f"## Misses ({len(misses)})", ""]
     for r in misses:

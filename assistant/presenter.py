@@ -6,10 +6,13 @@ into markup; the chat component sanitises on top of that."""
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .answering import article_name
+from .errors import PolicyAssistantError
 from .models import ANSWERED, NEEDS_INFO, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, SourceDocument
 
 STATUS_LABELS = {
@@ -25,7 +28,8 @@ _STATUS_COLOURS = {  # (text, background)
     NEEDS_INFO: ("#1e3a8a", "#dbeafe"),
 }
 OUTCOME_LABELS = {"eligible": "符合条件", "not_eligible": "不符合条件", "unknown": "暂无法判断（需补充信息）"}
-CONDITION_LABELS = {"met": "✅ 满足", "unmet": "❌ 不满足", "unknown": "❔ 待确认"}
+CONDITION_LABELS = {"met": "满足", "unmet": "不满足", "unknown": "待确认"}
+_CONDITION_STATUS = {"met": ANSWERED, "unmet": NOT_FOUND, "unknown": NEEDS_INFO}  # borrow the status colours
 BOOL_CHOICES = ("是", "否", "不确定")
 UNKNOWN_CHOICE = "不确定"
 METADATA_LABELS = (("title", "标题"), ("issuers", "发文机关"), ("doc_type", "文种"),
@@ -133,8 +137,10 @@ def question_html(question: str) -> str:
 def answer_html(answer: Answer, index) -> str:
     """One chat bubble: status, the answer text, then each citation as a collapsible
     "open the article" element with the quote highlighted."""
-    parts = [f'<div class="answer" data-status="{esc(answer.status)}">',
-             f'<div style="margin-bottom:6px">{status_badge(answer.status)}</div>',
+    follow_up = bool(answer.details.get("follow_up"))
+    note = '<span class="follow-up" style="color:#6b7280;font-size:0.85em;margin-left:8px">已结合上一个问题理解</span>'
+    parts = [f'<div class="answer" data-status="{esc(answer.status)}" data-follow-up="{str(follow_up).lower()}">',
+             f'<div style="margin-bottom:6px">{status_badge(answer.status)}{note if follow_up else ""}</div>',
              f'<div class="answer-text">{_lines(answer.answer)}</div>']
     if answer.citations:
         parts.append('<div class="citations" style="margin-top:8px"><div style="font-weight:600">引用原文（点击展开条文）</div>')
@@ -209,6 +215,12 @@ def facts_from_form(specs, values) -> dict[str, Any]:
     return facts
 
 
+def condition_badge(status: str) -> str:
+    fg, bg = _STATUS_COLOURS.get(_CONDITION_STATUS.get(status, ""), ("#374151", "#f3f4f6"))
+    return (f'<span class="condition-status" data-status="{esc(status)}" style="color:{fg};background:{bg};'
+            f'border-radius:6px;padding:1px 8px;font-weight:600">{esc(CONDITION_LABELS.get(status, status))}</span>')
+
+
 def verdict_html(verdict, index) -> str:
     colour = {"eligible": ANSWERED, "not_eligible": NOT_FOUND}.get(verdict.outcome, NEEDS_INFO)
     fg, bg = _STATUS_COLOURS[colour]
@@ -225,8 +237,7 @@ def verdict_html(verdict, index) -> str:
         cite = citation_html(n, result.citation, index) if result.citation is not None else "—"
         parts.append(f'<tr class="condition condition-{esc(result.status)}" style="border-top:1px solid #e5e7eb">'
                      f'<td style="vertical-align:top;padding:4px">{esc(result.text)}</td>'
-                     f'<td style="vertical-align:top;padding:4px;white-space:nowrap">'
-                     f'{esc(CONDITION_LABELS.get(result.status, result.status))}</td>'
+                     f'<td style="vertical-align:top;padding:4px;white-space:nowrap">{condition_badge(result.status)}</td>'
                      f'<td style="vertical-align:top;padding:4px">{cite}</td></tr>')
     parts.append("</table>")
     if verdict.missing:
@@ -234,3 +245,31 @@ def verdict_html(verdict, index) -> str:
         parts.append(f'<p class="missing">还需补充：{esc(missing)}</p>')
     parts.append("</div>")
     return "".join(parts)
+
+
+def chat_turn(bot, question: str, history: list[dict], conversation) -> tuple[list[dict], Answer | None]:
+    """Ask ``bot`` within ``conversation`` and return the chat history with the question
+    and the answer (or the error message) appended. A blank question changes nothing."""
+    if not isinstance(question, str) or not question.strip():
+        return list(history), None
+    history = [*history, {"role": "user", "content": question_html(question.strip())}]
+    try:
+        answer = bot.ask(question.strip(), conversation)
+    except PolicyAssistantError as exc:
+        return [*history, {"role": "assistant", "content": error_html(str(exc))}], None
+    return [*history, {"role": "assistant", "content": answer_html(answer, bot.index)}], answer
+
+
+def write_verdict_files(verdict, directory: Path) -> tuple[Path, Path]:
+    """The verdict as Markdown and CSV files for HR records (CSV with a BOM for Excel)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^\w\-]+", "-", f"{verdict.rule_id}-核对结果").strip("-")
+    md_path, csv_path = directory / f"{stem}.md", directory / f"{stem}.csv"
+    md_path.write_text(verdict.to_markdown(), encoding="utf-8")
+    csv_path.write_text(verdict.to_csv(), encoding="utf-8-sig")
+    return md_path, csv_path
+
+
+def rule_intro_html(rule) -> str:
+    return (f'<div class="rule-intro" style="padding:4px 8px"><b>{esc(rule.title)}</b>'
+            f'（依据{esc(article_label(rule.article))}）：{esc(rule.summary)}</div>')

@@ -66,8 +66,9 @@ class HybridRetriever:
                 score += 1.0  # the user named the article
             if prefer and (clause.doc_id, clause.article) == prefer:
                 score += self.t.follow_up_boost
-            hits.append(Hit(clause, score, dense=dense.get(cid, 0.0), sparse=float(sparse[i]),
-                            coverage=self.coverage(query, clause)))
+            coverage = self.coverage(query, clause)
+            score += self.t.coverage_weight * coverage
+            hits.append(Hit(clause, score, dense=dense.get(cid, 0.0), sparse=float(sparse[i]), coverage=coverage))
         hits.sort(key=lambda h: h.score, reverse=True)
         return Retrieval(query, hits[:k])
 

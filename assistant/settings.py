@@ -27,7 +27,8 @@ class Thresholds:
     rrf_k: int = 20
     dense_weight: float = 1.0
     sparse_weight: float = 1.0
-    follow_up_boost: float = 0.02
+    follow_up_boost: float = 0.05
+    coverage_weight: float = 0.02
     unknown_term_weight: float = 2.0
 
 

@@ -1,0 +1,36 @@
+"""政策助手 web chat: ``python app.py`` serves http://127.0.0.1:7860 (POLICY_HOST / POLICY_PORT).
+
+Builds the assistant from settings (POLICY_* environment variables), loads the persisted
+index (building it first when missing or out of date), and serves the gradio app locally:
+no share link, no browser window, no analytics."""
+from __future__ import annotations
+
+import os
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+
+import sys  # noqa: E402
+
+from assistant.errors import PolicyAssistantError  # noqa: E402
+
+
+def main() -> int:
+    from assistant.core import PolicyAssistant
+    from assistant.ui import create_app, launch_options
+
+    try:
+        bot = PolicyAssistant.from_settings()
+        bot.ensure_index()
+        app = create_app(bot)
+    except PolicyAssistantError as exc:
+        print(f"错误: {exc}", file=sys.stderr)
+        return 2
+    options = launch_options(bot.settings)
+    print(f"政策助手: http://{options['server_name']}:{options['server_port']}", flush=True)
+    app.launch(**options)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

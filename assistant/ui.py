@@ -1,0 +1,381 @@
+"""The web chat (gradio, Chinese UI). This module only wires components to the package:
+rendering lives in :mod:`assistant.presenter`, feedback in :mod:`assistant.feedback`,
+knowledge-base administration in :mod:`assistant.admin`.
+
+gradio is imported inside :func:`create_app`, so ``import assistant`` stays fast.
+Per-browser-session state (the conversation) lives in ``gr.State``; nothing is shared
+between users. The admin tab and its event handlers exist only when an admin password
+is configured, and every admin handler checks the session's login.
+
+(No ``from __future__ import annotations`` here: gradio inspects the real annotations
+to pass ``gr.Request`` / ``gr.LikeData`` into the handlers.)"""
+import os
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # offline: before gradio is imported anywhere
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from . import presenter as view  # noqa: E402
+from .admin import MAX_UPLOAD_BYTES, AdminAuth, AdminError, AuditLog, CorpusAdmin, document_rows, validate_upload  # noqa: E402
+from .conversation import Conversation  # noqa: E402
+from .errors import PolicyAssistantError  # noqa: E402
+from .feedback import FeedbackStore  # noqa: E402
+
+TITLE = "政策助手"
+EXAMPLES = [
+    "职工教育经费用在一线职工身上的比例有什么要求？",
+    "新型学徒的补贴从什么时候开始？",
+    "企业可以直接认定哪些职业技能等级？",
+    "高技能人才可以实行哪些激励办法？",
+]
+FONTS = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "sans-serif"]
+CSS = """
+.status-line {min-height: 1.6em}
+.article-text mark, .article mark {background: #fde68a; padding: 0 2px}
+footer {display: none !important}
+"""
+COPY_JS = """(text) => {
+  if (!text) return;
+  if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text); return; }
+  const area = document.createElement('textarea');
+  area.value = text; area.style.position = 'fixed'; area.style.opacity = '0';
+  document.body.appendChild(area); area.select(); document.execCommand('copy'); area.remove();
+}"""
+
+
+def launch_options(settings) -> dict:
+    """Keyword arguments for ``app.launch``: local only, no share link, no browser
+    window, local fonts (no CDN), uploads capped at the admin size limit."""
+    import gradio as gr
+
+    theme = gr.themes.Soft(primary_hue="blue", font=FONTS, font_mono=["ui-monospace", "monospace"])
+    return dict(server_name=settings.host, server_port=settings.port, share=False, inbrowser=False,
+                theme=theme, css=CSS, footer_links=[], max_file_size=MAX_UPLOAD_BYTES, quiet=True)
+
+
+def create_app(assistant):
+    """The gradio Blocks app for a ready :class:`~assistant.core.PolicyAssistant`."""
+    import gradio as gr
+
+    settings = assistant.settings
+    feedback = FeedbackStore(settings.feedback_db)
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+        gr.Markdown(f"# {TITLE}\n技能政策问答：每个回答都引用政策原文，点击引用可查看整条条文。离线运行，不上传任何数据。")
+        with gr.Tabs():
+            with gr.Tab("政策问答", id="chat"):
+                _chat_tab(gr, assistant, feedback)
+            with gr.Tab("政策浏览", id="browse"):
+                _browse_tab(gr, app, assistant)
+            with gr.Tab("资格核对（HR）", id="check"):
+                _check_tab(gr, assistant)
+            if settings.admin_password:
+                with gr.Tab("知识库管理", id="admin"):
+                    _admin_tab(gr, assistant, feedback)
+    return app
+
+
+# ---- chat -----------------------------------------------------------------------------------
+def _chat_tab(gr, assistant, feedback: FeedbackStore) -> None:
+    conversation = gr.State(Conversation())
+    history = gr.State([])
+    answers = gr.State({})  # chat message index → Answer, for feedback
+    rated = gr.State(None)  # id of this session's latest feedback row
+    chatbot = gr.Chatbot(label="对话", elem_id="chat", height=560, buttons=[], sanitize_html=True,
+                         latex_delimiters=[], allow_tags=False, group_consecutive_messages=False,
+                         placeholder="请在下方输入问题，或点击示例问题。")
+    status = gr.HTML("", elem_classes="status-line", elem_id="status")
+    with gr.Row():
+        question = gr.Textbox(label="问题", placeholder="例如：职工教育经费用在一线职工身上的比例有什么要求？",
+                              lines=2, max_length=assistant.settings.max_question_chars, scale=5, elem_id="question")
+        with gr.Column(scale=1, min_width=140):
+            send = gr.Button("发送", variant="primary", elem_id="send")
+            new = gr.Button("新对话", elem_id="new-chat")
+            copy = gr.Button("复制回答", elem_id="copy-answer")
+    gr.Examples(EXAMPLES, inputs=[question], label="示例问题")
+    with gr.Accordion("对回答的意见（点击回答下方的 👍/👎 评价后，可补充说明）", open=False):
+        comment = gr.Textbox(label="意见（可选）", lines=2, max_length=2000)
+        send_comment = gr.Button("提交意见")
+        comment_note = gr.Markdown("")
+    plain = gr.Textbox(visible=False)  # the latest answer as plain text, for the copy button
+
+    def respond(text, past, convo, known):
+        updated, answer = view.chat_turn(assistant, text, past, convo)
+        if answer is None:  # blank question (nothing changes) or an error shown in the chat
+            note = "" if len(updated) == len(past) else "出错了：请查看对话中的提示。"
+            return gr.update(), updated, updated, convo, known, note, gr.update()
+        known = {**known, len(updated) - 1: answer}
+        badge = f"当前回答状态：{view.status_badge(answer.status)}"
+        return "", updated, updated, convo, known, badge, view.answer_plain(answer)
+
+    outputs = [question, chatbot, history, conversation, answers, status, plain]
+    for trigger in (send.click, question.submit):
+        trigger(respond, [question, history, conversation, answers], outputs,
+                concurrency_id="index", api_visibility="private")
+
+    def reset():
+        return [], [], Conversation(), {}, None, "", ""
+
+    for trigger in (new.click, chatbot.clear):  # the chat's own 🗑 button starts over too
+        trigger(reset, None, [chatbot, history, conversation, answers, rated, status, plain], api_visibility="private")
+    copy.click(None, [plain], None, js=COPY_JS)
+
+    def rate(data: gr.LikeData, known, request: gr.Request):
+        answer = known.get(data.index if isinstance(data.index, int) else data.index[0])
+        if answer is None or data.liked not in (True, False):
+            return None, ""
+        row = feedback.add("up" if data.liked else "down", answer, session=request.session_hash or "")
+        return row, "已记录您的评价，谢谢！可在上方补充意见。"
+
+    chatbot.like(rate, [answers], [rated, comment_note], api_visibility="private")
+
+    def add_comment(text, row, request: gr.Request):
+        if row is None:
+            return gr.update(), "请先点击回答下方的 👍 或 👎。"
+        if not (text or "").strip():
+            return gr.update(), "意见为空。"
+        feedback.set_comment(row, text.strip(), session=request.session_hash or "")
+        return "", "意见已保存，谢谢！"
+
+    send_comment.click(add_comment, [comment, rated], [comment, comment_note], api_visibility="private")
+
+
+# ---- policy browser -------------------------------------------------------------------------
+def _browse_tab(gr, app, assistant) -> None:
+    index = assistant.index
+    with gr.Row():
+        doc = gr.Dropdown(label="文件", choices=[], elem_id="browse-doc", scale=2)
+        article = gr.Dropdown(label="条文", choices=[], elem_id="browse-article", scale=1)
+    meta = gr.HTML("")
+    text = gr.HTML("", elem_id="browse-text")
+
+    def documents():
+        choices = [(d.title, d.doc_id) for d in index.documents.values()]
+        first = choices[0][1] if choices else None
+        return gr.update(choices=choices, value=first)
+
+    def pick_document(doc_id):
+        if not doc_id or doc_id not in index.documents:
+            return "", gr.update(choices=[], value=None)
+        choices = view.article_choices(index, doc_id)
+        return view.document_meta_html(index.documents[doc_id]), gr.update(choices=choices, value=choices[0][1] if choices else None)
+
+    def pick_article(doc_id, label):
+        if not doc_id or not label:
+            return ""
+        return view.article_html(index, doc_id, label)
+
+    app.load(documents, None, [doc], api_visibility="private")
+    doc.change(pick_document, [doc], [meta, article], api_visibility="private")
+    article.change(pick_article, [doc, article], [text], api_visibility="private")
+
+
+# ---- eligibility checker --------------------------------------------------------------------
+def _check_tab(gr, assistant) -> None:
+    try:
+        rulebase = assistant.rules
+    except PolicyAssistantError as exc:
+        gr.Markdown(f"规则库无法加载：{exc}")
+        return
+    rules = list(rulebase.rules.values())
+    if not rules:
+        gr.Markdown("规则库为空。")
+        return
+    gr.Markdown("选择一项待遇，填写员工情况，查看每个条件是否满足及其政策依据。不清楚的项目可选“不确定”。")
+    pick = gr.Dropdown(label="待遇 / 资格", choices=[(r.title, r.id) for r in rules], value=rules[0].id, elem_id="rule-pick")
+    groups = []
+    forms = []
+    for n, rule in enumerate(rules):
+        with gr.Group(visible=n == 0) as group:
+            gr.HTML(view.rule_intro_html(rule))
+            fields = [_fact_input(gr, spec) for spec in rule.facts]
+            check = gr.Button("核对", variant="primary", elem_classes="check-rule")
+        groups.append(group)
+        forms.append((rule, fields, check))
+    result = gr.HTML("", elem_id="verdict")
+    with gr.Row():
+        md_file = gr.DownloadButton("导出 Markdown", visible=False)
+        csv_file = gr.DownloadButton("导出 CSV", visible=False)
+
+    pick.change(lambda rid: [gr.update(visible=r.id == rid) for r in rules], [pick], groups, api_visibility="private")
+    for rule, fields, check in forms:
+        check.click(_checker(gr, assistant, rulebase, rule), fields, [result, md_file, csv_file],
+                    api_visibility="private")
+
+
+def _fact_input(gr, spec):
+    if spec.kind == "bool":
+        return gr.Radio(list(view.BOOL_CHOICES), value=view.UNKNOWN_CHOICE, label=spec.label)
+    if spec.kind == "choice":
+        return gr.Dropdown([*spec.choices, view.UNKNOWN_CHOICE], value=view.UNKNOWN_CHOICE, label=spec.label)
+    return gr.Textbox(label=f"{spec.label}（月数，如 6、12 或“半年”）", placeholder="不清楚可留空")
+
+
+def _checker(gr, assistant, rulebase, rule):
+    def check(*values):
+        facts = view.facts_from_form(rule.facts, values)
+        try:
+            verdict = rulebase.check(rule.id, facts)
+        except PolicyAssistantError as exc:
+            return view.error_html(str(exc)), gr.update(visible=False), gr.update(visible=False)
+        md_path, csv_path = view.write_verdict_files(verdict, Path(tempfile.mkdtemp(prefix="verdict-")))
+        return (view.verdict_html(verdict, assistant.index), gr.update(value=str(md_path), visible=True),
+                gr.update(value=str(csv_path), visible=True))
+
+    return check
+
+
+# ---- knowledge-base admin (only when a password is configured) ------------------------------
+def _admin_tab(gr, assistant, feedback: FeedbackStore) -> None:
+    settings = assistant.settings
+    auth = AdminAuth(settings.admin_password)
+    audit = AuditLog(Path(settings.feedback_db).parent / "admin_audit.jsonl")
+    corpus = CorpusAdmin(settings.corpus_dir, audit)
+    actor = gr.State(None)  # server-side: "name@ip" once this session has logged in
+
+    with gr.Column(visible=True, elem_id="admin-login") as login_box:
+        gr.Markdown("管理员登录后可上传或删除政策文件、重建索引、查看审计日志和用户反馈。")
+        name = gr.Textbox(label="操作人姓名", max_length=40, elem_id="admin-name")
+        password = gr.Textbox(label="管理密码", type="password", max_length=200, elem_id="admin-password")
+        login = gr.Button("登录", variant="primary", elem_id="admin-login-button")
+    login_note = gr.Markdown("", elem_id="admin-login-note")
+    with gr.Column(visible=False, elem_id="admin-panel") as panel:
+        docs = gr.Dataframe(headers=["文件", "文档编号", "标题", "大小(KB)"], interactive=False, label="当前语料")
+        with gr.Row():
+            upload = gr.File(label="上传政策文件（.txt/.md/.docx/.pdf，≤10 MB）", file_types=[".txt", ".md", ".docx", ".pdf"],
+                             type="filepath", elem_id="admin-upload")
+            with gr.Column():
+                replace = gr.Checkbox(label="替换已有文档（同名或同编号）")
+                do_upload = gr.Button("校验、上传并重建索引", variant="primary")
+        with gr.Row():
+            victim = gr.Dropdown(label="删除文件", choices=[])
+            confirm = gr.Checkbox(label="确认删除")
+            do_delete = gr.Button("删除并重建索引", variant="stop")
+            rebuild = gr.Button("仅重建索引")
+        admin_note = gr.Markdown("", elem_id="admin-note")
+        with gr.Accordion("审计日志", open=False):
+            log = gr.Dataframe(headers=["时间(UTC)", "操作人", "操作", "对象", "详情"], interactive=False)
+        with gr.Accordion("用户反馈", open=False):
+            feedback_table = gr.Dataframe(headers=["时间(UTC)", "评价", "问题", "状态", "意见", "语料版本"],
+                                          interactive=False)
+            export = gr.Button("导出反馈 CSV")
+            export_file = gr.File(label="反馈 CSV", interactive=False)
+        logout = gr.Button("退出登录")
+
+    def require(who):
+        if not who:
+            raise AdminError("请先登录管理员账号")
+        return who
+
+    def overview():
+        files = corpus.files()
+        rows = document_rows(files, assistant.index.documents)
+        return (rows, gr.update(choices=[p.name for p in files], value=None), _audit_rows(audit.entries()),
+                _feedback_rows(feedback.rows(limit=200)))
+
+    overview_outputs = [docs, victim, log, feedback_table]
+
+    def do_login(who, secret, request: gr.Request):
+        who = (who or "").strip()
+        if not who:
+            return None, gr.update(), gr.update(), "请填写操作人姓名。", "", *[gr.update()] * 4
+        person = f"{who}@{request.client.host if request.client else '?'}"
+        try:
+            ok = auth.login(request.session_hash or person, secret or "")
+        except AdminError as exc:
+            audit.append(person, "login_blocked")
+            return None, gr.update(), gr.update(), str(exc), "", *[gr.update()] * 4
+        audit.append(person, "login" if ok else "login_failed")
+        if not ok:
+            return None, gr.update(), gr.update(), "密码错误。", "", *[gr.update()] * 4
+        return person, gr.update(visible=False), gr.update(visible=True), f"已登录：{who}", "", *overview()
+
+    login.click(do_login, [name, password], [actor, login_box, panel, login_note, password, *overview_outputs],
+                api_visibility="private")
+
+    def reindex(who, progress):
+        def step(done, total, message):
+            if total:
+                progress((done, total), desc=f"正在嵌入条款 {done}/{total}")
+        report = assistant.ingest(progress=step)
+        audit.append(who, "ingest", report.corpus_version, documents=report.documents, clauses=report.clauses,
+                     embedded=report.embedded, removed=report.removed)
+        return f"索引已更新：{report.documents} 个文档，{report.clauses} 个条款，语料版本 {report.corpus_version}。"
+
+    def do_upload_file(who, path, replacing, progress=gr.Progress()):
+        try:
+            who = require(who)
+            if not path:
+                raise AdminError("请先选择文件")
+            data = Path(path).read_bytes()
+            checked = validate_upload(data, Path(path).name)
+            corpus.add(checked, who, replace=bool(replacing))
+            message = f"已上传 {checked.filename}（{checked.chars} 字）。" + reindex(who, progress)
+        except PolicyAssistantError as exc:
+            return f"**未完成：** {exc}", *[gr.update()] * 4
+        return message, *overview()
+
+    do_upload.click(do_upload_file, [actor, upload, replace], [admin_note, *overview_outputs],
+                    concurrency_id="index", api_visibility="private")
+
+    def do_delete_file(who, filename, confirmed, progress=gr.Progress()):
+        try:
+            who = require(who)
+            if not filename:
+                raise AdminError("请选择要删除的文件")
+            if not confirmed:
+                raise AdminError("请勾选“确认删除”")
+            corpus.delete(filename, who)
+            message = f"已删除 {filename}。" + reindex(who, progress)
+        except PolicyAssistantError as exc:
+            return f"**未完成：** {exc}", *[gr.update()] * 4
+        return message, *overview()
+
+    do_delete.click(do_delete_file, [actor, victim, confirm], [admin_note, *overview_outputs],
+                    concurrency_id="index", api_visibility="private")
+
+    def do_rebuild(who, progress=gr.Progress()):
+        try:
+            message = reindex(require(who), progress)
+        except PolicyAssistantError as exc:
+            return f"**未完成：** {exc}", *[gr.update()] * 4
+        return message, *overview()
+
+    rebuild.click(do_rebuild, [actor], [admin_note, *overview_outputs], concurrency_id="index",
+                  api_visibility="private")
+
+    def do_export(who):
+        try:
+            require(who)
+        except AdminError as exc:
+            raise gr.Error(str(exc)) from exc
+        path = Path(tempfile.mkdtemp(prefix="feedback-")) / "feedback.csv"
+        path.write_text(feedback.to_csv(), encoding="utf-8-sig")
+        audit.append(who, "export_feedback")
+        return str(path)
+
+    export.click(do_export, [actor], [export_file], api_visibility="private")
+
+    def do_logout(who):
+        if who:
+            audit.append(who, "logout")
+        return None, gr.update(visible=True), gr.update(visible=False), "已退出。", [], gr.update(choices=[]), [], []
+
+    logout.click(do_logout, [actor], [actor, login_box, panel, login_note, *overview_outputs], api_visibility="private")
+
+
+def _audit_rows(entries: list[dict]) -> list[list]:
+    rows = []
+    for e in entries:
+        detail = {k: v for k, v in e.items() if k not in ("time", "actor", "action", "target")}
+        rows.append([e.get("time", ""), e.get("actor", ""), e.get("action", ""), e.get("target", ""),
+                     ", ".join(f"{k}={v}" for k, v in detail.items())])
+    return rows
+
+
+def _feedback_rows(rows: list[dict]) -> list[list]:
+    labels = {"up": "👍", "down": "👎"}
+    return [[r["created_at"], labels.get(r["rating"], r["rating"]), r["question"],
+             view.status_label(r["status"]), r["comment"], r["corpus_version"]] for r in rows]
+

