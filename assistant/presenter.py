@@ -105,10 +105,15 @@ class ArticleView:
         return cls(doc_id, article, clauses[0].heading, doc.text[start:end], start)
 
     def html(self, clause: Clause | None = None, quote: str = "") -> str:
-        """The article text, the cited sentence marked (by its span when known)."""
-        if clause is not None and clause.doc_id == self.doc_id and clause.article == self.article:
-            return _mark_span(self.text, clause.start - self.start, clause.end - self.start)
-        return highlight(self.text, quote)
+        """The article text with the quote marked: found within the cited sentence when
+        the sentence is known (the whole sentence if the quote is not in it)."""
+        if clause is None or clause.doc_id != self.doc_id or clause.article != self.article:
+            return highlight(self.text, quote)
+        start, end = clause.start - self.start, clause.end - self.start
+        at = self.text.find(quote, start, end) if quote else -1
+        if at >= 0:
+            start, end = at, at + len(quote)
+        return _mark_span(self.text, start, end)
 
 
 def cited_article_html(index, citation: Citation) -> str:
@@ -205,7 +210,7 @@ def facts_from_form(specs, values) -> dict[str, Any]:
             continue
         if spec.kind == "bool":
             facts[spec.name] = value == "是" if isinstance(value, str) else bool(value)
-        elif spec.kind == "months":
+        elif spec.kind in ("months", "percent"):  # the checker parses "半年", "60%"…
             facts[spec.name] = str(value).strip() if isinstance(value, str) else value
         elif spec.kind == "choice":
             if value in (spec.choices or []):

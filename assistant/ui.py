@@ -209,7 +209,8 @@ def _fact_input(gr, spec):
         return gr.Radio(list(view.BOOL_CHOICES), value=view.UNKNOWN_CHOICE, label=spec.label)
     if spec.kind == "choice":
         return gr.Dropdown([*spec.choices, view.UNKNOWN_CHOICE], value=view.UNKNOWN_CHOICE, label=spec.label)
-    return gr.Textbox(label=f"{spec.label}（月数，如 6、12 或“半年”）", placeholder="不清楚可留空")
+    hint = "百分比，如 60" if spec.kind == "percent" else "月数，如 6、12 或“半年”"
+    return gr.Textbox(label=f"{spec.label}（{hint}）", placeholder="不清楚可留空")
 
 
 def _checker(gr, assistant, rulebase, rule):

@@ -503,7 +503,7 @@ def _tabs(app) -> list[str]:
 
 
 def _handlers(app) -> dict[str, str]:
-    return {f.name: f.api_visibility for f in app.fns.values()}
+    return {f.name or "": f.api_visibility for f in app.fns.values()}
 
 
 def test_app_without_admin_password_has_no_admin_tab_or_handlers(bot):
@@ -541,3 +541,23 @@ def test_launch_options_are_local_only():
     options = launch_options(Settings.from_env(host="127.0.0.1", port=7999))
     assert options["server_name"] == "127.0.0.1" and options["server_port"] == 7999
     assert options["share"] is False and options["inbrowser"] is False
+
+
+def test_partial_quote_is_marked_inside_its_sentence(bot):
+    clause = next(c for c in bot.index.clauses if "技师班毕业生" in c.text)
+    cite = Citation(clause.doc_id, clause.doc_title, clause.article, clause.heading, clause.clause_id, "签订半年以上实习协议")
+    out = view.cited_article_html(bot.index, cite)
+    assert re.search(r"<mark>(.*?)</mark>", out).group(1) == "签订半年以上实习协议"
+
+
+def test_real_rule_base_verdict_renders(bot):
+    rules = bot.rules
+    rule = rules.rules["apprentice_subsidy"]
+    values = {"graduate_type": "技工院校技师班毕业生", "graduating_year": "是", "internship_months": "半年",
+              "contract_months": "6", "same_employer": "不确定"}
+    facts = view.facts_from_form(rule.facts, [values.get(f.name) for f in rule.facts])
+    verdict = rules.check(rule.id, facts)
+    out = view.verdict_html(verdict, bot.index)
+    assert verdict.outcome == "not_eligible"
+    assert 'data-status="met"' in out and 'data-status="unmet"' in out and 'data-status="unknown"' in out
+    assert "不符合条件" in out and out.count("<mark>") == len(verdict.conditions)
