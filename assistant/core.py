@@ -21,7 +21,7 @@ from .query import analyse, is_follow_up
 from .verdicts import eligibility_answer
 from .retrieval import HybridRetriever
 from .settings import Settings
-from .store import ChromaStore
+from .store import ChromaStore, connect
 
 
 class PolicyAssistant:
@@ -31,14 +31,24 @@ class PolicyAssistant:
         self.embedder = embedder or make_embedder(self.settings.embedder)
         self.segmenter = segmenter or Segmenter(Lexicon.for_corpus(self.settings.corpus_dir))
         s = self.settings
-        collection = s.collection
+        self._client = None
         self.index = PolicyIndex(
             s.index_dir, self.embedder, self.segmenter,
-            store_factory=lambda: store or ChromaStore(s.index_dir / "chroma", collection, self.embedder, s.embedder, s.chroma_url),
+            store_factory=lambda name: store or ChromaStore(self.client, name, self.embedder, s.embedder),
+            collection=s.collection,
+            drop_collection=lambda name: self.client.delete_collection(name),
+            list_collections=lambda: [c.name for c in self.client.list_collections()],
         )
         self.writer = AnswerWriter(s.thresholds, s.max_quotes)
         self.llm = LLMWriter.from_settings(s)  # None unless POLICY_LLM_BASE_URL is set
         self._loaded = False
+
+    @property
+    def client(self):
+        """The chromadb client (embedded under index/chroma, or the configured server)."""
+        if self._client is None:
+            self._client = connect(self.settings.index_dir / "chroma", self.settings.chroma_url)
+        return self._client
 
     @classmethod
     def from_settings(cls, **overrides) -> "PolicyAssistant":

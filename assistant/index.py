@@ -1,11 +1,18 @@
-"""Build, persist and load the index: clauses, BM25 tokens and the chroma collection,
-described by a manifest. Rebuilding is incremental: only documents whose content hash
-changed are re-embedded; an unchanged corpus with the same embedder is reused as is."""
+"""Build, persist and load the index: clauses, BM25 and the chroma collection, described
+by a manifest.
+
+Every build writes a new *generation* (its own collection and files) and then replaces
+the manifest atomically: until that rename the previous generation keeps serving, so a
+crash or kill mid-build loses nothing, and the next build clears the leftovers. Only
+documents whose content hash changed are embedded; the others' vectors are copied over
+from the previous generation. An unchanged corpus with the same embedder is reused."""
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,11 +26,11 @@ from .sparse import BM25Index
 from .store import ChromaStore
 from .structure import split_document
 
-FORMAT_VERSION = 1
+log = logging.getLogger("assistant.index")
+
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
-DOCUMENTS = "documents.json"
-CLAUSES = "clauses.jsonl"
-TOKENS = "bm25_tokens.json"
+GENERATION_PREFIX = "gen-"
 
 Progress = Callable[[int, int, str], None]  # (done, total, message)
 
@@ -39,7 +46,7 @@ def corpus_version(doc_hashes: dict[str, str], embedder_id: str) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file and rename it over ``path``: readers see old or new, never half."""
+    """Write to a temporary file, fsync, and rename over ``path``: readers see old or new, never half."""
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(text)
@@ -57,16 +64,23 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     reused: bool = False
     seconds: float = 0.0
+    copied: int = 0  # vectors carried over from the previous generation
 
 
 class PolicyIndex:
-    """The persisted index for one corpus and one embedder."""
+    """The persisted index for one corpus and one embedder. ``store_factory(name)`` opens
+    the chroma collection ``name``; ``drop_collection(name)`` deletes one."""
 
-    def __init__(self, index_dir: Path, embedder: Embedder, segmenter: Segmenter, store_factory: Callable[[], ChromaStore]):
+    def __init__(self, index_dir: Path, embedder: Embedder, segmenter: Segmenter,
+                 store_factory: Callable[[str], ChromaStore], collection: str = "policy_clauses",
+                 drop_collection: Callable[[str], None] | None = None, list_collections: Callable[[], list[str]] | None = None):
         self.dir = Path(index_dir)
         self.embedder = embedder
         self.segmenter = segmenter
+        self.collection = collection
         self._store_factory = store_factory
+        self._drop = drop_collection
+        self._list = list_collections
         self._store: ChromaStore | None = None
         self.documents: dict[str, SourceDocument] = {}
         self.clauses: list[Clause] = []
@@ -76,21 +90,27 @@ class PolicyIndex:
         self.absent_topics: tuple[str, ...] = ()
         self.manifest: dict = {}
 
+    # ---- state ---------------------------------------------------------------------------
     @property
     def store(self) -> ChromaStore:
+        """The collection of the generation being served."""
         if self._store is None:
-            self._store = self._store_factory()
+            name = self.manifest.get("collection") or self.read_manifest().get("collection")
+            if not name:
+                raise IndexNotBuiltError(f"索引不存在 ({self.dir}): run `policy-assistant ingest` first")
+            self._store = self._store_factory(name)
         return self._store
 
-    # ---- state ---------------------------------------------------------------------------
     def read_manifest(self) -> dict:
         path = self.dir / MANIFEST
         if not path.exists():
             return {}
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError:
-            return {}  # a torn or corrupt manifest means: rebuild
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            log.warning("索引清单已损坏 (%s): the index will be rebuilt", path)
+            return {}
+        return data if isinstance(data, dict) else {}
 
     def is_current(self, documents: list[SourceDocument]) -> bool:
         manifest = self.read_manifest()
@@ -99,6 +119,7 @@ class PolicyIndex:
             manifest.get("format") == FORMAT_VERSION
             and manifest.get("embedder") == self.embedder.id
             and manifest.get("doc_hashes") == hashes
+            and (self.dir / manifest.get("generation", "")).is_dir()
         )
 
     # ---- build ---------------------------------------------------------------------------
@@ -108,37 +129,31 @@ class PolicyIndex:
         old = self.read_manifest()
         hashes = {d.doc_id: document_hash(d) for d in documents}
         version = corpus_version(hashes, self.embedder.id)
-        compatible = old.get("format") == FORMAT_VERSION and old.get("embedder") == self.embedder.id
-        old_hashes = old.get("doc_hashes", {}) if compatible else {}
-        if compatible and old_hashes == hashes and self.store.count() == old.get("clauses"):
+        old_store = self._open_previous(old)
+        if old_store is not None and old.get("doc_hashes") == hashes:
             self.load()
             return BuildReport(version, len(documents), len(self.clauses), reused=True,
                                seconds=time.perf_counter() - started)
-        if not compatible or self.store.count() != old.get("clauses", -1):
-            self.store.clear()  # another embedder, format or a half-written collection: start over
-            old_hashes = {}
+        old_hashes = old.get("doc_hashes", {}) if old_store is not None else {}
         changed = [d for d in documents if old_hashes.get(d.doc_id) != hashes[d.doc_id]]
+        kept = [d.doc_id for d in documents if d.doc_id in old_hashes and d not in changed]
         removed = [doc_id for doc_id in old_hashes if doc_id not in hashes]
-        self.store.delete_documents([d.doc_id for d in changed if d.doc_id in old_hashes] + removed)
+
+        generation = f"{GENERATION_PREFIX}{int(old.get('serial', 0)) + 1:06d}"
+        self._clear_leftovers(keep={old.get("generation", "")})
+        gen_dir = self.dir / generation
+        gen_dir.mkdir()
+        collection = f"{self.collection}-{generation}"
+        new_store = self._store_factory(collection)
+        copied = new_store.copy_documents(old_store, kept) if old_store is not None and kept else 0
 
         all_clauses = {d.doc_id: split_document(d) for d in documents}
         to_embed = [c for d in changed for c in all_clauses[d.doc_id]]
-        done = 0
-        if progress:
-            progress(0, len(to_embed), "embedding")
-
-        def step(n: int) -> None:
-            nonlocal done
-            done += n
-            if progress:
-                progress(done, len(to_embed), "embedding")
-
-        self.store.add(to_embed, step)
+        _embed_with_progress(new_store, to_embed, progress)
         clauses = [c for d in documents for c in all_clauses[d.doc_id]]
-        tokens = [self.segmenter.tokens(_sparse_text(c)) for c in clauses]
-        write_atomic(self.dir / DOCUMENTS, json.dumps({d.doc_id: asdict(d) for d in documents}, ensure_ascii=False))
-        write_atomic(self.dir / CLAUSES, "\n".join(json.dumps(asdict(c), ensure_ascii=False) for c in clauses))
-        write_atomic(self.dir / TOKENS, json.dumps(tokens, ensure_ascii=False))
+        BM25Index.build([self.segmenter.tokens(_sparse_text(c)) for c in clauses]).save(gen_dir / "bm25")
+        write_atomic(gen_dir / "documents.json", json.dumps({d.doc_id: asdict(d) for d in documents}, ensure_ascii=False))
+        write_atomic(gen_dir / "clauses.jsonl", "\n".join(json.dumps(asdict(c), ensure_ascii=False) for c in clauses))
         manifest = {
             "format": FORMAT_VERSION,
             "embedder": self.embedder.id,
@@ -146,36 +161,74 @@ class PolicyIndex:
             "doc_hashes": hashes,
             "documents": {d.doc_id: {"title": d.title, "clauses": len(all_clauses[d.doc_id])} for d in documents},
             "clauses": len(clauses),
+            "generation": generation,
+            "serial": int(old.get("serial", 0)) + 1,
+            "collection": collection,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
-        write_atomic(self.dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))  # last: commits the build
+        write_atomic(self.dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))  # the swap
+        self._store = new_store
+        self._clear_leftovers(keep={generation})
         self.load()
         return BuildReport(version, len(documents), len(clauses), embedded=[d.doc_id for d in changed],
-                           removed=removed, seconds=time.perf_counter() - started)
+                           removed=removed, seconds=time.perf_counter() - started, copied=copied)
+
+    def _open_previous(self, old: dict) -> ChromaStore | None:
+        """The previous generation's collection when it is complete and compatible, else None."""
+        if old.get("format") != FORMAT_VERSION or old.get("embedder") != self.embedder.id:
+            if old:
+                log.warning("索引格式或向量模型已变化 (%s → %s): rebuilding in full", old.get("embedder"), self.embedder.id)
+            return None
+        if not old.get("collection") or not (self.dir / old.get("generation", "")).is_dir():
+            return None
+        store = self._store_factory(old["collection"])
+        if store.count() != old.get("clauses"):
+            log.warning("向量集合不完整 (%d ≠ %s): rebuilding in full", store.count(), old.get("clauses"))
+            return None
+        return store
+
+    def _clear_leftovers(self, keep: set[str]) -> None:
+        """Remove generations (folders and collections) other than ``keep``: what a killed
+        build left behind, or the generation just replaced."""
+        for path in self.dir.glob(GENERATION_PREFIX + "*"):
+            if path.name not in keep:
+                shutil.rmtree(path, ignore_errors=True)
+        if self._drop and self._list:
+            wanted = {f"{self.collection}-{g}" for g in keep}
+            for name in self._list():
+                if name.startswith(self.collection + "-" + GENERATION_PREFIX) and name not in wanted:
+                    self._drop(name)
 
     # ---- load ----------------------------------------------------------------------------
     def load(self) -> "PolicyIndex":
         manifest = self.read_manifest()
         if not manifest:
             raise IndexNotBuiltError(f"索引不存在 ({self.dir}): run `policy-assistant ingest` first")
-        if manifest.get("embedder") != self.embedder.id:
+        if manifest.get("format") != FORMAT_VERSION or manifest.get("embedder") != self.embedder.id:
             raise IndexNotBuiltError(
-                f"索引由另一个向量模型构建 ({manifest.get('embedder')} ≠ {self.embedder.id}): run `policy-assistant ingest`"
+                f"索引由另一个版本或向量模型构建 ({manifest.get('embedder')} ≠ {self.embedder.id}): "
+                "run `policy-assistant ingest`"
             )
-        docs = json.loads((self.dir / DOCUMENTS).read_text(encoding="utf-8"))
-        self.documents = {k: SourceDocument(**v) for k, v in docs.items()}
-        lines = (self.dir / CLAUSES).read_text(encoding="utf-8").splitlines()
-        self.clauses = [Clause(**json.loads(line)) for line in lines if line.strip()]
-        self.by_id = {c.clause_id: i for i, c in enumerate(self.clauses)}
-        tokens = json.loads((self.dir / TOKENS).read_text(encoding="utf-8"))
-        self.tokens = [set(t) for t in tokens]
-        self.bm25 = BM25Index(tokens)
-        self._article_text = {}
-        for clause in self.clauses:
+        gen_dir = self.dir / manifest.get("generation", "")
+        try:
+            docs = json.loads((gen_dir / "documents.json").read_text(encoding="utf-8"))
+            lines = (gen_dir / "clauses.jsonl").read_text(encoding="utf-8").splitlines()
+            documents = {k: SourceDocument(**v) for k, v in docs.items()}
+            clauses = [Clause(**json.loads(line)) for line in lines if line.strip()]
+            bm25 = BM25Index.load(gen_dir / "bm25", len(clauses))
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            raise IndexNotBuiltError(f"索引文件损坏 ({gen_dir}: {exc}): run `policy-assistant ingest` to rebuild") from exc
+        article_text: dict[tuple[str, str], str] = {}
+        for clause in clauses:
             key = (clause.doc_id, clause.article)
-            self._article_text[key] = self._article_text.get(key, clause.heading.lower()) + clause.text.lower()
-        corpus_text = "\n".join(d.text.lower() for d in self.documents.values())
+            article_text[key] = article_text.get(key, clause.heading.lower()) + clause.text.lower()
+        corpus_text = "\n".join(d.text.lower() for d in documents.values())
+        # assign together: a reader sees the old or the new generation
+        self.documents, self.clauses, self.bm25, self._article_text = documents, clauses, bm25, article_text
+        self.by_id = {c.clause_id: i for i, c in enumerate(clauses)}
         self.absent_topics = tuple(t for t in self.segmenter.lexicon.out_of_scope if t not in corpus_text)
+        if self.manifest.get("collection") != manifest.get("collection"):
+            self._store = None
         self.manifest = manifest
         return self
 
@@ -194,6 +247,20 @@ class PolicyIndex:
 
     def article_clauses(self, doc_id: str, article: str) -> list[Clause]:
         return [c for c in self.clauses if c.doc_id == doc_id and c.article == article]
+
+
+def _embed_with_progress(store: ChromaStore, clauses: list[Clause], progress: Progress | None) -> None:
+    done = 0
+    if progress:
+        progress(0, len(clauses), "embedding")
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, len(clauses), "embedding")
+
+    store.add(clauses, step)
 
 
 def _sparse_text(clause: Clause) -> str:

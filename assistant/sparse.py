@@ -1,25 +1,42 @@
-"""Sparse side: BM25 over jieba tokens (bm25s), persisted beside the vector index."""
+"""Sparse side: BM25 over jieba tokens (bm25s sparse matrices), saved beside the vector
+index and memory-loaded at start, so a large corpus is not re-tokenised or re-indexed."""
 from __future__ import annotations
 
-import json
 import math
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
+_EMPTY = "\u0000"  # bm25s needs a token in every document; this one no query ever holds
+
 
 class BM25Index:
-    """BM25 over pre-tokenised clauses; also knows each term's IDF for coverage weighting."""
+    """BM25 scores for a tokenised query; also each term's document frequency (for IDF)."""
 
-    def __init__(self, tokens: list[list[str]]):
+    def __init__(self, model, n_docs: int):
+        self._model = model
+        self.n_docs = n_docs
+        vocab = model.vocab_dict
+        indptr = np.asarray(model.scores["indptr"])
+        self._df = {term: int(indptr[i + 1] - indptr[i]) for term, i in vocab.items()
+                    if term not in (_EMPTY, "") and i + 1 < len(indptr)}
+
+    @classmethod
+    def build(cls, tokens: list[list[str]]) -> "BM25Index":
         import bm25s
 
-        self.n_docs = len(tokens)
-        self._df = Counter(t for doc in tokens for t in set(doc))
-        self._model = bm25s.BM25()
-        # bm25s rejects an empty corpus or an all-empty document list; a placeholder keeps shapes.
-        self._model.index([doc or ["\u0000"] for doc in tokens] or [["\u0000"]], show_progress=False)
+        model = bm25s.BM25()
+        model.index([doc or [_EMPTY] for doc in tokens] or [[_EMPTY]], show_progress=False)
+        return cls(model, len(tokens))
+
+    def save(self, path: Path) -> None:
+        self._model.save(str(path))
+
+    @classmethod
+    def load(cls, path: Path, n_docs: int) -> "BM25Index":
+        import bm25s
+
+        return cls(bm25s.BM25.load(str(path)), n_docs)
 
     def idf(self, term: str) -> float:
         """Smoothed IDF; a term the corpus never uses gets the highest weight."""
@@ -34,11 +51,3 @@ class BM25Index:
         if not known or not self.n_docs:
             return np.zeros(self.n_docs, dtype=np.float32)
         return np.asarray(self._model.get_scores(known), dtype=np.float32)[: self.n_docs]
-
-    # persistence: the tokens are the source of truth; bm25s rebuilds in well under a second per 10k clauses
-    def save(self, path: Path, tokens: list[list[str]]) -> None:
-        Path(path).write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
-
-    @classmethod
-    def load(cls, path: Path) -> "BM25Index":
-        return cls(json.loads(Path(path).read_text(encoding="utf-8")))

@@ -20,30 +20,32 @@ def embedding_text(clause: Clause) -> str:
     return f"{clause.heading}：{clause.text}" if clause.heading else clause.text
 
 
+def connect(path: Path | None, url: str = ""):
+    """A chromadb client: embedded PersistentClient under ``path``, or HttpClient for ``url``."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if url:
+        parsed = urlparse(url)
+        return chromadb.HttpClient(host=parsed.hostname or "127.0.0.1", port=parsed.port or 8000,
+                                   ssl=parsed.scheme == "https", settings=chroma_settings)
+    Path(path).mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
 class ChromaStore:
-    def __init__(self, path: Path | None, collection: str, embedder: Embedder, spec: str, url: str = ""):
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
+    """One chroma collection (one index generation), used through langchain's ``Chroma``."""
+
+    def __init__(self, client, collection: str, embedder: Embedder, spec: str):
         from langchain_chroma import Chroma
 
-        chroma_settings = ChromaSettings(anonymized_telemetry=False)
-        if url:
-            parsed = urlparse(url)
-            self.client = chromadb.HttpClient(
-                host=parsed.hostname or "127.0.0.1",
-                port=parsed.port or 8000,
-                ssl=parsed.scheme == "https",
-                settings=chroma_settings,
-            )
-        else:
-            Path(path).mkdir(parents=True, exist_ok=True)
-            self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-        self.collection = self.client.get_or_create_collection(
+        self.client = client
+        self.name = collection
+        self.collection = client.get_or_create_collection(
             collection, embedding_function=chroma_embedding_function(spec, embedder)
         )
-        self.vectorstore = Chroma(
-            client=self.client, collection_name=collection, embedding_function=as_langchain(embedder)
-        )
+        self.vectorstore = Chroma(client=client, collection_name=collection, embedding_function=as_langchain(embedder))
 
     def count(self) -> int:
         return self.collection.count()
@@ -59,14 +61,26 @@ class ChromaStore:
             if progress:
                 progress(len(batch))
 
+    def copy_documents(self, source: "ChromaStore", doc_ids: list[str], page: int = 2000) -> int:
+        """Copy the stored vectors of ``doc_ids`` from another collection (no re-embedding)."""
+        copied = 0
+        for i in range(0, len(doc_ids), 50):
+            where = {"doc_id": {"$in": doc_ids[i : i + 50]}}
+            offset = 0
+            while True:
+                got = source.collection.get(where=where, include=["embeddings", "documents", "metadatas"],
+                                            limit=page, offset=offset)
+                if not got["ids"]:
+                    break
+                self.collection.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"],
+                                    metadatas=got["metadatas"])
+                copied += len(got["ids"])
+                offset += page
+        return copied
+
     def delete_documents(self, doc_ids: list[str]) -> None:
         for doc_id in doc_ids:
             self.collection.delete(where={"doc_id": doc_id})
-
-    def clear(self) -> None:
-        ids = self.collection.get(include=[])["ids"]
-        for i in range(0, len(ids), 5000):
-            self.collection.delete(ids=ids[i : i + 5000])
 
     def similar(self, vector: list[float], k: int) -> dict[str, float]:
         """clause_id → cosine similarity for the k nearest clauses."""
