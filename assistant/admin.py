@@ -30,7 +30,7 @@ MAX_ATTEMPTS = 5  # failed logins per session per window
 GLOBAL_MAX_ATTEMPTS = 30  # failed logins from all sessions per window
 WINDOW_SECONDS = 60.0
 AUDIT_FILE = "admin_audit.jsonl"
-_UNSAFE = re.compile(r"[^\w\-.()（）\u3000-\u303f]+", re.UNICODE)
+_UNSAFE = re.compile(r"[^\w\-.()（）\u3001-\u303f]+", re.UNICODE)  # word chars, CJK punctuation
 
 
 class AdminError(PolicyAssistantError):
@@ -69,6 +69,10 @@ class RateLimiter:
         with self._lock:
             self._recent(key).append(self.clock())
 
+    def remaining(self, key: str) -> int:
+        with self._lock:
+            return max(0, self.limit - len(self._recent(key)))
+
     def reset(self, key: str) -> None:
         with self._lock:
             self._events.pop(key, None)
@@ -86,6 +90,10 @@ class AdminAuth:
     @property
     def enabled(self) -> bool:
         return bool(self._password)
+
+    def remaining(self, session: str) -> int:
+        """Failed attempts this session may still make within the window."""
+        return min(self.per_session.remaining(session), self.overall.remaining("*"))
 
     def login(self, session: str, password: str) -> bool:
         """True on success; False on a wrong password; AdminError when rate-limited."""

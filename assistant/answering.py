@@ -50,6 +50,9 @@ class AnswerWriter:
         top = retrieval.top
         if top is None or not retrieval.query.terms or off_topic:
             return False
+        ref = retrieval.query.article_ref
+        if ref and top.clause.article in (ref, f"第{ref}条"):
+            return True  # "第九条讲了什么？": the user named an article that exists
         best_cov = max(h.coverage for h in retrieval.hits)
         best_dense = max(h.dense for h in retrieval.hits)
         t = self.thresholds

@@ -54,8 +54,12 @@ def normalise_spaces(line: str) -> str:
 
 
 def _join(left: str, right: str) -> str:
-    if left and right and left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
-        return left + " " + right
+    if left and right and left[-1].isascii() and right[0].isascii() and right[0].isalnum():
+        if left[-1].isalnum():
+            return left + " " + right
+        # "workers." + "Training" keeps its space; "1." + "5%" and "10," + "000元" stay numbers
+        if left[-1] in ".," and len(left) > 1 and left[-2].isascii() and left[-2].isalpha():
+            return left + " " + right
     return left + right
 
 
@@ -75,10 +79,14 @@ def clean_lines(text: str) -> list[str]:
             paragraphs.append(current)
             current = line
         else:
-            current = _join(current, line)
+            joined = _join(current, line)
+            if STRUCTURE_START.match(current) and not STRUCTURE_START.match(joined):
+                joined = current + " " + line  # a bare "1." before a line starting with a digit stays a marker
+            current = joined
     if current:
         paragraphs.append(current)
-    return paragraphs
+    # lines joined into a page number ("第" + "5页") are layout too; dropping them keeps clean_text idempotent
+    return [p for p in paragraphs if not _PAGE_NUMBER.match(p)]
 
 
 def clean_text(text: str) -> str:

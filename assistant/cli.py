@@ -82,8 +82,15 @@ def cmd_eval(bot, args) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr, like every other error (the usage is one --help away)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_ERROR, f"错误: {self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="policy-assistant", description="政策助手: 技能政策问答（离线，引用原文）")
+    parser = _Parser(prog="policy-assistant", description="政策助手: 技能政策问答（离线，引用原文）")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("ingest", help="构建或更新索引")
     p.add_argument("path", nargs="?", default=None, help="语料目录（默认 corpus/）")

@@ -137,6 +137,7 @@ class PolicyAssistant:
         answer.corpus_version = self.index.corpus_version
         if query.truncated:
             answer.details["truncated"] = True
+            answer.answer = "（问题过长，只按开头部分处理。）\n\n" + answer.answer
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
 

@@ -93,6 +93,9 @@ class SentenceTransformerEmbedder:
         return self._model
 
     def _embed(self, texts: list[str], prefix: str) -> np.ndarray:
+        if not texts:  # reshape(0, -1) is ambiguous: ask the model for its width
+            dimension = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+            return np.zeros((0, dimension() or 0), dtype=np.float32)
         vectors = self.model.encode(
             [prefix + t for t in texts], batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
         )

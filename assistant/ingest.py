@@ -17,6 +17,7 @@ from .models import SourceDocument
 SUPPORTED = (".txt", ".md", ".docx", ".pdf")
 META_SUFFIX = ".meta.json"
 _MAGIC = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04"}
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.M)  # "## 一、总则" → "一、总则"
 
 
 def doc_id_for(path: Path) -> str:
@@ -67,7 +68,8 @@ def extract_text(data: bytes, suffix: str, name: str = "file") -> str:
         return _read_docx(data, name)
     if data.startswith((b"%PDF-", b"PK\x03\x04")):
         raise UnsupportedFileError(f"{name}: 二进制文件伪装成 {suffix} (binary file named {suffix}): upload it with its real extension")
-    return decode(data)
+    text = decode(data)
+    return _MD_HEADING.sub("", text) if suffix == ".md" else text
 
 
 def load_document(path: Path) -> SourceDocument:
@@ -99,4 +101,11 @@ def load_corpus(corpus_dir: Path) -> list[SourceDocument]:
     files = corpus_files(corpus_dir)
     if not files:
         raise CorpusError(f"语料目录为空 (no .txt/.md/.docx/.pdf in {corpus_dir}): add policy files first")
-    return [load_document(p) for p in files]
+    documents = [load_document(p) for p in files]
+    seen: dict[str, str] = {}
+    for doc in documents:  # "a.txt" and "a.pdf" (or "a b.txt" and "a-b.txt") would share one id
+        name = Path(doc.path).name
+        if doc.doc_id in seen:
+            raise CorpusError(f"两个文件的文档编号相同 ({seen[doc.doc_id]}, {name} → {doc.doc_id}): rename one of them")
+        seen[doc.doc_id] = name
+    return documents

@@ -126,10 +126,10 @@ def cited_article_html(index, citation: Citation) -> str:
     return view.html(clause, citation.quote)
 
 
-def citation_html(n: int, citation: Citation, index) -> str:
-    label = citation_label(n, citation, index.documents)
+def citation_html(n: int, citation: Citation, index, label: str = "") -> str:
+    label = label or citation_label(n, citation, index.documents)
     body = cited_article_html(index, citation)
-    return (f'<details class="citation" data-n="{n}"><summary style="cursor:pointer;color:#1d4ed8">{esc(label)}</summary>'
+    return (f'<details class="citation"><summary style="cursor:pointer;color:#1d4ed8">{esc(label)}</summary>'
             f'<div class="article-text" style="border-left:3px solid #93c5fd;padding:4px 10px;margin:4px 0">{body}</div>'
             f'</details>')
 
@@ -144,7 +144,8 @@ def answer_html(answer: Answer, index) -> str:
     "open the article" element with the quote highlighted."""
     follow_up = bool(answer.details.get("follow_up"))
     note = '<span class="follow-up" style="color:#6b7280;font-size:0.85em;margin-left:8px">已结合上一个问题理解</span>'
-    parts = [f'<div class="answer" data-status="{esc(answer.status)}" data-follow-up="{str(follow_up).lower()}">',
+    classes = f"answer answer-{esc(answer.status)}" + (" follow-up-answer" if follow_up else "")
+    parts = [f'<div class="{classes}">',  # classes, not data-*: the chat's sanitiser drops data attributes
              f'<div style="margin-bottom:6px">{status_badge(answer.status)}{note if follow_up else ""}</div>',
              f'<div class="answer-text">{_lines(answer.answer)}</div>']
     if answer.citations:
@@ -159,7 +160,7 @@ def answer_html(answer: Answer, index) -> str:
 
 
 def error_html(message: str) -> str:
-    return (f'<div class="answer error" style="color:#991b1b">出错了：{_lines(message)}</div>')
+    return f'<div class="answer answer-error" style="color:#991b1b">出错了：{_lines(message)}</div>'
 
 
 def answer_plain(answer: Answer) -> str:
@@ -167,7 +168,8 @@ def answer_plain(answer: Answer) -> str:
     lines = [f"【{status_label(answer.status)}】", answer.answer]
     if answer.citations:
         lines.append("")
-        lines.extend(f"[{n}] {c.doc_title} {c.article} {c.quote}" for n, c in enumerate(answer.citations, 1))
+        lines.extend(f"[{n}] 《{c.doc_title}》{article_label(c.article)}：“{c.quote}”"
+                     for n, c in enumerate(answer.citations, 1))
     return "\n".join(lines)
 
 
@@ -222,14 +224,14 @@ def facts_from_form(specs, values) -> dict[str, Any]:
 
 def condition_badge(status: str) -> str:
     fg, bg = _STATUS_COLOURS.get(_CONDITION_STATUS.get(status, ""), ("#374151", "#f3f4f6"))
-    return (f'<span class="condition-status" data-status="{esc(status)}" style="color:{fg};background:{bg};'
+    return (f'<span class="condition-status condition-{esc(status)}" style="color:{fg};background:{bg};'
             f'border-radius:6px;padding:1px 8px;font-weight:600">{esc(CONDITION_LABELS.get(status, status))}</span>')
 
 
 def verdict_html(verdict, index) -> str:
     colour = {"eligible": ANSWERED, "not_eligible": NOT_FOUND}.get(verdict.outcome, NEEDS_INFO)
     fg, bg = _STATUS_COLOURS[colour]
-    parts = [f'<div class="verdict" data-outcome="{esc(verdict.outcome)}">',
+    parts = [f'<div class="verdict outcome-{esc(verdict.outcome)}">',
              f'<h3>{esc(verdict.title)}</h3>',
              f'<div style="color:{fg};background:{bg};padding:6px 10px;border-radius:6px;font-weight:600">'
              f'{esc(OUTCOME_LABELS.get(verdict.outcome, verdict.outcome))}</div>']
@@ -239,8 +241,11 @@ def verdict_html(verdict, index) -> str:
                  '<tr><th style="text-align:left">条件</th><th style="text-align:left">结果</th>'
                  '<th style="text-align:left">依据</th></tr>')
     for n, result in enumerate(verdict.conditions, 1):
-        cite = citation_html(n, result.citation, index) if result.citation is not None else "—"
-        parts.append(f'<tr class="condition condition-{esc(result.status)}" style="border-top:1px solid #e5e7eb">'
+        cite = "—"
+        if result.citation is not None:
+            c = result.citation
+            cite = citation_html(n, c, index, f"[{n}] {article_label(c.article)}：“{c.quote}”")
+        parts.append(f'<tr class="condition-row" style="border-top:1px solid #e5e7eb">'
                      f'<td style="vertical-align:top;padding:4px">{esc(result.text)}</td>'
                      f'<td style="vertical-align:top;padding:4px;white-space:nowrap">{condition_badge(result.status)}</td>'
                      f'<td style="vertical-align:top;padding:4px">{cite}</td></tr>')

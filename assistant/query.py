@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .cleaning import NUMERAL, normalise_spaces
 from .lexicon import Segmenter
@@ -62,7 +62,7 @@ class Query:
     injection: bool = False
     truncated: bool = False
 
-    @property
+    @cached_property
     def is_english(self) -> bool:
         letters = sum(ch.isascii() and ch.isalpha() for ch in self.text)
         return letters > 0.5 * max(1, len(self.text.replace(" ", "")))
@@ -84,6 +84,7 @@ def asked_figure(text: str) -> str | None:
 
 
 _SEGMENTS = re.compile(r"[^，,；;。：:]+")
+_ARTICLE_TOKEN = re.compile(rf"^第?[{NUMERAL}\d]+条?$")  # "第九", "九条", "第九条" name an article, not a topic
 
 
 def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
@@ -92,12 +93,13 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
     the sentence does not have (so 60% "用于一线职工" does not answer "按工资总额提取百分之几")."""
     pattern = _ASK_RE[asks][1]
     segments = _SEGMENTS.findall(quote)
-    topics = [t for t in (query.expanded if query else []) if len(t) >= 2 and t not in FIGURE_WORDS]
+    topics = [t for t in (query.expanded if query else []) if len(t) >= 2 and t not in FIGURE_WORDS
+              and not _ARTICLE_TOKEN.match(t)]
     for i, segment in enumerate(segments):
         if not pattern.search(segment):
             continue
-        if query is None:
-            return True
+        if query is None or not topics:
+            return True  # no topic of its own ("第九条的比例是多少？"): the figure answers it
         others = "".join(segments[:i] + segments[i + 1 :])
         shared = [t for t in topics if t in segment]
         if any(t not in others for t in shared) or (shared and len(segments) == 1):

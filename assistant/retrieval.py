@@ -13,6 +13,9 @@ from .query import Query
 from .settings import Thresholds
 
 
+DENSE_QUERY_CHARS = 160  # a question longer than this is embedded by its head (BM25 still sees it all)
+
+
 @dataclass
 class Retrieval:
     """Hits for one query, best first, plus the evidence used to decide on refusal."""
@@ -39,7 +42,8 @@ class HybridRetriever:
                      prefer: list[tuple[str, str] | None] | None = None) -> list[Retrieval]:
         contexts = contexts or [""] * len(queries)
         prefer = prefer or [None] * len(queries)
-        texts = [(c + " " + q.text).strip() for q, c in zip(queries, contexts)]
+        # e5 reads 512 tokens at most and slows down sharply on long input: embed the head
+        texts = [(c + " " + q.text).strip()[:DENSE_QUERY_CHARS] for q, c in zip(queries, contexts)]
         vectors = self.embedder.embed_queries(texts) if queries else []
         return [self._one(q, v, k, p) for q, v, p in zip(queries, vectors, prefer)]
 

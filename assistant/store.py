@@ -13,11 +13,13 @@ from .models import Clause
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 ADD_BATCH = 256
+EMBED_CHARS = 500  # e5 reads 512 tokens; longer sentences are embedded by their head
 
 
 def embedding_text(clause: Clause) -> str:
     """What the dense side embeds: the sentence with its article heading for context."""
-    return f"{clause.heading}：{clause.text}" if clause.heading else clause.text
+    text = f"{clause.heading}：{clause.text}" if clause.heading else clause.text
+    return text[:EMBED_CHARS]
 
 
 def connect(path: Path | None, url: str = ""):

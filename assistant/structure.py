@@ -78,6 +78,7 @@ def split_document(doc: SourceDocument) -> list[Clause]:
     last_article = article_rows[-1]
     pos = _Position()
     clauses: list[Clause] = []
+    seen: dict[str, int] = {}
     for row, (para, start) in enumerate(paragraphs):
         body_offset = 0
         chapter = CHAPTER.match(para)
@@ -103,7 +104,7 @@ def split_document(doc: SourceDocument) -> list[Clause]:
             item_part = f".{pos.item_key}" if pos.item else ""
             clauses.append(
                 Clause(
-                    clause_id=f"{doc.doc_id}:{pos.article_key}{item_part}:s{pos.sentence:02d}",
+                    clause_id=_unique(f"{doc.doc_id}:{pos.article_key}{item_part}:s{pos.sentence:02d}", seen),
                     doc_id=doc.doc_id,
                     doc_title=doc.title,
                     article=pos.article,
@@ -117,6 +118,13 @@ def split_document(doc: SourceDocument) -> list[Clause]:
                 )
             )
     return clauses
+
+
+def _unique(clause_id: str, seen: dict[str, int]) -> str:
+    """``clause_id``, or ``clause_id-<n>`` for its n-th occurrence: numbering that restarts
+    (1. 2. under each （一）, a second 一、 in an annex) must not give two clauses one id."""
+    seen[clause_id] = seen.get(clause_id, 0) + 1
+    return clause_id if seen[clause_id] == 1 else f"{clause_id}-{seen[clause_id]}"
 
 
 def _split_by_paragraph(doc: SourceDocument, paragraphs: list[tuple[str, int]]) -> list[Clause]:

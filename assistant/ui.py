@@ -94,10 +94,10 @@ def _chat_tab(gr, assistant, feedback: FeedbackStore) -> None:
             new = gr.Button("新对话", elem_id="new-chat")
             copy = gr.Button("复制回答", elem_id="copy-answer")
     gr.Examples(EXAMPLES, inputs=[question], label="示例问题")
-    with gr.Accordion("对回答的意见（点击回答下方的 👍/👎 评价后，可补充说明）", open=False):
-        comment = gr.Textbox(label="意见（可选）", lines=2, max_length=2000)
-        send_comment = gr.Button("提交意见")
-        comment_note = gr.Markdown("")
+    with gr.Accordion("对回答的意见（点击回答下方的 👍/👎 评价后，可补充说明）", open=False) as opinion:
+        comment = gr.Textbox(label="意见（可选）", lines=2, max_length=2000, elem_id="feedback-comment")
+        send_comment = gr.Button("提交意见", elem_id="feedback-send")
+        comment_note = gr.Markdown("", elem_id="feedback-note")
     plain = gr.Textbox(visible=False)  # the latest answer as plain text, for the copy button
 
     def respond(text, past, convo, known):
@@ -124,11 +124,11 @@ def _chat_tab(gr, assistant, feedback: FeedbackStore) -> None:
     def rate(data: gr.LikeData, known, request: gr.Request):
         answer = known.get(data.index if isinstance(data.index, int) else data.index[0])
         if answer is None or data.liked not in (True, False):
-            return None, ""
+            return None, "", gr.update()
         row = feedback.add("up" if data.liked else "down", answer, session=request.session_hash or "")
-        return row, "已记录您的评价，谢谢！可在上方补充意见。"
+        return row, "已记录您的评价，谢谢！可在上方补充意见。", gr.update(open=True)
 
-    chatbot.like(rate, [answers], [rated, comment_note], api_visibility="private")
+    chatbot.like(rate, [answers], [rated, comment_note, opinion], api_visibility="private")
 
     def add_comment(text, row, request: gr.Request):
         if row is None:
@@ -161,10 +161,10 @@ def _browse_tab(gr, app, assistant) -> None:
         choices = view.article_choices(index, doc_id)
         return view.document_meta_html(index.documents[doc_id]), gr.update(choices=choices, value=choices[0][1] if choices else None)
 
-    def pick_article(doc_id, label):
-        if not doc_id or not label:
+    def pick_article(doc_id, article_key):
+        if not doc_id or not article_key:
             return ""
-        return view.article_html(index, doc_id, label)
+        return view.article_html(index, doc_id, article_key)
 
     app.load(documents, None, [doc], api_visibility="private")
     doc.change(pick_document, [doc], [meta, article], api_visibility="private")
@@ -242,7 +242,8 @@ def _admin_tab(gr, assistant, feedback: FeedbackStore) -> None:
         login = gr.Button("登录", variant="primary", elem_id="admin-login-button")
     login_note = gr.Markdown("", elem_id="admin-login-note")
     with gr.Column(visible=False, elem_id="admin-panel") as panel:
-        docs = gr.Dataframe(headers=["文件", "文档编号", "标题", "大小(KB)"], interactive=False, label="当前语料")
+        docs = gr.Dataframe(headers=["文件", "文档编号", "标题", "大小(KB)"], interactive=False, label="当前语料",
+                            elem_id="admin-docs")
         with gr.Row():
             upload = gr.File(label="上传政策文件（.txt/.md/.docx/.pdf，≤10 MB）", file_types=[".txt", ".md", ".docx", ".pdf"],
                              type="filepath", elem_id="admin-upload")
@@ -289,7 +290,8 @@ def _admin_tab(gr, assistant, feedback: FeedbackStore) -> None:
             return None, gr.update(), gr.update(), str(exc), "", *[gr.update()] * 4
         audit.append(person, "login" if ok else "login_failed")
         if not ok:
-            return None, gr.update(), gr.update(), "密码错误。", "", *[gr.update()] * 4
+            note = f"密码错误。还可尝试 {auth.remaining(request.session_hash or person)} 次。"
+            return None, gr.update(), gr.update(), note, "", *[gr.update()] * 4
         return person, gr.update(visible=False), gr.update(visible=True), f"已登录：{who}", "", *overview()
 
     login.click(do_login, [name, password], [actor, login_box, panel, login_note, password, *overview_outputs],
@@ -314,10 +316,10 @@ def _admin_tab(gr, assistant, feedback: FeedbackStore) -> None:
             corpus.add(checked, who, replace=bool(replacing))
             message = f"已上传 {checked.filename}（{checked.chars} 字）。" + reindex(who, progress)
         except PolicyAssistantError as exc:
-            return f"**未完成：** {exc}", *[gr.update()] * 4
-        return message, *overview()
+            return f"**未完成：** {exc}", gr.update(), *[gr.update()] * 4
+        return message, None, *overview()
 
-    do_upload.click(do_upload_file, [actor, upload, replace], [admin_note, *overview_outputs],
+    do_upload.click(do_upload_file, [actor, upload, replace], [admin_note, upload, *overview_outputs],
                     concurrency_id="index", api_visibility="private")
 
     def do_delete_file(who, filename, confirmed, progress=gr.Progress()):
