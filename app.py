@@ -22,6 +22,7 @@ def main() -> int:
     try:
         bot = PolicyAssistant.from_settings()
         bot.ensure_index()
+        bot.embedder.embed_queries(["预热"])  # load the model now, not on the first question
         app = create_app(bot)
     except PolicyAssistantError as exc:
         print(f"错误: {exc}", file=sys.stderr)

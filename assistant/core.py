@@ -59,6 +59,7 @@ class PolicyAssistant:
         documents = load_corpus(Path(path) if path else self.settings.corpus_dir)
         report = self.index.build(documents, progress)
         self._loaded = True
+        self.__dict__.pop("rules", None)  # the rule base quotes the new text
         return report
 
     def ensure_index(self) -> None:

@@ -68,8 +68,12 @@ class Query:
         return letters > 0.5 * max(1, len(self.text.replace(" ", "")))
 
 
+_MARKUP = re.compile(r"<[^<>]{0,300}>")
+
+
 def normalise(question: str, max_chars: int) -> tuple[str, bool]:
     text = "".join(ch for ch in question if ch.isprintable() or ch in "\n\t")
+    text = _MARKUP.sub(" ", text)  # HTML/JS carries no question; it is shown as text, never run
     text = normalise_spaces(" ".join(text.split()))
     text = _t2s().convert(text)
     truncated = len(text) > max_chars

@@ -2,6 +2,7 @@
 each hit's term coverage for the refusal decision. ``search`` calls ``batch_search``."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,7 +14,8 @@ from .query import Query
 from .settings import Thresholds
 
 
-DENSE_QUERY_CHARS = 160  # a question longer than this is embedded by its head (BM25 still sees it all)
+DENSE_QUERY_CHARS = 160
+_NOT_TOPICAL = re.compile(r"[\d.%％]+|[a-z]")  # a question longer than this is embedded by its head (BM25 still sees it all)
 
 
 @dataclass
@@ -87,6 +89,8 @@ class HybridRetriever:
         expand = self.index.segmenter.lexicon.synonyms
         total = found = 0.0
         for term in query.terms:
+            if _NOT_TOPICAL.fullmatch(term):
+                continue  # numbers and stray letters say nothing about the topic
             known = bm25.knows(term)
             if known:
                 weight = bm25.idf(term)

