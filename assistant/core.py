@@ -3,6 +3,8 @@ answering together. Dependencies (embedder, segmenter, store) are passed in, wit
 defaults from :class:`Settings`."""
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from functools import cached_property
 from pathlib import Path
@@ -11,7 +13,7 @@ from .answering import AnswerWriter
 from .conversation import Conversation
 from .eligibility import RULES_FILE, RuleBase
 from .embeddings import Embedder, make_embedder
-from .errors import InputError
+from .errors import IndexNotBuiltError, InputError
 from .index import BuildReport, PolicyIndex, Progress
 from .ingest import load_corpus
 from .lexicon import Lexicon, Segmenter
@@ -22,6 +24,9 @@ from .verdicts import eligibility_answer
 from .retrieval import HybridRetriever
 from .settings import Settings
 from .store import ChromaStore, connect
+
+
+log = logging.getLogger("assistant")
 
 
 class PolicyAssistant:
@@ -40,6 +45,7 @@ class PolicyAssistant:
             list_collections=lambda: [c.name for c in self.client.list_collections()],
         )
         self.writer = AnswerWriter(s.thresholds, s.max_quotes)
+        self._build_lock = threading.RLock()
         self.llm = LLMWriter.from_settings(s)  # None unless POLICY_LLM_BASE_URL is set
         self._loaded = False
 
@@ -57,7 +63,8 @@ class PolicyAssistant:
     # ---- index ----------------------------------------------------------------------------
     def ingest(self, path: Path | None = None, progress: Progress | None = None) -> BuildReport:
         documents = load_corpus(Path(path) if path else self.settings.corpus_dir)
-        report = self.index.build(documents, progress)
+        with self._build_lock:  # one build at a time; readers keep the served generation
+            report = self.index.build(documents, progress)
         self._loaded = True
         self.__dict__.pop("rules", None)  # the rule base quotes the new text
         return report
@@ -66,9 +73,19 @@ class PolicyAssistant:
         """Load the persisted index; build it first when missing or out of date."""
         if self._loaded:
             return
+        with self._build_lock:
+            self._load_or_build()
+
+    def _load_or_build(self) -> None:
+        if self._loaded:
+            return
         documents = load_corpus(self.settings.corpus_dir)
         if self.index.is_current(documents):
-            self.index.load()
+            try:
+                self.index.load()
+            except IndexNotBuiltError as exc:  # corrupt files: say so and rebuild
+                log.warning("%s — rebuilding", exc)
+                self.index.build(documents)
         else:
             self.index.build(documents)
         self._loaded = True

