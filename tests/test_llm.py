@@ -7,12 +7,10 @@ import json
 import logging
 import threading
 import time
-import zlib
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Iterator
 
-import numpy as np
 import pytest
 
 from assistant.answering import LOCAL_RULES
@@ -21,36 +19,11 @@ from assistant.llm import LLMWriter
 from assistant.models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation
 from assistant.settings import Settings
 from assistant.verify import verify_answer
+from conftest import FakeEmbedder
 
 QUESTION = "职工教育经费用在一线职工身上的比例有什么要求？"
 FAITHFUL = "企业应当足额提取和使用职工教育经费，其中60%以上要用于一线职工教育和培训[1]。"
 PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
-
-
-# ---- a deterministic fake embedder ---------------------------------------------------------
-class FakeEmbedder:
-    """Hashed character bigrams → L2-normalised float32 vectors of dimension 64."""
-
-    id = "fake-64"
-    dim = 64
-
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for a, b in zip(text, text[1:]):
-                out[row, zlib.crc32((a + b).encode("utf-8")) % self.dim] += 1.0
-            norm = float(np.linalg.norm(out[row]))
-            if norm:
-                out[row] /= norm
-            else:
-                out[row, 0] = 1.0
-        return out
-
-    def embed_passages(self, texts: list[str]) -> np.ndarray:
-        return self._embed(list(texts))
-
-    def embed_queries(self, texts: list[str]) -> np.ndarray:
-        return self._embed(list(texts))
 
 
 # ---- a scripted OpenAI-compatible server -----------------------------------------------------
