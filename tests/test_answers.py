@@ -12,7 +12,7 @@ import pytest
 from assistant.conversation import Conversation
 from assistant.errors import InputError
 from assistant.models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, STATUSES, Answer
-from conftest import SEED_ID
+from conftest import SEED_ID, seed_clean_text
 
 RATIO_QUESTION = "职工教育经费用在一线职工身上的比例有什么要求？"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -101,6 +101,11 @@ def test_long_question_is_truncated_not_rejected(shared_fake_bot) -> None:
     answer = shared_fake_bot.ask(long)
     assert answer.details.get("truncated") is True
     check_invariants(shared_fake_bot, answer)
+
+
+def test_cited_text_is_the_cleaned_document(shared_fake_bot) -> None:
+    # quotes are checked against the index's copy; that copy is the cleaned source file
+    assert shared_fake_bot.index.documents[SEED_ID].text == seed_clean_text()
 
 
 def test_conversation_state_is_per_conversation(shared_fake_bot) -> None:
