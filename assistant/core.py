@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 
@@ -124,7 +125,23 @@ class PolicyAssistant:
             answer = self.ask(turn, conversation)
         return answer
 
-    def _answer(self, question: str, conversation: Conversation) -> Answer:
+    def ask_stream(self, question: str, conversation: Conversation | None = None) -> Iterator[str | Answer]:
+        """Like :meth:`ask`, for a chat that shows the LLM writer's text as it arrives:
+        yields provisional text chunks (``str``), then the final :class:`Answer` — the
+        verified model answer or, when it fails, the extractive one. Without an LLM it
+        yields just the answer."""
+        conversation = conversation if conversation is not None else Conversation()
+        started = time.perf_counter()
+        answer = self._answer(question, conversation, rewrite=False)
+        if self.llm is None or answer.status not in REWRITTEN:
+            yield answer
+            return
+        for item in self.llm.stream(answer, history=conversation.turns[:-1], question=answer.question):
+            if isinstance(item, Answer):
+                item.latency_ms = (time.perf_counter() - started) * 1000
+            yield item
+
+    def _answer(self, question: str, conversation: Conversation, rewrite: bool = True) -> Answer:
         started = time.perf_counter()
         if not isinstance(question, str) or not question.strip():
             raise InputError("问题为空 (empty question): type a question about the policy")
@@ -141,7 +158,7 @@ class PolicyAssistant:
             retrieval = _with_context_coverage(retriever, retrieval, context, self.segmenter, self.settings)
         answer = self.writer.write(retrieval, self.index.documents, self.index.off_topic(query.text))
         # optional LLM rewrite: same status and citations, verified, else the extractive text
-        if self.llm is not None and answer.status in REWRITTEN:
+        if rewrite and self.llm is not None and answer.status in REWRITTEN:
             answer = self.llm.rewrite(answer, history=conversation.turns, question=query.text)
         topic = None
         if answer.citations:
