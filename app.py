@@ -1,8 +1,9 @@
 """政策助手 web chat: ``python app.py`` serves http://127.0.0.1:7860 (POLICY_HOST / POLICY_PORT).
 
 Builds the assistant from settings (POLICY_* environment variables), loads the persisted
-index (building it first when missing or out of date), and serves the gradio app locally:
-no share link, no browser window, no analytics."""
+index (building it first when missing or out of date), and serves, on one local port, the
+gradio chat at ``/`` and the JSON API at ``/api/ask`` (see assistant/api.py): no share
+link, no browser window, no analytics."""
 from __future__ import annotations
 
 import os
@@ -16,20 +17,22 @@ from assistant.errors import PolicyAssistantError  # noqa: E402
 
 
 def main() -> int:
+    import uvicorn
+
+    from assistant.api import create_server
     from assistant.core import PolicyAssistant
-    from assistant.ui import create_app, launch_options
 
     try:
         bot = PolicyAssistant.from_settings()
         bot.ensure_index()
         bot.embedder.embed_queries(["预热"])  # load the model now, not on the first question
-        app = create_app(bot)
+        server = create_server(bot)
     except PolicyAssistantError as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 2
-    options = launch_options(bot.settings)
-    print(f"政策助手: http://{options['server_name']}:{options['server_port']}", flush=True)
-    app.launch(**options)
+    host, port = bot.settings.host, bot.settings.port
+    print(f"政策助手: http://{host}:{port}  (JSON API: POST /api/ask)", flush=True)
+    uvicorn.run(server, host=host, port=port, log_level="warning")
     return 0
 
 

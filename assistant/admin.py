@@ -25,7 +25,9 @@ from .errors import DocumentReadError, PolicyAssistantError
 from .ingest import SUPPORTED, corpus_files, doc_id_for, extract_text
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a .docx (zip) may declare at most this much content
 MAX_NAME_CHARS = 100
+MAX_NAME_BYTES = 200  # UTF-8 bytes of a stored name; file systems allow 255 (100 CJK chars are 300)
 MAX_ATTEMPTS = 5  # failed logins per session per window
 GLOBAL_MAX_ATTEMPTS = 30  # failed logins from all sessions per window
 WINDOW_SECONDS = 60.0
@@ -124,6 +126,8 @@ def safe_filename(name: str) -> str:
     if suffix not in SUPPORTED:
         raise AdminError(f"不支持的文件类型 {suffix}: use one of {', '.join(SUPPORTED)}")
     stem = _UNSAFE.sub("_", stem).strip("._ ")[:MAX_NAME_CHARS]
+    while len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
     if not stem:
         raise AdminError(f"文件名无效 {name!r}: 请改用由文字、数字、-、_ 组成的文件名")
     return stem + suffix
@@ -145,10 +149,29 @@ def validate_upload(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES) -
     if len(data) > max_bytes:
         raise AdminError(f"{name}: 文件过大 ({len(data) / 1048576:.1f} MB > {max_bytes / 1048576:.0f} MB)")
     filename = safe_filename(name)
+    if filename.endswith(".docx") and data.startswith(b"PK\x03\x04"):  # else extract_text names the mismatch
+        _check_unpacked_size(data, filename)
     text = clean_text(extract_text(data, Path(filename).suffix, filename))
     if not text.strip():
         raise DocumentReadError(f"{filename}: 文件没有可读文字 (no text; a scanned PDF needs OCR first)")
     return Upload(filename, data, len(text), hashlib.sha256(data).hexdigest())
+
+
+def _check_unpacked_size(data: bytes, filename: str) -> None:
+    """Refuse a zip (docx) whose members would unpack to more than MAX_UNPACKED_BYTES (a
+    "zip bomb"). zipfile never inflates a member past its declared size, so the declared
+    sizes bound the memory reading it takes."""
+    from io import BytesIO
+    from zipfile import BadZipFile, ZipFile
+
+    try:
+        with ZipFile(BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (BadZipFile, ValueError, OSError, RuntimeError, EOFError) as exc:
+        raise DocumentReadError(f"{filename}: docx 无法读取 (corrupt docx: {exc}): re-save it in Word") from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise AdminError(f"{filename}: 解压后过大 ({unpacked / 1048576:.0f} MB > {MAX_UNPACKED_BYTES / 1048576:.0f} MB): "
+                         "not a normal Word document")
 
 
 # ---- audit log ------------------------------------------------------------------------------
@@ -207,11 +230,15 @@ class CorpusAdmin:
             names = "、".join(p.name for p in existing)
             raise AdminError(f"已存在同名文档 {names}：如要替换，请勾选“替换已有文档”后再上传")
         tmp = self.dir / f".upload-{upload.sha256[:12]}.tmp"
-        tmp.write_bytes(upload.data)
+        try:
+            tmp.write_bytes(upload.data)
+            os.replace(tmp, target)  # before removing anything: a failed write changes nothing
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise AdminError(f"{upload.filename}: 无法写入语料目录 ({exc.strerror or exc})") from exc
         for old in existing:
             if old != target:
                 old.unlink()
-        os.replace(tmp, target)
         action = "replace" if existing else "upload"
         self.audit.append(actor, action, upload.filename, bytes=len(upload.data), sha256=upload.sha256,
                           replaced=[p.name for p in existing])

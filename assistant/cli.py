@@ -49,15 +49,18 @@ def cmd_ask(bot, args) -> int:
 
 
 def cmd_batch(bot, args) -> int:
-    with open(args.infile, encoding="utf-8") as fh:
-        lines = [(n, line) for n, line in enumerate(fh, 1) if line.strip()]
+    try:
+        with open(args.infile, encoding="utf-8") as fh:
+            lines = [(n, line) for n, line in enumerate(fh, 1) if line.strip()]
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{args.infile}: 不是 UTF-8 文本 (not UTF-8 at byte {exc.start}): save it as UTF-8") from exc
     for n, line in lines:
         try:
             item = json.loads(line)
             turns = item["turns"]
             if not isinstance(turns, list) or not all(isinstance(t, str) for t in turns):
                 raise TypeError
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        except (json.JSONDecodeError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: absurd nesting
             raise InputError(f"{args.infile}:{n}: 需要 {{\"id\": ..., \"turns\": [\"...\"]}} (bad line: {exc!r})") from exc
         answer = bot.chat(turns)
         print(json.dumps(answer.to_dict(id=item.get("id")), ensure_ascii=False), flush=True)

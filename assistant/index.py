@@ -108,9 +108,11 @@ class PolicyIndex:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError):
+            data = None
+        if not isinstance(data, dict):
             log.warning("索引清单已损坏 (%s): the index will be rebuilt", path)
             return {}
-        return data if isinstance(data, dict) else {}
+        return data
 
     def is_current(self, documents: list[SourceDocument]) -> bool:
         manifest = self.read_manifest()
@@ -131,9 +133,13 @@ class PolicyIndex:
         version = corpus_version(hashes, self.embedder.id)
         old_store = self._open_previous(old)
         if old_store is not None and old.get("doc_hashes") == hashes:
-            self.load()
-            return BuildReport(version, len(documents), len(self.clauses), reused=True,
-                               seconds=time.perf_counter() - started)
+            try:
+                self.load()
+                return BuildReport(version, len(documents), len(self.clauses), reused=True,
+                                   seconds=time.perf_counter() - started)
+            except IndexNotBuiltError as exc:  # damaged files: build a new generation from scratch
+                log.warning("%s — rebuilding in full", exc)
+                old_store = None
         old_hashes = old.get("doc_hashes", {}) if old_store is not None else {}
         changed = [d for d in documents if old_hashes.get(d.doc_id) != hashes[d.doc_id]]
         kept = [d.doc_id for d in documents if d.doc_id in old_hashes and d not in changed]
@@ -179,7 +185,10 @@ class PolicyIndex:
             if old:
                 log.warning("索引格式或向量模型已变化 (%s → %s): rebuilding in full", old.get("embedder"), self.embedder.id)
             return None
-        if not old.get("collection") or not (self.dir / old.get("generation", "")).is_dir():
+        if not old.get("collection") or not old.get("generation"):
+            return None
+        if not (self.dir / old["generation"]).is_dir():
+            log.warning("索引文件损坏 (%s missing): rebuilding in full", self.dir / old["generation"])
             return None
         store = self._store_factory(old["collection"])
         if store.count() != old.get("clauses"):
@@ -218,6 +227,9 @@ class PolicyIndex:
             bm25 = BM25Index.load(gen_dir / "bm25", len(clauses))
         except (OSError, ValueError, TypeError, KeyError) as exc:
             raise IndexNotBuiltError(f"索引文件损坏 ({gen_dir}: {exc}): run `policy-assistant ingest` to rebuild") from exc
+        if len(clauses) != manifest.get("clauses") or set(documents) != set(manifest.get("documents", {})):
+            raise IndexNotBuiltError(f"索引文件损坏 ({gen_dir}: {len(clauses)} clauses, {len(documents)} documents ≠ "
+                                     "the manifest): run `policy-assistant ingest` to rebuild")
         article_text: dict[tuple[str, str], str] = {}
         for clause in clauses:
             key = (clause.doc_id, clause.article)

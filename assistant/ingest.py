@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import zlib
 from pathlib import Path
 
 from .cleaning import clean_text, decode
@@ -15,6 +16,10 @@ from .errors import CorpusError, DocumentReadError, UnsupportedFileError
 from .models import SourceDocument
 
 SUPPORTED = (".txt", ".md", ".docx", ".pdf")
+# What the PDF and Word parsers raise on a damaged or hostile file besides their own
+# errors (found by fuzzing uploads, see tests/test_uploads.py): reported as unreadable.
+_PARSER_FAILURES = (ValueError, KeyError, IndexError, TypeError, AttributeError, AssertionError, ZeroDivisionError,
+                    RuntimeError, EOFError, OSError, zlib.error)  # RuntimeError: recursion, unsupported zip features
 META_SUFFIX = ".meta.json"
 _MAGIC = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04"}
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.M)  # "## 一、总则" → "一、总则"
@@ -30,15 +35,15 @@ def _read_pdf(data: bytes, name: str) -> str:
     from io import BytesIO
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(BytesIO(data))
         if reader.is_encrypted:
             raise DocumentReadError(f"{name}: PDF 已加密 (encrypted PDF): remove the password and upload again")
         return "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise DocumentReadError(f"{name}: PDF 无法读取 (corrupt PDF: {exc}): re-export the PDF") from exc
+    except (PyPdfError, *_PARSER_FAILURES) as exc:
+        raise DocumentReadError(f"{name}: PDF 无法读取 (corrupt PDF: {type(exc).__name__}: {exc}): re-export the PDF") from exc
 
 
 def _read_docx(data: bytes, name: str) -> str:
@@ -46,12 +51,14 @@ def _read_docx(data: bytes, name: str) -> str:
     from zipfile import BadZipFile
 
     import docx
+    from docx.opc.exceptions import OpcError
+    from lxml.etree import LxmlError
 
     try:
         document = docx.Document(BytesIO(data))
-    except (BadZipFile, KeyError, ValueError) as exc:
-        raise DocumentReadError(f"{name}: docx 无法读取 (corrupt docx): re-save it in Word") from exc
-    return "\n".join(p.text for p in document.paragraphs)
+        return "\n".join(p.text for p in document.paragraphs)
+    except (BadZipFile, OpcError, LxmlError, *_PARSER_FAILURES) as exc:
+        raise DocumentReadError(f"{name}: docx 无法读取 (corrupt docx: {type(exc).__name__}): re-save it in Word") from exc
 
 
 def extract_text(data: bytes, suffix: str, name: str = "file") -> str:

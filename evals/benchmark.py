@@ -33,6 +33,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,7 @@ SYNTH_SEED = 20240601
 ADD_BATCH = 256  # naive side: texts per add_texts call (ours uses the same in store.py)
 NAIVE_CHUNK_SIZE, NAIVE_OVERLAP, NAIVE_K = 200, 20, 3
 OURS_K = 8
+REPEAT = 3  # timed passes over the questions (samples are pooled for the percentiles)
 INCREMENTAL_DOCS, INCREMENTAL_CLAUSES = 100, 1000
 MIN_NAIVE_BUDGET_S = 60.0
 COLD_START_TIMEOUT_S = 300.0
@@ -225,14 +227,26 @@ def load_avg() -> float:
     return os.getloadavg()[0]
 
 
-def timed(fn, items) -> list[tuple[float, float]]:
-    """(wall seconds, process CPU seconds) of ``fn(item)`` for each item."""
-    out = []
+def timed_once(fn, item) -> tuple[float, float]:
+    """(wall seconds, process CPU seconds) of ``fn(item)``."""
+    started, cpu = time.perf_counter(), time.process_time()
+    fn(item)
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def timed(fns: dict[str, Callable[[str], object]], items, repeat: int = REPEAT) -> dict[str, Latency]:
+    """Latency of each function over ``items``: one untimed pass of every function first
+    (steady state: caches, memory-mapped index segments), then ``repeat`` timed passes,
+    interleaved per item so a change in the machine's load hits every function alike."""
     for item in items:
-        started, cpu = time.perf_counter(), time.process_time()
-        fn(item)
-        out.append((time.perf_counter() - started, time.process_time() - cpu))
-    return out
+        for fn in fns.values():
+            fn(item)
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for item in items:
+            for name, fn in fns.items():
+                samples[name].append(timed_once(fn, item))
+    return {name: Latency.of(values) for name, values in samples.items()}
 
 
 def parse_size(name: str) -> int | None:
@@ -353,12 +367,13 @@ def worker_ours(corpus: Path, workdir: Path, queries: list[str], budget_s: float
     embed_s = wall - ((clock.embed_started or clock.started) - clock.started)
     result = OursResult(documents, build, embed_s, rss_mb=rss_mb(), note=note)
     if complete:
-        bot.ask(queries[0])  # warm-up: rule base, caches
-        result.retrieval = Latency.of(timed(lambda q: bot.retriever.search(analyse(q, bot.segmenter), OURS_K), queries))
-        answers = []
-        result.answer = Latency.of(timed(lambda q: answers.append(bot.ask(q)), queries))
-        result.statuses = dict(Counter(a.status for a in answers))
-        result.floor = Latency.of(timed(lambda q: bot.embedder.embed_queries([q]), queries))
+        latency = timed({
+            "retrieval": lambda q: bot.retriever.search(analyse(q, bot.segmenter), OURS_K),
+            "answer": bot.ask,
+            "floor": lambda q: bot.embedder.embed_queries([q]),
+        }, queries)
+        result.retrieval, result.answer, result.floor = latency["retrieval"], latency["answer"], latency["floor"]
+        result.statuses = dict(Counter(bot.ask(q).status for q in queries))
     result.peak_rss_mb = peak_rss_mb()
     result.prep = measure_prep(corpus, bot.segmenter)
     return result
@@ -396,8 +411,7 @@ def worker_naive(corpus: Path, workdir: Path, queries: list[str], budget_s: floa
     build = Build(len(chunks), done, wall, cpu_seconds() - cpu_before, done == len(chunks), (load_before, load_avg()))
     result = NaiveResult(len(texts), build, rss_mb=rss_mb(), note=note)
     if build.complete:
-        store.similarity_search(queries[0], k=NAIVE_K)  # warm-up
-        result.query = Latency.of(timed(lambda q: store.similarity_search(q, k=NAIVE_K), queries))
+        result.query = timed({"query": lambda q: store.similarity_search(q, k=NAIVE_K)}, queries)["query"]
     result.peak_rss_mb = peak_rss_mb()
     return result
 
@@ -605,6 +619,41 @@ def status_lines(sizes: list[dict]) -> list[str]:
     return lines or ["- none measured"]
 
 
+def _size_summary(size: dict) -> str:
+    ours, naive = size.get("ours") or {}, size.get("naive") or {}
+    build = ours.get("build") or {}
+    if "error" in ours:
+        return f"- **{_label(size)}**: not measured ({ours['error']})."
+    if not build.get("complete"):
+        rate = _rate(build)
+        text = (f"- **{_label(size)}**: our build was stopped at the time budget after {build.get('done')} of "
+                f"{build.get('units')} clauses in {build.get('wall_s', 0) / 60:.0f} min ({rate:.1f} clauses/s")
+        if rate:
+            text += f"; at that rate the whole build would take about {build['units'] / rate / 60:.0f} min — arithmetic, not a measurement"
+        text += "). Query latency, RSS of a complete index and cold start were not measured at this size"
+        return text + ("; the naive side was not run." if _state(naive) != "complete" else ".")
+    parts = [f"answer p50 {_get(ours, 'answer', 'p50_ms'):.0f} ms (retrieval {_get(ours, 'retrieval', 'p50_ms'):.0f} ms, "
+             f"embedder floor {_get(ours, 'floor', 'p50_ms'):.0f} ms)"]
+    if _get(naive, "query"):
+        parts.append(f"naive top-3 p50 {_get(naive, 'query', 'p50_ms'):.0f} ms")
+    parts.append(f"our build {build['wall_s']:.0f} s ({_rate(build):.1f} clauses/s)")
+    if _get(naive, "build", "complete"):
+        parts.append(f"naive build {naive['build']['wall_s']:.0f} s")
+    parts.append(f"RSS {ours.get('rss_mb', 0):.0f} MB" + (f" vs naive {naive['rss_mb']:.0f} MB" if "rss_mb" in naive else ""))
+    cold = size.get("cold_start") or {}
+    if cold.get("seconds") is not None:
+        parts.append(f"`app.py` cold start {cold['seconds']:.1f} s")
+    return f"- **{_label(size)}**: " + "; ".join(parts) + "."
+
+
+def summary_lines(results: dict) -> list[str]:
+    lines = [_size_summary(size) for size in results.get("sizes", {}).values()]
+    inc = results.get("incremental") or {}
+    if "changed_embedded" in inc:
+        lines.append(f"- **Incremental**: {incremental_lines(inc)[0].replace('**', '')}")
+    return lines
+
+
 def report_markdown(results: dict, out: Path) -> str:
     sizes = list(results.get("sizes", {}).values())
     machine = results.get("machine", {})
@@ -616,6 +665,12 @@ def report_markdown(results: dict, out: Path) -> str:
         f"(started {results.get('started', '?')}, finished {results.get('finished', 'not yet')}).",
         f"Raw numbers: `{out.with_suffix('.json').name}`; plot: `{out.with_suffix('.png').name}`.",
         "",
+        "## Summary",
+        "",
+        *summary_lines(results),
+        "",
+        "## Setup",
+        "",
         f"Machine: {machine.get('cpus')} cores, {machine.get('memory_gb')} GB RAM, no GPU, Python "
         f"{machine.get('python')}, {machine.get('platform')}; {packages}.",
         "The machine is shared: other engineers' test suites ran during this benchmark, so wall times are "
@@ -626,8 +681,9 @@ def report_markdown(results: dict, out: Path) -> str:
         f"({results.get('seed_clauses')} clauses). The larger sizes are the seed document (with its lexicon "
         "and rule base) plus synthetic documents from `evals/synth.py` (titles marked 【合成测试】) "
         "totalling about that many clauses. The naive recipe gets the same raw files.",
-        f"Queries: {results.get('queries')} questions (first turns of `evals/gold.jsonl`, all categories), "
-        "each timed once after one warm-up. Every system runs in a subprocess of its own, "
+        f"Queries: {results.get('queries')} questions (first turns of `evals/gold.jsonl`, all categories). "
+        f"Steady state: one untimed pass over all questions, then {REPEAT} timed passes (pooled); ours times retrieval, "
+        "answer and the embedder floor interleaved per question. Every system runs in a subprocess of its own, "
         "so each RSS is one system at one size. No LLM (extractive answers).",
         "",
         "Systems:",
@@ -892,6 +948,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--keep", action="store_true", help="keep the temporary corpora and indexes")
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument("--skip-incremental", action="store_true")
+    parser.add_argument("--report-only", action="store_true",
+                        help="only re-render the .md and .png from the .json next to --out")
     # internal: one measurement in a subprocess of its own
     parser.add_argument("--worker", choices=("ours", "naive", "incremental"), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
@@ -906,6 +964,10 @@ def main(argv: list[str] | None = None) -> int:
     args.queries = max(1, min(args.queries, len(QUERIES)))
     if args.worker:
         return run_worker_command(args)
+    if args.report_only:
+        out = Path(args.out)
+        save(json.loads(out.with_suffix(".json").read_text(encoding="utf-8")), out)
+        return 0
     args.command_line = "python evals/benchmark.py " + " ".join(argv)
     return run(args)
 

@@ -1,0 +1,97 @@
+"""A damaged index on disk (torn or edited files, a lost folder or collection) is detected
+when the assistant starts (``ensure_index``) or re-ingests, logged with a clear message,
+and rebuilt from the corpus: the assistant answers as before, never with a traceback,
+a stale rule-base error or a KeyError from a half-loaded generation."""
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.index import GENERATION_PREFIX, MANIFEST
+
+QUESTION = "职工教育经费用在一线职工身上的比例有什么要求？"
+
+
+def generation(index_dir: Path) -> Path:
+    return index_dir / json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))["generation"]
+
+
+def _rewrite_clauses(index_dir: Path, keep: int | None = None, cut: int = 0, text: str | None = None) -> None:
+    path = generation(index_dir) / "clauses.jsonl"
+    if text is None:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        text = "\n".join(lines[:keep])
+        text = text[:-cut] if cut else text
+    path.write_text(text, encoding="utf-8")
+
+
+DAMAGE = {
+    "clauses_binary_garbage": lambda d: (generation(d) / "clauses.jsonl").write_bytes(b"\x00\xff\xfe garbage"),
+    "clauses_torn_mid_line": lambda d: _rewrite_clauses(d, cut=50),
+    "clauses_lines_missing": lambda d: _rewrite_clauses(d, keep=10),  # valid JSON lines, too few
+    "clauses_empty": lambda d: _rewrite_clauses(d, text=""),
+    "clauses_wrong_fields": lambda d: _rewrite_clauses(d, text='{"unexpected": 1}\n'),
+    "clauses_deleted": lambda d: (generation(d) / "clauses.jsonl").unlink(),
+    "documents_garbage": lambda d: (generation(d) / "documents.json").write_text("{", encoding="utf-8"),
+    "bm25_deleted": lambda d: shutil.rmtree(generation(d) / "bm25"),
+    "manifest_garbage": lambda d: (d / MANIFEST).write_text("{{{", encoding="utf-8"),
+    "manifest_not_an_object": lambda d: (d / MANIFEST).write_text("[1, 2]", encoding="utf-8"),
+    "generation_folder_deleted": lambda d: shutil.rmtree(generation(d)),
+}
+MESSAGES = ("索引文件损坏", "索引清单已损坏", "向量集合不完整")
+
+
+@pytest.fixture
+def built(make_bot, seed_corpus, tmp_path):
+    """(factory for a new assistant on the same index, the index folder, the first answer)."""
+    bot = make_bot(seed_corpus)
+    bot.ingest()
+    first = bot.ask(QUESTION)
+    assert first.status == "answered" and first.citations[0].article == "九"
+    return (lambda: make_bot(seed_corpus)), tmp_path / "index", first
+
+
+def _assert_serves_like_before(bot, index_dir: Path, first) -> None:
+    answer = bot.ask(QUESTION)
+    assert (answer.status, [c.clause_id for c in answer.citations]) == (first.status, [c.clause_id for c in first.citations])
+    assert answer.corpus_version == first.corpus_version  # same corpus, same version
+    manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+    assert [p.name for p in index_dir.glob(GENERATION_PREFIX + "*")] == [manifest["generation"]]
+    assert len(bot.index.clauses) == manifest["clauses"] == 45
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_damaged_index_is_detected_and_rebuilt_on_start(built, damage, caplog):
+    new_bot, index_dir, first = built
+    DAMAGE[damage](index_dir)
+    bot = new_bot()
+    with caplog.at_level(logging.WARNING):
+        bot.ensure_index()
+    assert any(m in record.getMessage() for record in caplog.records for m in MESSAGES), caplog.text
+    _assert_serves_like_before(bot, index_dir, first)
+
+
+def test_a_dropped_vector_collection_is_rebuilt(built, caplog):
+    new_bot, index_dir, first = built
+    bot = new_bot()
+    bot.client.delete_collection(json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))["collection"])
+    with caplog.at_level(logging.WARNING):
+        report = bot.ingest()
+    assert not report.reused and "向量集合不完整" in caplog.text
+    _assert_serves_like_before(bot, index_dir, first)
+
+
+@pytest.mark.parametrize("damage", ["clauses_torn_mid_line", "clauses_lines_missing", "bm25_deleted"])
+def test_ingest_heals_a_damaged_generation_instead_of_reusing_it(built, damage, caplog):
+    """`policy-assistant ingest` on an unchanged corpus would reuse the generation: not when
+    its files are damaged (it used to fail with the same error forever)."""
+    new_bot, index_dir, first = built
+    DAMAGE[damage](index_dir)
+    with caplog.at_level(logging.WARNING):
+        report = new_bot().ingest()
+    assert not report.reused and report.clauses == 45 and "rebuilding in full" in caplog.text
+    _assert_serves_like_before(new_bot(), index_dir, first)
