@@ -17,15 +17,20 @@ from assistant.errors import PolicyAssistantError  # noqa: E402
 
 
 def main() -> int:
-    import uvicorn
+    from concurrent.futures import ThreadPoolExecutor
 
-    from assistant.api import create_server
     from assistant.core import PolicyAssistant
 
     try:
         bot = PolicyAssistant.from_settings()
-        bot.ensure_index()
-        bot.embedder.embed_queries(["预热"])  # load the model now, not on the first question
+        # Load the index, jieba and the model while gradio imports (the slowest part of start-up).
+        with ThreadPoolExecutor(1) as pool:
+            warming = pool.submit(bot.warm_up)
+            import uvicorn
+
+            from assistant.api import create_server
+
+            warming.result()
         server = create_server(bot)
     except PolicyAssistantError as exc:
         print(f"错误: {exc}", file=sys.stderr)

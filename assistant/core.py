@@ -91,6 +91,13 @@ class PolicyAssistant:
             self.index.build(documents)
         self._loaded = True
 
+    def warm_up(self) -> None:
+        """Load everything the first question needs (index, jieba, the model, the rules)."""
+        self.ensure_index()
+        self.segmenter.tokens("预热")
+        self.embedder.embed_queries(["预热"])
+        _ = self.retriever, self.rules
+
     @cached_property
     def retriever(self) -> HybridRetriever:
         self.ensure_index()

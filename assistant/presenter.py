@@ -260,14 +260,33 @@ def verdict_html(verdict, index) -> str:
 def chat_turn(bot, question: str, history: list[dict], conversation) -> tuple[list[dict], Answer | None]:
     """Ask ``bot`` within ``conversation`` and return the chat history with the question
     and the answer (or the error message) appended. A blank question changes nothing."""
+    *_, (final_history, answer, _done) = chat_turn_stream(bot, question, history, conversation)
+    return final_history, answer
+
+
+def chat_turn_stream(bot, question: str, history: list[dict], conversation):
+    """Like :func:`chat_turn`, step by step: yields ``(history, answer, done)``. With the
+    optional LLM writer the drafts (``done`` False) show its text as it arrives; the last
+    item holds the verified answer — or the extractive one, replacing the draft."""
     if not isinstance(question, str) or not question.strip():
-        return list(history), None
+        yield list(history), None, True
+        return
     history = [*history, {"role": "user", "content": question_html(question.strip())}]
+    draft = ""
     try:
-        answer = bot.ask(question.strip(), conversation)
+        for item in bot.ask_stream(question.strip(), conversation):
+            if isinstance(item, str):
+                draft += item
+                yield [*history, {"role": "assistant", "content": draft_html(draft)}], None, False
+            else:
+                yield [*history, {"role": "assistant", "content": answer_html(item, bot.index)}], item, True
     except PolicyAssistantError as exc:
-        return [*history, {"role": "assistant", "content": error_html(str(exc))}], None
-    return [*history, {"role": "assistant", "content": answer_html(answer, bot.index)}], answer
+        yield [*history, {"role": "assistant", "content": error_html(str(exc))}], None, True
+
+
+def draft_html(text: str) -> str:
+    """Provisional LLM text while it streams (checked before it becomes the answer)."""
+    return f'<div class="answer-draft">{esc(text)}<p><small>（正在生成，核对引文后显示最终回答）</small></p></div>'
 
 
 def write_verdict_files(verdict, directory: Path) -> tuple[Path, Path]:

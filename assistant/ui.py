@@ -101,13 +101,16 @@ def _chat_tab(gr, assistant, feedback: FeedbackStore) -> None:
     plain = gr.Textbox(visible=False)  # the latest answer as plain text, for the copy button
 
     def respond(text, past, convo, known):
-        updated, answer = view.chat_turn(assistant, text, past, convo)
-        if answer is None:  # blank question (nothing changes) or an error shown in the chat
-            note = "" if len(updated) == len(past) else "出错了：请查看对话中的提示。"
-            return gr.update(), updated, updated, convo, known, note, gr.update()
-        known = {**known, len(updated) - 1: answer}
-        badge = f"当前回答状态：{view.status_badge(answer.status)}"
-        return "", updated, updated, convo, known, badge, view.answer_plain(answer)
+        for updated, answer, done in view.chat_turn_stream(assistant, text, past, convo):
+            if not done:  # an LLM draft streaming in
+                yield gr.update(), updated, updated, convo, known, "正在生成回答…", gr.update()
+            elif answer is None:  # blank question (nothing changes) or an error shown in the chat
+                note = "" if len(updated) == len(past) else "出错了：请查看对话中的提示。"
+                yield gr.update(), updated, updated, convo, known, note, gr.update()
+            else:
+                known = {**known, len(updated) - 1: answer}
+                badge = f"当前回答状态：{view.status_badge(answer.status)}"
+                yield "", updated, updated, convo, known, badge, view.answer_plain(answer)
 
     outputs = [question, chatbot, history, conversation, answers, status, plain]
     for trigger in (send.click, question.submit):

@@ -131,11 +131,31 @@ def test_chat_turn_shows_domain_errors_in_the_chat():
     class Failing:
         index = None
 
-        def ask(self, question, conversation):
+        def ask_stream(self, question, conversation):
             raise InputError(f"坏问题 {XSS}")
+            yield  # a generator, like PolicyAssistant.ask_stream
 
     history, answer = view.chat_turn(Failing(), "问题", [], Conversation())
     assert answer is None and "出错了" in history[-1]["content"] and "<img" not in history[-1]["content"]
+
+
+def test_chat_turn_stream_shows_drafts_then_the_checked_answer(bot):
+    final = bot.ask("职工教育经费用在一线职工身上的比例有什么要求？")
+
+    class Streaming:  # what PolicyAssistant.ask_stream yields with an LLM writer
+        index = bot.index
+
+        def ask_stream(self, question, conversation):
+            yield "企业应当"
+            yield f"{XSS}[1]。"
+            yield final
+
+    steps = list(view.chat_turn_stream(Streaming(), "问题", [], Conversation()))
+    assert [done for _, _, done in steps] == [False, False, True]
+    assert "企业应当" in steps[0][0][-1]["content"] and "正在生成" in steps[0][0][-1]["content"]
+    assert "<img" not in steps[1][0][-1]["content"]  # drafts are escaped too
+    history, answer, _ = steps[-1]
+    assert answer is final and "正在生成" not in history[-1]["content"] and "60%" in history[-1]["content"]
 
 
 # ---- policy browser ---------------------------------------------------------------------------
