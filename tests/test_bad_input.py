@@ -202,33 +202,42 @@ def test_chat_turn_renders_any_question_as_text(bot, text):
 # ---- the web chat's handler -------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def respond(bot):
-    """The chat's own event handler, taken from the built (not served) gradio app."""
+    """The chat's own event handler, taken from the built (not served) gradio app. It is a
+    generator (LLM drafts stream in); the last step is what the chat finally shows."""
     from assistant.ui import create_app
 
     app = create_app(bot)
     return next(f.fn for f in app.fns.values() if f.name == "respond")
 
 
+def run_handler(respond, question: str, past: list, convo: Conversation) -> tuple:
+    """Every step the handler yields must be safe to show; returns the last one."""
+    steps = list(respond(question, past, convo, {}))
+    assert steps
+    for step in steps:
+        for message in step[2]:
+            assert "<script" not in message["content"] and "<img" not in message["content"]
+    return steps[-1]
+
+
 @pytest.mark.parametrize("question", BLANK, ids=repr)
 def test_chat_handler_ignores_blank_input(respond, question):
     past = [{"role": "user", "content": "x"}]
-    box, shown, history, convo, known, note, plain = respond(question, past, Conversation(), {})
+    box, shown, history, convo, known, note, plain = run_handler(respond, question, past, Conversation())
     assert shown == history == past and known == {} and note == ""
 
 
 @pytest.mark.parametrize("name", sorted(ANSWERABLE))
 def test_chat_handler_answers_any_pasted_text(respond, name):
     convo = Conversation()
-    box, shown, history, convo_out, known, note, plain = respond(ANSWERABLE[name], [], convo, {})
+    box, shown, history, convo_out, known, note, plain = run_handler(respond, ANSWERABLE[name], [], convo)
     assert box == "" and len(history) == 2 and convo_out is convo
     assert "当前回答状态" in note and known[1].status in STATUSES
-    for message in history:
-        assert "<script" not in message["content"] and "<img" not in message["content"]
     assert plain.startswith("【")
 
 
 def test_chat_handler_shows_the_truncation_notice(respond):
-    _, _, history, _, known, _, plain = respond(ANSWERABLE["50k_chars"], [], Conversation(), {})
+    _, _, history, _, known, _, plain = run_handler(respond, ANSWERABLE["50k_chars"], [], Conversation())
     assert TRUNCATED in history[1]["content"] and TRUNCATED in plain
     assert len(history[0]["content"]) > 50_000  # the question is shown as typed (escaped), only the answer is bounded
 
@@ -237,7 +246,7 @@ def test_chat_handler_shows_errors_in_the_chat():
     class Broken:
         index = None
 
-        def ask(self, question, conversation):
+        def ask_stream(self, question, conversation):
             raise InputError(f"坏输入 {XSS}")
 
     history, answer = view.chat_turn(Broken(), "问题", [], Conversation())

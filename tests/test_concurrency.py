@@ -74,10 +74,12 @@ def test_a_follow_up_without_its_conversation_has_no_context(load_tool, server):
     alone = load_tool.post(server.url, {"question": UNSCOPED_FOLLOW_UP})
     assert alone.status_code == 200 and alone.body["status"] == "not_found" and alone.body["citations"] == []
     first = load_tool.post(server.url, {"question": "技能强企的资金从哪些渠道来？"})
-    guessed = load_tool.post(server.url, {"question": UNSCOPED_FOLLOW_UP, "conversation_id": first.body["conversation_id"][:-1] + "x"})
+    real = first.body["conversation_id"]
+    near_miss = real[:-1] + ("A" if real[-1] != "A" else "B")  # one character off
+    guessed = load_tool.post(server.url, {"question": UNSCOPED_FOLLOW_UP, "conversation_id": near_miss})
     assert guessed.status_code == 200 and guessed.body["status"] == "not_found"
-    assert guessed.body["conversation_id"] not in (first.body["conversation_id"], first.body["conversation_id"][:-1] + "x")
-    same = load_tool.post(server.url, {"question": UNSCOPED_FOLLOW_UP, "conversation_id": first.body["conversation_id"]})
+    assert guessed.body["conversation_id"] not in (real, near_miss)
+    same = load_tool.post(server.url, {"question": UNSCOPED_FOLLOW_UP, "conversation_id": real})
     assert same.body["status"] == "answered" and same.body["citations"][0]["article"] == "九"
 
 
