@@ -14,7 +14,7 @@ from .answering import AnswerWriter
 from .conversation import Conversation
 from .eligibility import RULES_FILE, RuleBase
 from .embeddings import Embedder, make_embedder
-from .errors import IndexNotBuiltError, InputError
+from .errors import IndexChangedError, IndexNotBuiltError, InputError
 from .index import BuildReport, PolicyIndex, Progress
 from .ingest import load_corpus
 from .lexicon import Lexicon, Segmenter
@@ -160,10 +160,15 @@ class PolicyAssistant:
         follow_up = bool(conversation.topic_text) and is_follow_up(query)
         context = conversation.topic_text if follow_up else ""
         prefer = conversation.topic if follow_up else None
-        retrieval = retriever.search(query, self.settings.top_k, context=context, prefer=prefer)
+        try:  # one generation for the whole answer, even if a reindex swaps it meanwhile
+            snap = self.index.snapshot
+            retrieval = retriever.search(query, self.settings.top_k, context=context, prefer=prefer, snapshot=snap)
+        except IndexChangedError:  # that generation was dropped mid-question: read the new one
+            snap = self.index.snapshot
+            retrieval = retriever.search(query, self.settings.top_k, context=context, prefer=prefer, snapshot=snap)
         if follow_up and context:
-            retrieval = _with_context_coverage(retriever, retrieval, context, self.segmenter, self.settings)
-        answer = self.writer.write(retrieval, self.index.documents, self.index.off_topic(query.text))
+            retrieval = _with_context_coverage(retriever, retrieval, context, self.segmenter, self.settings, snap)
+        answer = self.writer.write(retrieval, snap.documents, snap.off_topic(query.text))
         # optional LLM rewrite: same status and citations, verified, else the extractive text
         if rewrite and self.llm is not None and answer.status in REWRITTEN:
             answer = self.llm.rewrite(answer, history=conversation.turns, question=query.text)
@@ -172,11 +177,11 @@ class PolicyAssistant:
             topic = (answer.citations[0].doc_id, answer.citations[0].article)
         conversation.remember(query.text, topic, standalone=not follow_up and bool(answer.citations))
         answer.details.setdefault("follow_up", follow_up)
-        return self._finish(answer, question, query, started)
+        return self._finish(answer, question, query, started, snap.corpus_version)
 
-    def _finish(self, answer: Answer, question: str, query, started: float) -> Answer:
+    def _finish(self, answer: Answer, question: str, query, started: float, version: str | None = None) -> Answer:
         answer.question = question
-        answer.corpus_version = self.index.corpus_version
+        answer.corpus_version = self.index.corpus_version if version is None else version
         if query.truncated:
             answer.details["truncated"] = True
             answer.answer = "（问题过长，只按开头部分处理。）\n\n" + answer.answer
@@ -184,12 +189,12 @@ class PolicyAssistant:
         return answer
 
 
-def _with_context_coverage(retriever, retrieval, context, segmenter, settings):
+def _with_context_coverage(retriever, retrieval, context, segmenter, settings, snapshot):
     """Coverage for a follow-up counts the earlier question's terms too."""
     from dataclasses import replace
 
     from .query import analyse as _analyse
 
     joined = _analyse(context + " " + retrieval.query.text, segmenter, settings.max_question_chars)
-    hits = [replace(h, coverage=retriever.coverage(joined, h.clause)) for h in retrieval.hits]
+    hits = [replace(h, coverage=retriever.coverage(joined, h.clause, snapshot)) for h in retrieval.hits]
     return type(retrieval)(retrieval.query, hits)

@@ -23,6 +23,10 @@ class IndexNotBuiltError(PolicyAssistantError):
     """No usable index: run `policy-assistant ingest` first."""
 
 
+class IndexChangedError(IndexNotBuiltError):
+    """The generation a question was reading was replaced (and dropped) meanwhile: ask again."""
+
+
 class EmbedderError(PolicyAssistantError):
     """The configured embedder cannot be loaded offline."""
 

@@ -67,6 +67,37 @@ class BuildReport:
     copied: int = 0  # vectors carried over from the previous generation
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """One generation as served: everything a question reads, replaced in one assignment so
+    a question answered during a reindex sees the old generation or the new, never a mix."""
+
+    manifest: dict = field(default_factory=dict)
+    documents: dict[str, SourceDocument] = field(default_factory=dict)
+    clauses: list[Clause] = field(default_factory=list)
+    by_id: dict[str, int] = field(default_factory=dict)
+    bm25: BM25Index | None = None
+    article_texts: dict[tuple[str, str], str] = field(default_factory=dict)
+    absent_topics: tuple[str, ...] = ()
+    store: ChromaStore | None = None
+
+    @property
+    def corpus_version(self) -> str:
+        return self.manifest.get("corpus_version", "")
+
+    def article_text(self, doc_id: str, article: str) -> str:
+        """Lower-cased heading and text of one article (for term coverage)."""
+        return self.article_texts.get((doc_id, article), "")
+
+    def off_topic(self, text: str) -> list[str]:
+        """Out-of-scope topics (lexicon) named in ``text`` that no corpus document mentions."""
+        lowered = text.lower()
+        return [t for t in self.absent_topics if t in lowered]
+
+    def article_clauses(self, doc_id: str, article: str) -> list[Clause]:
+        return [c for c in self.clauses if c.doc_id == doc_id and c.article == article]
+
+
 class PolicyIndex:
     """The persisted index for one corpus and one embedder. ``store_factory(name)`` opens
     the chroma collection ``name``; ``drop_collection(name)`` deletes one."""
@@ -81,25 +112,22 @@ class PolicyIndex:
         self._store_factory = store_factory
         self._drop = drop_collection
         self._list = list_collections
-        self._store: ChromaStore | None = None
-        self.documents: dict[str, SourceDocument] = {}
-        self.clauses: list[Clause] = []
-        self.by_id: dict[str, int] = {}
-        self.bm25: BM25Index | None = None
-        self._article_text: dict[tuple[str, str], str] = {}
-        self.absent_topics: tuple[str, ...] = ()
-        self.manifest: dict = {}
+        self.snapshot = Snapshot()  # what questions read; replaced whole by load()
 
-    # ---- state ---------------------------------------------------------------------------
+    # ---- state (the served snapshot) -----------------------------------------------------
     @property
     def store(self) -> ChromaStore:
         """The collection of the generation being served."""
-        if self._store is None:
-            name = self.manifest.get("collection") or self.read_manifest().get("collection")
-            if not name:
-                raise IndexNotBuiltError(f"索引不存在 ({self.dir}): run `policy-assistant ingest` first")
-            self._store = self._store_factory(name)
-        return self._store
+        if self.snapshot.store is None:
+            raise IndexNotBuiltError(f"索引不存在 ({self.dir}): run `policy-assistant ingest` first")
+        return self.snapshot.store
+
+    documents = property(lambda self: self.snapshot.documents)
+    clauses = property(lambda self: self.snapshot.clauses)
+    by_id = property(lambda self: self.snapshot.by_id)
+    bm25 = property(lambda self: self.snapshot.bm25)
+    manifest = property(lambda self: self.snapshot.manifest)
+    absent_topics = property(lambda self: self.snapshot.absent_topics)
 
     def read_manifest(self) -> dict:
         path = self.dir / MANIFEST
@@ -173,9 +201,8 @@ class PolicyIndex:
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         write_atomic(self.dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))  # the swap
-        self._store = new_store
+        self.load(store=new_store)  # serve the new generation, then drop the old one
         self._clear_leftovers(keep={generation})
-        self.load()
         return BuildReport(version, len(documents), len(clauses), embedded=[d.doc_id for d in changed],
                            removed=removed, seconds=time.perf_counter() - started, copied=copied)
 
@@ -209,7 +236,7 @@ class PolicyIndex:
                     self._drop(name)
 
     # ---- load ----------------------------------------------------------------------------
-    def load(self) -> "PolicyIndex":
+    def load(self, store: ChromaStore | None = None) -> "PolicyIndex":
         manifest = self.read_manifest()
         if not manifest:
             raise IndexNotBuiltError(f"索引不存在 ({self.dir}): run `policy-assistant ingest` first")
@@ -235,30 +262,29 @@ class PolicyIndex:
             key = (clause.doc_id, clause.article)
             article_text[key] = article_text.get(key, clause.heading.lower()) + clause.text.lower()
         corpus_text = "\n".join(d.text.lower() for d in documents.values())
-        # assign together: a reader sees the old or the new generation
-        self.documents, self.clauses, self.bm25, self._article_text = documents, clauses, bm25, article_text
-        self.by_id = {c.clause_id: i for i, c in enumerate(clauses)}
-        self.absent_topics = tuple(t for t in self.segmenter.lexicon.out_of_scope if t not in corpus_text)
-        if self.manifest.get("collection") != manifest.get("collection"):
-            self._store = None
-        self.manifest = manifest
+        current = self.snapshot.store
+        if store is None or store.name != manifest["collection"]:
+            store = current if current is not None and current.name == manifest["collection"] else None
+        self.snapshot = Snapshot(  # one assignment: readers see the old generation or the new
+            manifest=manifest, documents=documents, clauses=clauses,
+            by_id={c.clause_id: i for i, c in enumerate(clauses)}, bm25=bm25, article_texts=article_text,
+            absent_topics=tuple(t for t in self.segmenter.lexicon.out_of_scope if t not in corpus_text),
+            store=store or self._store_factory(manifest["collection"]),
+        )
         return self
 
     @property
     def corpus_version(self) -> str:
-        return self.manifest.get("corpus_version", "")
+        return self.snapshot.corpus_version
 
     def article_text(self, doc_id: str, article: str) -> str:
-        """Lower-cased heading and text of one article (for term coverage)."""
-        return self._article_text.get((doc_id, article), "")
+        return self.snapshot.article_text(doc_id, article)
 
     def off_topic(self, text: str) -> list[str]:
-        """Out-of-scope topics (lexicon) named in ``text`` that no corpus document mentions."""
-        lowered = text.lower()
-        return [t for t in self.absent_topics if t in lowered]
+        return self.snapshot.off_topic(text)
 
     def article_clauses(self, doc_id: str, article: str) -> list[Clause]:
-        return [c for c in self.clauses if c.doc_id == doc_id and c.article == article]
+        return self.snapshot.article_clauses(doc_id, article)
 
 
 def _embed_with_progress(store: ChromaStore, clauses: list[Clause], progress: Progress | None) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .embeddings import Embedder
-from .index import PolicyIndex
+from .index import PolicyIndex, Snapshot
 from .models import Clause, Hit
 from .query import Query
 from .settings import Thresholds
@@ -37,30 +37,34 @@ class HybridRetriever:
         self.t = thresholds
         self.dense_candidates = dense_candidates
 
-    def search(self, query: Query, k: int = 8, context: str = "", prefer: tuple[str, str] | None = None) -> Retrieval:
-        return self.batch_search([query], k, [context], [prefer])[0]
+    def search(self, query: Query, k: int = 8, context: str = "", prefer: tuple[str, str] | None = None,
+               snapshot: Snapshot | None = None) -> Retrieval:
+        return self.batch_search([query], k, [context], [prefer], snapshot)[0]
 
     def batch_search(self, queries: list[Query], k: int = 8, contexts: list[str] | None = None,
-                     prefer: list[tuple[str, str] | None] | None = None) -> list[Retrieval]:
+                     prefer: list[tuple[str, str] | None] | None = None,
+                     snapshot: Snapshot | None = None) -> list[Retrieval]:
+        """Hits for each query, all read from one snapshot of the index (the served one
+        unless given), so a concurrent reindex cannot mix generations."""
+        snap = snapshot or self.index.snapshot
         contexts = contexts or [""] * len(queries)
         prefer = prefer or [None] * len(queries)
         # e5 reads 512 tokens at most and slows down sharply on long input: embed the head
         texts = [(c + " " + q.text).strip()[:DENSE_QUERY_CHARS] for q, c in zip(queries, contexts)]
         vectors = self.embedder.embed_queries(texts) if queries else []
-        return [self._one(q, v, k, p) for q, v, p in zip(queries, vectors, prefer)]
+        return [self._one(q, v, k, p, snap) for q, v, p in zip(queries, vectors, prefer)]
 
-    def _one(self, query: Query, vector: np.ndarray, k: int, prefer: tuple[str, str] | None) -> Retrieval:
-        index = self.index
+    def _one(self, query: Query, vector: np.ndarray, k: int, prefer: tuple[str, str] | None, index: Snapshot) -> Retrieval:
         dense = index.store.similar(vector.tolist(), self.dense_candidates)
         sparse = index.bm25.scores(query.expanded)
+        positive = np.flatnonzero(sparse > 0)
+        order = positive[np.argsort(-sparse[positive], kind="stable")]  # only clauses BM25 matched
+        sparse_rank = {index.clauses[i].clause_id: r for r, i in enumerate(order)}
         candidates = set(dense)
-        top_sparse = np.argsort(-sparse)[: self.dense_candidates]
-        candidates.update(index.clauses[i].clause_id for i in top_sparse if sparse[i] > 0)
+        candidates.update(index.clauses[i].clause_id for i in order[: self.dense_candidates])
         if query.article_ref:
             candidates.update(c.clause_id for c in index.clauses if _article_matches(c, query.article_ref))
         dense_rank = {cid: r for r, cid in enumerate(sorted(dense, key=dense.get, reverse=True))}
-        sparse_order = [index.clauses[i].clause_id for i in np.argsort(-sparse) if sparse[i] > 0]
-        sparse_rank = {cid: r for r, cid in enumerate(sparse_order)}
         hits = []
         for cid in candidates:
             i = index.by_id[cid]
@@ -72,20 +76,21 @@ class HybridRetriever:
                 score += 1.0  # the user named the article
             if prefer and (clause.doc_id, clause.article) == prefer:
                 score += self.t.follow_up_boost
-            coverage = self.coverage(query, clause)
+            coverage = self.coverage(query, clause, index)
             score += self.t.coverage_weight * coverage
             hits.append(Hit(clause, score, dense=dense.get(cid, 0.0), sparse=float(sparse[i]), coverage=coverage))
         hits.sort(key=lambda h: h.score, reverse=True)
         return Retrieval(query, hits[:k])
 
-    def coverage(self, query: Query, clause: Clause) -> float:
+    def coverage(self, query: Query, clause: Clause, snapshot: Snapshot | None = None) -> float:
         """IDF-weighted share of the question's terms that the clause's article contains
         (as a substring, directly or through a lexicon synonym). Terms the corpus never
         uses weigh ``t.unknown_term_weight``; single characters weigh half."""
         if not query.terms:
             return 0.0
-        bm25 = self.index.bm25
-        article = self.index.article_text(clause.doc_id, clause.article)
+        snap = snapshot or self.index.snapshot
+        bm25 = snap.bm25
+        article = snap.article_text(clause.doc_id, clause.article)
         expand = self.index.segmenter.lexicon.synonyms
         total = found = 0.0
         for term in query.terms:

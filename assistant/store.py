@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .embeddings import Embedder, as_langchain, chroma_embedding_function
+from .errors import IndexChangedError
 from .models import Clause
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -86,10 +87,18 @@ class ChromaStore:
 
     def similar(self, vector: list[float], k: int) -> dict[str, float]:
         """clause_id → cosine similarity for the k nearest clauses."""
-        k = min(k, self.count())
+        from chromadb.errors import NotFoundError
+
+        try:
+            k = min(k, self.count())
+        except NotFoundError as exc:
+            raise IndexChangedError(f"索引已更新 ({self.name} was replaced): ask again") from exc
         if k <= 0:
             return {}
-        found = self.vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=k)
+        try:
+            found = self.vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=k)
+        except NotFoundError as exc:  # a reindex swapped generations and dropped this collection
+            raise IndexChangedError(f"索引已更新 ({self.name} was replaced): ask again") from exc
         # the collection's space is cosine: relevance score = distance = 1 - cosine
         return {doc.id: 1.0 - float(distance) for doc, distance in found}
 
