@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
@@ -21,10 +22,10 @@ from .lexicon import Lexicon, Segmenter
 from .llm import REWRITTEN, LLMWriter
 from .models import Answer
 from .query import analyse, is_follow_up
-from .verdicts import eligibility_answer
 from .retrieval import HybridRetriever
 from .settings import Settings
 from .store import ChromaStore, connect
+from .verdicts import eligibility_answer
 
 
 log = logging.getLogger("assistant")
@@ -32,15 +33,17 @@ log = logging.getLogger("assistant")
 
 class PolicyAssistant:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
-                 segmenter: Segmenter | None = None, store: ChromaStore | None = None):
+                 segmenter: Segmenter | None = None, client=None):
+        """``client``: a chromadb client to keep the collections in (default: embedded
+        under ``index/chroma``, or ``HttpClient`` when ``chroma_url`` is set)."""
         self.settings = settings or Settings.from_env()
         self.embedder = embedder or make_embedder(self.settings.embedder)
         self.segmenter = segmenter or Segmenter(Lexicon.for_corpus(self.settings.corpus_dir))
         s = self.settings
-        self._client = None
+        self._client = client
         self.index = PolicyIndex(
             s.index_dir, self.embedder, self.segmenter,
-            store_factory=lambda name: store or ChromaStore(self.client, name, self.embedder, s.embedder),
+            store_factory=lambda name: ChromaStore(self.client, name, self.embedder, s.embedder),
             collection=s.collection,
             drop_collection=lambda name: self.client.delete_collection(name),
             list_collections=lambda: [c.name for c in self.client.list_collections()],
@@ -191,10 +194,6 @@ class PolicyAssistant:
 
 def _with_context_coverage(retriever, retrieval, context, segmenter, settings, snapshot):
     """Coverage for a follow-up counts the earlier question's terms too."""
-    from dataclasses import replace
-
-    from .query import analyse as _analyse
-
-    joined = _analyse(context + " " + retrieval.query.text, segmenter, settings.max_question_chars)
+    joined = analyse(context + " " + retrieval.query.text, segmenter, settings.max_question_chars)
     hits = [replace(h, coverage=retriever.coverage(joined, h.clause, snapshot)) for h in retrieval.hits]
     return type(retrieval)(retrieval.query, hits)
