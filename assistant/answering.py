@@ -65,19 +65,16 @@ class AnswerWriter:
         plus another article's best sentence when it scores nearly as high."""
         hits = retrieval.hits
         top = hits[0]
-        main = (top.clause.doc_id, top.clause.article)
-        chosen = [h for h in hits if (h.clause.doc_id, h.clause.article) == main and not _is_heading(h.clause)]
-        if not chosen:
-            chosen = [top]
-        chosen = chosen[: self.max_quotes - 1] if len(hits) > 1 else chosen[:1]
-        others = [h for h in hits if (h.clause.doc_id, h.clause.article) != main]
-        if (others and others[0].score >= SECOND_ARTICLE_SHARE * top.score and not _is_heading(others[0].clause)
-                and others[0].coverage >= self.thresholds.strong_coverage):
-            chosen.append(others[0])
-        else:
-            extra = [h for h in hits if (h.clause.doc_id, h.clause.article) == main and h not in chosen and not _is_heading(h.clause)]
-            chosen.extend(extra[: self.max_quotes - len(chosen)])
-        return chosen[: self.max_quotes]
+
+        def article(hit: Hit) -> tuple[str, str]:
+            return hit.clause.doc_id, hit.clause.article
+
+        same = [h for h in hits if article(h) == article(top) and not _is_heading(h.clause)] or [top]
+        other = next((h for h in hits if article(h) != article(top)), None)
+        if (other is not None and other.score >= SECOND_ARTICLE_SHARE * top.score and not _is_heading(other.clause)
+                and other.coverage >= self.thresholds.strong_coverage):
+            return same[: self.max_quotes - 1] + [other]
+        return same[: self.max_quotes]
 
     # ---- writing --------------------------------------------------------------------------
     def write(self, retrieval: Retrieval, documents: dict[str, SourceDocument], off_topic: list[str] | None = None) -> Answer:
