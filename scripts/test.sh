@@ -23,5 +23,5 @@ python -m pip install -q -e ".[st,test,llm]"
 
 python -m pytest -q "$@"
 # Quality gate on the gold set (issue floors); the committed report is evals/report.md.
-policy-assistant eval --check --report "${TMPDIR:-/tmp}/policy-eval-report.md" > /dev/null
+python -m assistant.cli eval --check --report "${TMPDIR:-/tmp}/policy-eval-report.md" > /dev/null
 echo "eval gate passed"

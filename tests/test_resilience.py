@@ -85,11 +85,12 @@ def test_killed_reindex_keeps_previous_index_serving(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
-    if shutil.which("chroma") is None:
-        pytest.skip("the chroma CLI (from the chromadb package) is not on PATH")
+    chroma = shutil.which("chroma") or shutil.which("chroma", path=str(Path(sys.executable).parent))
+    if chroma is None:
+        pytest.skip("the chroma CLI (from the chromadb package) is not installed")
     port = _free_port()
     data = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen(["chroma", "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+    proc = subprocess.Popen([chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
