@@ -170,7 +170,8 @@ class PolicyIndex:
                 old_store = None
         old_hashes = old.get("doc_hashes", {}) if old_store is not None else {}
         changed = [d for d in documents if old_hashes.get(d.doc_id) != hashes[d.doc_id]]
-        kept = [d.doc_id for d in documents if d.doc_id in old_hashes and d not in changed]
+        changed_ids = {d.doc_id for d in changed}
+        kept = [d.doc_id for d in documents if d.doc_id in old_hashes and d.doc_id not in changed_ids]
         removed = [doc_id for doc_id in old_hashes if doc_id not in hashes]
 
         generation = f"{GENERATION_PREFIX}{int(old.get('serial', 0)) + 1:06d}"

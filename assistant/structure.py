@@ -7,6 +7,7 @@ article markers is split by paragraph (第N段).
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -47,7 +48,7 @@ def article_key(label: str) -> str:
     try:
         return f"a{cn_to_int(digits):02d}"
     except ValueError:
-        return "x" + str(abs(hash(label)) % 10**6)
+        return f"x{zlib.crc32(label.encode('utf-8')):08x}"  # stable across processes, unlike hash()
 
 
 def sentences(text: str, offset: int = 0) -> Iterator[tuple[str, int, int]]:
