@@ -1,9 +1,12 @@
 """政策助手 web chat: ``python app.py`` serves http://127.0.0.1:7860 (POLICY_HOST / POLICY_PORT).
 
-Builds the assistant from settings (POLICY_* environment variables), loads the persisted
-index (building it first when missing or out of date), and serves, on one local port, the
-gradio chat at ``/`` and the JSON API at ``/api/ask`` (see assistant/api.py): no share
-link, no browser window, no analytics."""
+Builds the assistant from settings (POLICY_* environment variables) and serves, on one
+local port, the gradio chat at ``/`` and the JSON API at ``/api/ask`` (see
+assistant/api.py): no share link, no browser window, no analytics.
+
+The page is up as soon as gradio has loaded: the persisted index, jieba and the model
+load in the background once the server listens (the index is built first when missing
+or out of date), and a question asked before that waits for them."""
 from __future__ import annotations
 
 import os
@@ -15,32 +18,47 @@ os.environ["ANONYMIZED_TELEMETRY"] = "False"
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import sys  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
 
 from assistant.errors import PolicyAssistantError  # noqa: E402
 
 
-def main() -> int:
-    from concurrent.futures import ThreadPoolExecutor
+def warm_up_when_serving(bot, server) -> None:
+    """Load the index, jieba and the model once ``server`` listens (so loading them does
+    not hold up the first page), and say when questions are answered at full speed."""
+    while not server.started:
+        if server.should_exit:  # stopped (or failed to bind) before it listened
+            return
+        time.sleep(0.05)
+    started = time.perf_counter()
+    try:
+        bot.warm_up()
+    except PolicyAssistantError as exc:  # questions report the same error in the chat
+        print(f"错误: {exc}", file=sys.stderr, flush=True)
+        return
+    print(f"索引已就绪 (index ready, {time.perf_counter() - started:.1f} s)", flush=True)
 
+
+def main() -> int:
     from assistant.core import PolicyAssistant
+    from assistant.ingest import require_corpus
 
     try:
         bot = PolicyAssistant.from_settings()
-        # Load the index, jieba and the model while gradio imports (the slowest part of start-up).
-        with ThreadPoolExecutor(1) as pool:
-            warming = pool.submit(bot.warm_up)
-            import uvicorn
+        require_corpus(bot.settings.corpus_dir)  # fail now, not after the page is up
+        import uvicorn
 
-            from assistant.api import create_server
+        from assistant.api import create_server
 
-            warming.result()
-        server = create_server(bot)
+        host, port = bot.settings.host, bot.settings.port
+        server = uvicorn.Server(uvicorn.Config(create_server(bot), host=host, port=port, log_level="warning"))
     except PolicyAssistantError as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 2
-    host, port = bot.settings.host, bot.settings.port
+    threading.Thread(target=warm_up_when_serving, args=(bot, server), name="warm-up", daemon=True).start()
     print(f"政策助手: http://{host}:{port}  (JSON API: POST /api/ask)", flush=True)
-    uvicorn.run(server, host=host, port=port, log_level="warning")
+    server.run()
     return 0
 
 

@@ -108,9 +108,13 @@ class PolicyAssistant:
 
     @cached_property
     def rules(self) -> RuleBase:
-        """The entitlement rule base, its quotes checked against the indexed text."""
-        self.ensure_index()
-        return RuleBase.load(self.settings.corpus_dir / RULES_FILE, self.index.documents, self.index.clauses)
+        """The entitlement rule base, its quotes checked against the indexed text, or, while
+        the index is not loaded yet, against the corpus file they quote (the same text:
+        :meth:`ensure_index` brings the index in line with the corpus)."""
+        snap = self.index.snapshot
+        if not snap.documents:
+            return RuleBase.from_corpus(self.settings.corpus_dir)
+        return RuleBase.load(self.settings.corpus_dir / RULES_FILE, snap.documents, snap.clauses)
 
     @property
     def corpus_version(self) -> str:

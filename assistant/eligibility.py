@@ -193,26 +193,50 @@ def extract_facts(rule: Rule, text: str) -> dict[str, Any]:
     return facts
 
 
+def _read_rules(path: Path) -> dict:
+    import yaml
+
+    path = Path(path)
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise RuleBaseError(f"规则库不是合法 YAML ({path}: {exc}): fix the file") from exc
+    if not isinstance(data, dict):
+        raise RuleBaseError(f"规则库格式不对 ({path}: expected a mapping with 'document' and 'rules'): fix the file")
+    return data
+
+
 class RuleBase:
     def __init__(self, rules: list[Rule]):
         self.rules: dict[str, Rule] = {r.id: r for r in rules}
 
     @classmethod
     def load(cls, path: Path, documents: dict[str, SourceDocument], clauses: list[Clause]) -> "RuleBase":
-        import yaml
-
-        path = Path(path)
-        if not path.exists():
-            return cls([])
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise RuleBaseError(f"规则库不是合法 YAML ({path}: {exc}): fix the file") from exc
+        """The rules in ``path``, their quotes checked against ``documents`` / ``clauses``."""
+        data = _read_rules(path)
         doc_id = data.get("document", "")
         if doc_id not in documents:
             return cls([])  # the rules' document is not in this corpus: no rules apply
         doc_clauses = [c for c in clauses if c.doc_id == doc_id]
         return cls([_parse_rule(raw, doc_clauses) for raw in data.get("rules", [])])
+
+    @classmethod
+    def from_corpus(cls, corpus_dir: Path) -> "RuleBase":
+        """The corpus folder's rules, checked against the one source file they quote, read
+        and split here: no index needed (the web page is built from this while the index
+        is still loading)."""
+        from .ingest import corpus_files, doc_id_for, load_document
+        from .structure import split_document
+
+        path = Path(corpus_dir) / RULES_FILE
+        doc_id = _read_rules(path).get("document", "")
+        source = next((p for p in corpus_files(corpus_dir) if doc_id_for(p) == doc_id), None)
+        if source is None:
+            return cls([])
+        document = load_document(source)
+        return cls.load(path, {doc_id: document}, split_document(document))
 
     def check(self, rule_id: str, facts: dict[str, Any]) -> Verdict:
         if rule_id not in self.rules:

@@ -104,10 +104,16 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     return sorted(p for p in corpus_dir.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED)
 
 
-def load_corpus(corpus_dir: Path) -> list[SourceDocument]:
+def require_corpus(corpus_dir: Path) -> list[Path]:
+    """The corpus files; CorpusError when the folder is missing or has none."""
     files = corpus_files(corpus_dir)
     if not files:
         raise CorpusError(f"语料目录为空 (no .txt/.md/.docx/.pdf in {corpus_dir}): add policy files first")
+    return files
+
+
+def load_corpus(corpus_dir: Path) -> list[SourceDocument]:
+    files = require_corpus(corpus_dir)
     documents = [load_document(p) for p in files]
     seen: dict[str, str] = {}
     for doc in documents:  # "a.txt" and "a.pdf" (or "a b.txt" and "a-b.txt") would share one id

@@ -14,6 +14,7 @@ import os
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # offline: before gradio is imported anywhere
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
+import logging  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -22,6 +23,8 @@ from .admin import MAX_UPLOAD_BYTES, AdminAuth, AdminError, AuditLog, CorpusAdmi
 from .conversation import Conversation  # noqa: E402
 from .errors import PolicyAssistantError  # noqa: E402
 from .feedback import FeedbackStore  # noqa: E402
+
+log = logging.getLogger("assistant.ui")
 
 TITLE = "政策助手"
 EXAMPLES = [
@@ -154,6 +157,10 @@ def _browse_tab(gr, app, assistant) -> None:
     text = gr.HTML("", elem_id="browse-text")
 
     def documents():
+        try:
+            assistant.ensure_index()  # the page can be open before the index has loaded
+        except PolicyAssistantError as exc:
+            raise gr.Error(f"政策文件无法加载：{exc}") from exc
         choices = [(d.title, d.doc_id) for d in index.documents.values()]
         first = choices[0][1] if choices else None
         return gr.update(choices=choices, value=first)
@@ -221,6 +228,7 @@ def _checker(gr, assistant, rulebase, rule):
         facts = view.facts_from_form(rule.facts, values)
         try:
             verdict = rulebase.check(rule.id, facts)
+            assistant.ensure_index()  # the verdict links its clauses to the indexed articles
         except PolicyAssistantError as exc:
             return view.error_html(str(exc)), gr.update(visible=False), gr.update(visible=False)
         md_path, csv_path = view.write_verdict_files(verdict, Path(tempfile.mkdtemp(prefix="verdict-")))
@@ -274,6 +282,10 @@ def _admin_tab(gr, assistant, feedback: FeedbackStore) -> None:
         return who
 
     def overview():
+        try:
+            assistant.ensure_index()
+        except PolicyAssistantError as exc:  # the table then shows every file as not indexed
+            log.warning("index not loaded for the admin overview: %s", exc)
         files = corpus.files()
         rows = document_rows(files, assistant.index.documents)
         return (rows, gr.update(choices=[p.name for p in files], value=None), _audit_rows(audit.entries()),
