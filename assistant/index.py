@@ -78,6 +78,7 @@ class Snapshot:
     by_id: dict[str, int] = field(default_factory=dict)
     bm25: BM25Index | None = None
     article_texts: dict[tuple[str, str], str] = field(default_factory=dict)
+    articles: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (doc_id, article) → clause positions
     absent_topics: tuple[str, ...] = ()
     store: ChromaStore | None = None
 
@@ -95,7 +96,12 @@ class Snapshot:
         return [t for t in self.absent_topics if t in lowered]
 
     def article_clauses(self, doc_id: str, article: str) -> list[Clause]:
-        return [c for c in self.clauses if c.doc_id == doc_id and c.article == article]
+        return [self.clauses[i] for i in self.articles.get((doc_id, article), ())]
+
+    def article_positions(self, ref: str) -> list[int]:
+        """Positions of the clauses of article ``ref`` ("九" or "第九条") in every document."""
+        return [i for (_, article), positions in self.articles.items() if article in (ref, f"第{ref}条")
+                for i in positions]
 
 
 class PolicyIndex:
@@ -128,6 +134,7 @@ class PolicyIndex:
     bm25 = property(lambda self: self.snapshot.bm25)
     manifest = property(lambda self: self.snapshot.manifest)
     absent_topics = property(lambda self: self.snapshot.absent_topics)
+    articles = property(lambda self: self.snapshot.articles)
 
     def read_manifest(self) -> dict:
         path = self.dir / MANIFEST
@@ -259,16 +266,18 @@ class PolicyIndex:
             raise IndexNotBuiltError(f"索引文件损坏 ({gen_dir}: {len(clauses)} clauses, {len(documents)} documents ≠ "
                                      "the manifest): run `policy-assistant ingest` to rebuild")
         article_text: dict[tuple[str, str], str] = {}
-        for clause in clauses:
+        articles: dict[tuple[str, str], list[int]] = {}
+        for position, clause in enumerate(clauses):
             key = (clause.doc_id, clause.article)
             article_text[key] = article_text.get(key, clause.heading.lower()) + clause.text.lower()
+            articles.setdefault(key, []).append(position)
         corpus_text = "\n".join(d.text.lower() for d in documents.values())
         current = self.snapshot.store
         if store is None or store.name != manifest["collection"]:
             store = current if current is not None and current.name == manifest["collection"] else None
         self.snapshot = Snapshot(  # one assignment: readers see the old generation or the new
             manifest=manifest, documents=documents, clauses=clauses,
-            by_id={c.clause_id: i for i, c in enumerate(clauses)}, bm25=bm25, article_texts=article_text,
+            by_id={c.clause_id: i for i, c in enumerate(clauses)}, bm25=bm25, article_texts=article_text, articles=articles,
             absent_topics=tuple(t for t in self.segmenter.lexicon.out_of_scope if t not in corpus_text),
             store=store or self._store_factory(manifest["collection"]),
         )

@@ -187,11 +187,8 @@ def document_meta_html(doc: SourceDocument) -> str:
 
 def article_choices(index, doc_id: str) -> list[tuple[str, str]]:
     """(label, article) for each article of a document, in document order."""
-    seen: dict[str, Clause] = {}
-    for clause in index.clauses:
-        if clause.doc_id == doc_id and clause.article not in seen:
-            seen[clause.article] = clause
-    return [(article_label(a, c.heading), a) for a, c in seen.items()]
+    return [(article_label(article, index.clauses[positions[0]].heading), article)
+            for (doc, article), positions in index.articles.items() if doc == doc_id]
 
 
 def article_html(index, doc_id: str, article: str) -> str:

@@ -59,24 +59,26 @@ class HybridRetriever:
         sparse = index.bm25.scores(query.expanded)
         positive = np.flatnonzero(sparse > 0)
         order = positive[np.argsort(-sparse[positive], kind="stable")]  # only clauses BM25 matched
-        sparse_rank = {index.clauses[i].clause_id: r for r, i in enumerate(order)}
+        sparse_rank = np.full(len(sparse), -1)  # clause position → BM25 rank (-1: not matched)
+        sparse_rank[order] = np.arange(len(order))
         candidates = set(dense)
         candidates.update(index.clauses[i].clause_id for i in order[: self.dense_candidates])
         if query.article_ref:
-            candidates.update(c.clause_id for c in index.clauses if _article_matches(c, query.article_ref))
+            candidates.update(index.clauses[i].clause_id for i in index.article_positions(query.article_ref))
         dense_rank = {cid: r for r, cid in enumerate(sorted(dense, key=dense.get, reverse=True))}
+        weighted = self._weighted_terms(query, index)
         hits = []
         for cid in candidates:
             i = index.by_id[cid]
             clause = index.clauses[i]
             score = self.t.dense_weight / (self.t.rrf_k + dense_rank.get(cid, len(dense_rank) + 50))
-            if cid in sparse_rank:
-                score += self.t.sparse_weight / (self.t.rrf_k + sparse_rank[cid])
+            if sparse_rank[i] >= 0:
+                score += self.t.sparse_weight / (self.t.rrf_k + int(sparse_rank[i]))
             if query.article_ref and _article_matches(clause, query.article_ref):
                 score += 1.0  # the user named the article
             if prefer and (clause.doc_id, clause.article) == prefer:
                 score += self.t.follow_up_boost
-            coverage = self.coverage(query, clause, index)
+            coverage = self._coverage(weighted, index.article_text(clause.doc_id, clause.article))
             score += self.t.coverage_weight * coverage
             hits.append(Hit(clause, score, dense=dense.get(cid, 0.0), sparse=float(sparse[i]), coverage=coverage))
         hits.sort(key=lambda h: h.score, reverse=True)
@@ -86,28 +88,31 @@ class HybridRetriever:
         """IDF-weighted share of the question's terms that the clause's article contains
         (as a substring, directly or through a lexicon synonym). Terms the corpus never
         uses weigh ``t.unknown_term_weight``; single characters weigh half."""
-        if not query.terms:
-            return 0.0
         snap = snapshot or self.index.snapshot
-        bm25 = snap.bm25
-        article = snap.article_text(clause.doc_id, clause.article)
+        return self._coverage(self._weighted_terms(query, snap), snap.article_text(clause.doc_id, clause.article))
+
+    def _weighted_terms(self, query: Query, snap: Snapshot) -> list[tuple[float, tuple[str, ...]]]:
+        """(weight, the term and its lower-cased synonyms) for each topical term of the query."""
         expand = self.index.segmenter.lexicon.synonyms
-        total = found = 0.0
+        weighted = []
         for term in query.terms:
             if _NOT_TOPICAL.fullmatch(term):
                 continue  # numbers and stray letters say nothing about the topic
-            known = bm25.knows(term)
-            if known:
-                weight = bm25.idf(term)
+            if snap.bm25.knows(term):
+                weight = snap.bm25.idf(term)
             elif query.is_english and term not in expand:
                 weight = self.t.unknown_term_weight / 4  # English filler words
             else:
                 weight = self.t.unknown_term_weight
             if len(term) == 1:
                 weight /= 2
-            total += weight
-            if term in article or any(t.lower() in article for t in expand.get(term, ())):
-                found += weight
+            weighted.append((weight, (term, *(t.lower() for t in expand.get(term, ())))))
+        return weighted
+
+    @staticmethod
+    def _coverage(weighted: list[tuple[float, tuple[str, ...]]], article: str) -> float:
+        total = sum(weight for weight, _ in weighted)
+        found = sum(weight for weight, forms in weighted if any(form in article for form in forms))
         return found / total if total else 0.0
 
 

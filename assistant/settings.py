@@ -53,6 +53,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+        """Defaults, then ``POLICY_*`` variables, then ``overrides`` (folders may be given as str)."""
         env = os.environ if environ is None else environ
         base = cls()
         values = {}
@@ -61,4 +62,6 @@ class Settings:
             if raw is None or f.name == "thresholds":
                 continue
             values[f.name] = type(getattr(base, f.name))(raw)
-        return replace(base, **values, **overrides)
+        for name, value in overrides.items():
+            values[name] = Path(value) if isinstance(getattr(base, name, None), Path) else value
+        return replace(base, **values)

@@ -224,3 +224,26 @@ def test_index_files_on_disk(make_bot, seed_corpus, tmp_path) -> None:
     newer = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))["generation"]
     assert newer != manifest["generation"]
     assert sorted(p.name for p in index_dir.iterdir() if p.is_dir()) == sorted(["chroma", newer])
+
+
+def test_article_lookups_match_a_scan_of_all_clauses(make_bot, two_docs) -> None:
+    bot = make_bot(two_docs)
+    bot.ingest()
+    snap = bot.index.snapshot
+    for doc_id, article in {(c.doc_id, c.article) for c in snap.clauses}:
+        assert snap.article_clauses(doc_id, article) == [c for c in snap.clauses if (c.doc_id, c.article) == (doc_id, article)]
+    # "二": article 二 of both documents (the seed's 二、 and the notice's 二、), in index order
+    expected = [i for i, c in enumerate(snap.clauses) if c.article == "二"]
+    assert snap.article_positions("二") == expected and {snap.clauses[i].doc_id for i in expected} == {SEED_ID, "notice"}
+    assert snap.article_positions("九十九") == []
+
+
+def test_similar_asks_for_more_than_the_collection_holds(make_bot, tmp_path) -> None:
+    corpus = tmp_path / "small"
+    corpus.mkdir()
+    (corpus / "notice.txt").write_text(NOTICE, encoding="utf-8")
+    bot = make_bot(corpus)
+    bot.ingest()
+    vector = FakeEmbedder().embed_queries(["培训补贴"])[0].tolist()
+    assert len(bot.index.store.similar(vector, 100)) == bot.index.store.count() == len(bot.index.clauses)
+    assert bot.index.store.similar(vector, 0) == {}

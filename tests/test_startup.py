@@ -102,3 +102,15 @@ def test_app_refuses_to_start_without_a_corpus(tmp_path):
                           text=True, timeout=120)
     assert proc.returncode == 2
     assert "语料目录不存在" in proc.stderr and "POLICY_CORPUS_DIR" in proc.stderr
+
+
+def test_settings_from_env_then_overrides_with_folders_as_text(tmp_path):
+    from pathlib import Path
+
+    from assistant.settings import Settings
+
+    env = {"POLICY_PORT": "7999", "POLICY_INDEX_DIR": "/srv/index", "POLICY_TOP_K": "5"}
+    settings = Settings.from_env(env, index_dir=str(tmp_path / "idx"), top_k=3)
+    assert settings.port == 7999  # from the environment, converted to int
+    assert settings.index_dir == tmp_path / "idx" and isinstance(settings.index_dir, Path)  # override wins, as a Path
+    assert settings.top_k == 3
