@@ -53,6 +53,16 @@ class ChromaStore:
     def count(self) -> int:
         return self.collection.count()
 
+    def exists(self) -> bool:
+        """Whether the collection is still there (a reindex drops the generation it replaced)."""
+        from chromadb.errors import NotFoundError
+
+        try:
+            self.client.get_collection(self.name)
+        except NotFoundError:
+            return False
+        return True
+
     def add(self, clauses: list[Clause], progress=None) -> None:
         for i in range(0, len(clauses), ADD_BATCH):
             batch = clauses[i : i + ADD_BATCH]
@@ -91,13 +101,17 @@ class ChromaStore:
         Reads the collection directly for ids and distances only: langchain's
         ``similarity_search_by_vector*`` also fetches every hit's text and metadata (which
         retrieval takes from the index snapshot), about 10× slower at 100k clauses."""
-        from chromadb.errors import NotFoundError
+        from chromadb.errors import InternalError, NotFoundError
 
         if k <= 0:
             return {}
         try:
             found = self.collection.query(query_embeddings=[vector], n_results=k, include=["distances"])
         except NotFoundError as exc:  # a reindex swapped generations and dropped this collection
+            raise IndexChangedError(f"索引已更新 ({self.name} was replaced): ask again") from exc
+        except InternalError as exc:  # dropped while being read ("Missing metadata segment"), or a real fault
+            if self.exists():
+                raise
             raise IndexChangedError(f"索引已更新 ({self.name} was replaced): ask again") from exc
         # the collection's space is cosine: distance = 1 - cosine
         return {cid: 1.0 - float(distance) for cid, distance in zip(found["ids"][0], found["distances"][0])}

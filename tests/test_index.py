@@ -247,3 +247,16 @@ def test_similar_asks_for_more_than_the_collection_holds(make_bot, tmp_path) -> 
     vector = FakeEmbedder().embed_queries(["培训补贴"])[0].tolist()
     assert len(bot.index.store.similar(vector, 100)) == bot.index.store.count() == len(bot.index.clauses)
     assert bot.index.store.similar(vector, 0) == {}
+
+
+def test_similar_on_a_dropped_generation_says_the_index_changed(make_bot, seed_corpus) -> None:
+    from assistant.errors import IndexChangedError
+
+    bot = make_bot(seed_corpus)
+    bot.ingest()
+    store = bot.index.store
+    assert store.exists()
+    bot.client.delete_collection(store.name)  # what a reindex does to the generation it replaced
+    assert not store.exists()
+    with pytest.raises(IndexChangedError, match="ask again"):
+        store.similar(FakeEmbedder().embed_queries(["培训"])[0].tolist(), 5)
