@@ -5,6 +5,7 @@ setting switches to ``HttpClient`` against ``chroma run``."""
 from __future__ import annotations
 
 import os
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -41,14 +42,19 @@ class ChromaStore:
     """One chroma collection (one index generation), used through langchain's ``Chroma``."""
 
     def __init__(self, client, collection: str, embedder: Embedder, spec: str):
-        from langchain_chroma import Chroma
-
         self.client = client
         self.name = collection
+        self.embedder = embedder
         self.collection = client.get_or_create_collection(
             collection, embedding_function=chroma_embedding_function(spec, embedder)
         )
-        self.vectorstore = Chroma(client=client, collection_name=collection, embedding_function=as_langchain(embedder))
+
+    @cached_property
+    def vectorstore(self):
+        """langchain's ``Chroma`` on this collection (for writing; imported only when a build needs it)."""
+        from langchain_chroma import Chroma
+
+        return Chroma(client=self.client, collection_name=self.name, embedding_function=as_langchain(self.embedder))
 
     def count(self) -> int:
         return self.collection.count()
