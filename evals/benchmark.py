@@ -1045,7 +1045,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sizes", default=DEFAULT_SIZES, help="comma-separated: seed, 1k, 10k, 100k, or a number")
     parser.add_argument("--queries", type=int, default=len(QUERIES), help=f"questions per measurement (≤ {len(QUERIES)})")
     parser.add_argument("--out", default=str(ROOT / "evals" / "benchmark.md"))
-    parser.add_argument("--budget-minutes", type=float, default=40.0,
+    parser.add_argument("--budget-minutes", type=float, default=120.0,
                         help="build time allowed per size (ours, then naive with what is left)")
     parser.add_argument("--seed", type=int, default=SYNTH_SEED, help="synthetic corpus seed")
     parser.add_argument("--workdir", default=None, help="parent folder for temporary corpora and indexes")
