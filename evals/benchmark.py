@@ -1040,6 +1040,8 @@ def run(args) -> int:
         for name in sizes:
             remeasure_cold_start(name, Path(args.cold_start_only), results)
             save(results, out)
+        results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
+        save(results, out)
         return 0
     results.setdefault("started", time.strftime("%Y-%m-%d %H:%M:%S"))
     workdir = Path(tempfile.mkdtemp(prefix="policy-bench-", dir=args.workdir))
