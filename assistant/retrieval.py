@@ -63,8 +63,8 @@ class HybridRetriever:
         sparse_rank[order] = np.arange(len(order))
         candidates = set(dense)
         candidates.update(index.clauses[i].clause_id for i in order[: self.dense_candidates])
-        if query.article_ref:
-            candidates.update(index.clauses[i].clause_id for i in index.article_positions(query.article_ref))
+        named = set(index.article_positions(query.article_ref)) if query.article_ref else set()
+        candidates.update(index.clauses[i].clause_id for i in named)
         dense_rank = {cid: r for r, cid in enumerate(sorted(dense, key=dense.get, reverse=True))}
         weighted = self._weighted_terms(query, index)
         hits = []
@@ -74,7 +74,7 @@ class HybridRetriever:
             score = self.t.dense_weight / (self.t.rrf_k + dense_rank.get(cid, len(dense_rank) + 50))
             if sparse_rank[i] >= 0:
                 score += self.t.sparse_weight / (self.t.rrf_k + int(sparse_rank[i]))
-            if query.article_ref and _article_matches(clause, query.article_ref):
+            if i in named:
                 score += 1.0  # the user named the article
             if prefer and (clause.doc_id, clause.article) == prefer:
                 score += self.t.follow_up_boost
@@ -114,7 +114,3 @@ class HybridRetriever:
         total = sum(weight for weight, _ in weighted)
         found = sum(weight for weight, forms in weighted if any(form in article for form in forms))
         return found / total if total else 0.0
-
-
-def _article_matches(clause: Clause, ref: str) -> bool:
-    return clause.article in (ref, f"第{ref}条")
