@@ -24,11 +24,12 @@ from .models import Answer
 from .query import analyse, is_follow_up
 from .retrieval import HybridRetriever
 from .settings import Settings
-from .store import ChromaStore, connect
+from .store import ChromaBackend
 from .verdicts import eligibility_answer
 
 
 log = logging.getLogger("assistant")
+RELOAD_ATTEMPTS = 3  # a question reloads at most this often when builds keep dropping its generation
 
 
 class PolicyAssistant:
@@ -40,25 +41,19 @@ class PolicyAssistant:
         self.embedder = embedder or make_embedder(self.settings.embedder)
         self.segmenter = segmenter or Segmenter(Lexicon.for_corpus(self.settings.corpus_dir))
         s = self.settings
-        self._client = client
-        self.index = PolicyIndex(
-            s.index_dir, self.embedder, self.segmenter,
-            store_factory=lambda name: ChromaStore(self.client, name, self.embedder, s.embedder),
-            collection=s.collection,
-            drop_collection=lambda name: self.client.delete_collection(name),
-            list_collections=lambda: [c.name for c in self.client.list_collections()],
-        )
+        self.backend = ChromaBackend(self.embedder, s.embedder, s.index_dir / "chroma", s.chroma_url, client=client)
+        self.index = PolicyIndex(s.index_dir, self.embedder, self.segmenter, self.backend, collection=s.collection)
         self.writer = AnswerWriter(s.thresholds, s.max_quotes)
         self._build_lock = threading.RLock()
         self.llm = LLMWriter.from_settings(s)  # None unless POLICY_LLM_BASE_URL is set
         self._loaded = False
+        self._rules: tuple[str, RuleBase] | None = None  # (corpus version, rule base)
+        self._background: threading.Thread | None = None
 
     @property
     def client(self):
         """The chromadb client (embedded under index/chroma, or the configured server)."""
-        if self._client is None:
-            self._client = connect(self.settings.index_dir / "chroma", self.settings.chroma_url)
-        return self._client
+        return self.backend.client
 
     @classmethod
     def from_settings(cls, **overrides) -> "PolicyAssistant":
@@ -70,33 +65,54 @@ class PolicyAssistant:
         with self._build_lock:  # one build at a time; readers keep the served generation
             report = self.index.build(documents, progress)
         self._loaded = True
-        self.__dict__.pop("rules", None)  # the rule base quotes the new text
         return report
 
-    def ensure_index(self) -> None:
-        """Load the persisted index; build it first when missing or out of date."""
+    def ensure_index(self, background: bool = False) -> None:
+        """Load the persisted index; build it first when missing or out of date. With
+        ``background`` (the web app), a usable older generation is served at once and the
+        build runs in a background thread (see :attr:`building`)."""
         if self._loaded:
             return
         with self._build_lock:
-            self._load_or_build()
+            self._load_or_build(background)
 
-    def _load_or_build(self) -> None:
+    def _load_or_build(self, background: bool) -> None:
         if self._loaded:
             return
         documents = load_corpus(self.settings.corpus_dir)
-        if self.index.is_current(documents):
-            try:
+        current = self.index.is_current(documents)
+        try:
+            if current or background:
                 self.index.load()
-            except IndexNotBuiltError as exc:  # corrupt files: say so and rebuild
-                log.warning("%s — rebuilding", exc)
-                self.index.build(documents)
-        else:
+                self._loaded = True
+        except IndexNotBuiltError as exc:  # damaged or missing: say so and rebuild now
+            log.warning("%s — rebuilding", exc)
+        if not self._loaded:
             self.index.build(documents)
-        self._loaded = True
+            self._loaded = True
+        elif not current:  # serve the last good generation while the new one is built
+            log.warning("语料已变化，正在后台重建索引；重建完成前按上一版索引回答 (corpus %s)", self.index.corpus_version)
+            self._background = threading.Thread(target=self._build_in_background, args=(documents,),
+                                                name="reindex", daemon=True)
+            self._background.start()
+
+    def _build_in_background(self, documents) -> None:
+        try:
+            with self._build_lock:
+                report = self.index.build(documents)
+            log.warning("后台重建完成 (corpus %s, %d clauses)", report.corpus_version, report.clauses)
+        except Exception:  # noqa: BLE001 - a thread's edge: the old generation keeps serving
+            log.exception("后台重建索引失败；继续按上一版索引回答")
+
+    @property
+    def building(self) -> bool:
+        """Whether a background build started by :meth:`ensure_index` is still running."""
+        return self._background is not None and self._background.is_alive()
 
     def warm_up(self) -> None:
-        """Load everything the first question needs (index, jieba, the model, the rules)."""
-        self.ensure_index()
+        """Load everything the first question needs (index, jieba, the model, the rules);
+        an out-of-date index keeps serving while it is rebuilt in the background."""
+        self.ensure_index(background=True)
         self.segmenter.tokens("预热")
         self.embedder.embed_queries(["预热"])
         _ = self.retriever, self.rules
@@ -106,15 +122,21 @@ class PolicyAssistant:
         self.ensure_index()
         return HybridRetriever(self.index, self.embedder, self.settings.thresholds)
 
-    @cached_property
+    @property
     def rules(self) -> RuleBase:
-        """The entitlement rule base, its quotes checked against the indexed text, or, while
-        the index is not loaded yet, against the corpus file they quote (the same text:
-        :meth:`ensure_index` brings the index in line with the corpus)."""
+        """The entitlement rule base of the served generation, its quotes checked against
+        that generation's text (reloaded when another generation is served, so a rule never
+        quotes deleted or replaced text), or, while the index is not loaded yet, against
+        the corpus file they quote (the same text: :meth:`ensure_index` brings the index in
+        line with the corpus)."""
         snap = self.index.snapshot
         if not snap.documents:
             return RuleBase.from_corpus(self.settings.corpus_dir)
-        return RuleBase.load(self.settings.corpus_dir / RULES_FILE, snap.documents, snap.clauses)
+        cached = self._rules
+        if cached is None or cached[0] != snap.corpus_version:
+            cached = (snap.corpus_version, RuleBase.load(self.settings.corpus_dir / RULES_FILE, snap.documents, snap.clauses))
+            self._rules = cached
+        return cached[1]
 
     @property
     def corpus_version(self) -> str:
@@ -160,6 +182,7 @@ class PolicyAssistant:
         if not isinstance(question, str) or not question.strip():
             raise InputError("问题为空 (empty question): type a question about the policy")
         retriever = self.retriever
+        self.index.refresh()  # a build in another process: serve its generation (and its rules)
         query = analyse(question, self.segmenter, self.settings.max_question_chars)
         verdict_answer = eligibility_answer(self.rules, query.text, conversation)
         if verdict_answer is not None:
@@ -167,12 +190,7 @@ class PolicyAssistant:
         follow_up = bool(conversation.topic_text) and is_follow_up(query)
         context = conversation.topic_text if follow_up else ""
         prefer = conversation.topic if follow_up else None
-        try:  # one generation for the whole answer, even if a reindex swaps it meanwhile
-            snap = self.index.snapshot
-            retrieval = retriever.search(query, self.settings.top_k, context=context, prefer=prefer, snapshot=snap)
-        except IndexChangedError:  # that generation was dropped mid-question: read the new one
-            snap = self.index.snapshot
-            retrieval = retriever.search(query, self.settings.top_k, context=context, prefer=prefer, snapshot=snap)
+        snap, retrieval = self._search(retriever, query, context, prefer)
         if follow_up and context:
             retrieval = _with_context_coverage(retriever, retrieval, context, self.segmenter, self.settings, snap)
         answer = self.writer.write(retrieval, snap.documents, snap.off_topic(query.text))
@@ -184,9 +202,29 @@ class PolicyAssistant:
             topic = (answer.citations[0].doc_id, answer.citations[0].article)
         conversation.remember(query.text, topic, standalone=not follow_up and bool(answer.citations))
         answer.details.setdefault("follow_up", follow_up)
+        answer.snapshot = snap
         return self._finish(answer, question, query, started, snap.corpus_version)
 
+    def _search(self, retriever, query, context, prefer):
+        """(snapshot, retrieval) from one generation, even if a build (in any process) swaps
+        it meanwhile: a newer generation on disk is loaded first, and a question whose
+        generation was dropped mid-read reloads and asks again."""
+        for attempt in range(RELOAD_ATTEMPTS):
+            self.index.refresh()
+            snap = self.index.snapshot
+            try:
+                return snap, retriever.search(query, self.settings.top_k, context=context, prefer=prefer, snapshot=snap)
+            except IndexChangedError:
+                if attempt == RELOAD_ATTEMPTS - 1:
+                    raise
+                with self.index._reload_lock:  # wait for a reload in progress, or do it
+                    if self.index.snapshot is snap:
+                        self.index.load()
+        raise AssertionError("unreachable")
+
     def _finish(self, answer: Answer, question: str, query, started: float, version: str | None = None) -> Answer:
+        if answer.snapshot is None:
+            answer.snapshot = self.index.snapshot
         answer.question = question
         answer.corpus_version = self.index.corpus_version if version is None else version
         if query.truncated:

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import RuleBaseError
+from .errors import QuoteMissingError, RuleBaseError
 from .models import Citation, Clause, SourceDocument
 from .numerals import parse_months
+
+log = logging.getLogger("assistant.eligibility")
 
 RULES_FILE = "rules.yaml"
 MET, UNMET, UNKNOWN = "met", "unmet", "unknown"
@@ -209,8 +212,10 @@ def _read_rules(path: Path) -> dict:
 
 
 class RuleBase:
-    def __init__(self, rules: list[Rule]):
+    def __init__(self, rules: list[Rule], disabled: dict[str, str] | None = None):
         self.rules: dict[str, Rule] = {r.id: r for r in rules}
+        # rule id → why it is off: its quotes no longer stand in the served text
+        self.disabled: dict[str, str] = dict(disabled or {})
 
     @classmethod
     def load(cls, path: Path, documents: dict[str, SourceDocument], clauses: list[Clause]) -> "RuleBase":
@@ -220,7 +225,14 @@ class RuleBase:
         if doc_id not in documents:
             return cls([])  # the rules' document is not in this corpus: no rules apply
         doc_clauses = [c for c in clauses if c.doc_id == doc_id]
-        return cls([_parse_rule(raw, doc_clauses) for raw in data.get("rules", [])])
+        rules, disabled = [], {}
+        for raw in data.get("rules", []):
+            try:
+                rules.append(_parse_rule(raw, doc_clauses))
+            except QuoteMissingError as exc:  # the document was replaced: never quote what is gone
+                log.warning("规则已停用: %s", exc)
+                disabled[str(raw.get("id"))] = str(exc)
+        return cls(rules, disabled)
 
     @classmethod
     def from_corpus(cls, corpus_dir: Path) -> "RuleBase":
@@ -239,6 +251,8 @@ class RuleBase:
         return cls.load(path, {doc_id: document}, split_document(document))
 
     def check(self, rule_id: str, facts: dict[str, Any]) -> Verdict:
+        if rule_id in self.disabled:
+            raise RuleBaseError(f"该规则已停用：{self.disabled[rule_id]}")
         if rule_id not in self.rules:
             raise RuleBaseError(f"没有这条规则 {rule_id!r}: choose one of {', '.join(self.rules)}")
         rule = self.rules[rule_id]
@@ -285,7 +299,7 @@ def _parse_rule(raw: dict, clauses: list[Clause]) -> Rule:
             raise RuleBaseError(f"规则 {raw['id']} 的条件 {c['id']} 引用了未定义的事实 {c['fact']!r}: declare it under facts")
         clause = next((cl for cl in clauses if c["quote"] in cl.text), None)
         if clause is None:
-            raise RuleBaseError(
+            raise QuoteMissingError(
                 f"规则 {raw['id']} 的条件 {c['id']} 引文不在原文中: {c['quote']!r} — quote the cleaned text verbatim"
             )
         citation = Citation(clause.doc_id, clause.doc_title, clause.article, clause.heading, clause.clause_id, c["quote"])

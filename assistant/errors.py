@@ -27,6 +27,10 @@ class IndexChangedError(IndexNotBuiltError):
     """The generation a question was reading was replaced (and dropped) meanwhile: ask again."""
 
 
+class VectorStoreError(IndexNotBuiltError):
+    """The vector database cannot be read (damaged, or the chroma server is unreachable)."""
+
+
 class EmbedderError(PolicyAssistantError):
     """The configured embedder cannot be loaded offline."""
 
@@ -37,3 +41,7 @@ class InputError(PolicyAssistantError):
 
 class RuleBaseError(PolicyAssistantError):
     """The eligibility rule base is malformed or quotes text that is not in the source."""
+
+
+class QuoteMissingError(RuleBaseError):
+    """A rule quotes text that is not (or no longer) in its document."""

@@ -12,18 +12,22 @@ import hashlib
 import json
 import logging
 import os
+import re
+import secrets
 import shutil
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .embeddings import Embedder
 from .errors import IndexNotBuiltError
 from .lexicon import Segmenter
 from .models import Clause, SourceDocument
 from .sparse import BM25Index
-from .store import ChromaStore
+from .store import ChromaBackend, ChromaStore
 from .structure import split_document
 
 log = logging.getLogger("assistant.index")
@@ -31,6 +35,8 @@ log = logging.getLogger("assistant.index")
 FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 GENERATION_PREFIX = "gen-"
+INDEX_ID = "index_id"  # this folder's id: its collections are named "<collection>-<id>-gen-NNNNNN"
+BUILD_LOCK = "build.lock"
 
 Progress = Callable[[int, int, str], None]  # (done, total, message)
 
@@ -81,6 +87,7 @@ class Snapshot:
     articles: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (doc_id, article) → clause positions
     absent_topics: tuple[str, ...] = ()
     store: ChromaStore | None = None
+    stamp: tuple = ()  # the manifest file's identity when it was read (see PolicyIndex.stale)
 
     @property
     def corpus_version(self) -> str:
@@ -105,20 +112,24 @@ class Snapshot:
 
 
 class PolicyIndex:
-    """The persisted index for one corpus and one embedder. ``store_factory(name)`` opens
-    the chroma collection ``name``; ``drop_collection(name)`` deletes one."""
+    """The persisted index for one corpus and one embedder, its vectors kept in
+    ``backend`` (a :class:`~assistant.store.ChromaBackend`).
+
+    Several processes may serve and build the same index folder: builds take a lock file
+    (one at a time), readers notice a newer manifest and reload (:meth:`refresh`), and a
+    reader whose generation was dropped mid-question reloads and asks again. Collection
+    names carry this folder's index id, so indexes sharing one chroma server never drop
+    each other's collections."""
 
     def __init__(self, index_dir: Path, embedder: Embedder, segmenter: Segmenter,
-                 store_factory: Callable[[str], ChromaStore], collection: str = "policy_clauses",
-                 drop_collection: Callable[[str], None] | None = None, list_collections: Callable[[], list[str]] | None = None):
+                 backend: ChromaBackend, collection: str = "policy_clauses"):
         self.dir = Path(index_dir)
         self.embedder = embedder
         self.segmenter = segmenter
         self.collection = collection
-        self._store_factory = store_factory
-        self._drop = drop_collection
-        self._list = list_collections
+        self.backend = backend
         self.snapshot = Snapshot()  # what questions read; replaced whole by load()
+        self._reload_lock = threading.Lock()
 
     # ---- state (the served snapshot) -----------------------------------------------------
     @property
@@ -135,6 +146,60 @@ class PolicyIndex:
     manifest = property(lambda self: self.snapshot.manifest)
     absent_topics = property(lambda self: self.snapshot.absent_topics)
     articles = property(lambda self: self.snapshot.articles)
+
+    def _stamp(self) -> tuple:
+        """The manifest file's identity: a build replaces it by rename (new inode)."""
+        try:
+            st = os.stat(self.dir / MANIFEST)
+        except OSError:
+            return ()
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def stale(self) -> bool:
+        """Whether another build (any process) has replaced the manifest since the served
+        generation was loaded. One ``stat``: cheap enough to ask before every question."""
+        return self._stamp() != self.snapshot.stamp
+
+    def refresh(self) -> bool:
+        """Serve the newest generation on disk if it is not served yet (one thread reloads,
+        the others keep reading the current snapshot meanwhile). True if it reloaded."""
+        if not self.stale() or not self._reload_lock.acquire(blocking=False):
+            return False
+        try:
+            if not self.stale():
+                return False
+            self.load()
+            return True
+        finally:
+            self._reload_lock.release()
+
+    def index_id(self) -> str:
+        """This index folder's id (made once, kept in the folder)."""
+        path = self.dir / INDEX_ID
+        try:
+            found = path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            found = ""
+        if re.fullmatch(r"[0-9a-f]{8}", found):
+            return found
+        self.dir.mkdir(parents=True, exist_ok=True)
+        found = secrets.token_hex(4)
+        write_atomic(path, found)
+        return found
+
+    @contextmanager
+    def build_lock(self) -> Iterator[None]:
+        """One build at a time on this folder, across processes (an flock on a lock file;
+        released by the kernel if the holder dies)."""
+        import fcntl
+
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with open(self.dir / BUILD_LOCK, "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
     def read_manifest(self) -> dict:
         path = self.dir / MANIFEST
@@ -161,8 +226,14 @@ class PolicyIndex:
 
     # ---- build ---------------------------------------------------------------------------
     def build(self, documents: list[SourceDocument], progress: Progress | None = None) -> BuildReport:
+        """Bring the index in line with ``documents``: reuse it when nothing changed, else
+        write a new generation (embedding only changed documents), swap the manifest, serve
+        it and drop the generation it replaced. Waits while another process builds."""
+        with self.build_lock():
+            return self._build(documents, progress)
+
+    def _build(self, documents: list[SourceDocument], progress: Progress | None) -> BuildReport:
         started = time.perf_counter()
-        self.dir.mkdir(parents=True, exist_ok=True)
         old = self.read_manifest()
         hashes = {d.doc_id: document_hash(d) for d in documents}
         version = corpus_version(hashes, self.embedder.id)
@@ -181,12 +252,14 @@ class PolicyIndex:
         kept = [d.doc_id for d in documents if d.doc_id in old_hashes and d.doc_id not in changed_ids]
         removed = [doc_id for doc_id in old_hashes if doc_id not in hashes]
 
-        generation = f"{GENERATION_PREFIX}{int(old.get('serial', 0)) + 1:06d}"
-        self._clear_leftovers(keep={old.get("generation", "")})
+        serial = int(old.get("serial", 0)) + 1
+        generation = f"{GENERATION_PREFIX}{serial:06d}"
+        index_id = self.index_id()
+        self._clear_leftovers(index_id, keep={old.get("generation", "")}, keep_collections={old.get("collection", "")})
         gen_dir = self.dir / generation
         gen_dir.mkdir()
-        collection = f"{self.collection}-{generation}"
-        new_store = self._store_factory(collection)
+        collection = f"{self.collection}-{index_id}-{generation}"
+        new_store = self.backend.open(collection, create=True)
         copied = new_store.copy_documents(old_store, kept) if old_store is not None and kept else 0
 
         all_clauses = {d.doc_id: split_document(d) for d in documents}
@@ -204,13 +277,14 @@ class PolicyIndex:
             "documents": {d.doc_id: {"title": d.title, "clauses": len(all_clauses[d.doc_id])} for d in documents},
             "clauses": len(clauses),
             "generation": generation,
-            "serial": int(old.get("serial", 0)) + 1,
+            "serial": serial,
+            "index_id": index_id,
             "collection": collection,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         write_atomic(self.dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))  # the swap
         self.load(store=new_store)  # serve the new generation, then drop the old one
-        self._clear_leftovers(keep={generation})
+        self._clear_leftovers(index_id, keep={generation}, keep_collections={collection})
         return BuildReport(version, len(documents), len(clauses), embedded=[d.doc_id for d in changed],
                            removed=removed, seconds=time.perf_counter() - started, copied=copied)
 
@@ -225,26 +299,37 @@ class PolicyIndex:
         if not (self.dir / old["generation"]).is_dir():
             log.warning("索引文件损坏 (%s missing): rebuilding in full", self.dir / old["generation"])
             return None
-        store = self._store_factory(old["collection"])
-        if store.count() != old.get("clauses"):
-            log.warning("向量集合不完整 (%d ≠ %s): rebuilding in full", store.count(), old.get("clauses"))
+        try:
+            store = self.backend.open(old["collection"])
+            count = store.count()
+        except IndexNotBuiltError as exc:  # the collection is gone, or chroma cannot read it
+            log.warning("%s — rebuilding in full", exc)
+            return None
+        if count != old.get("clauses"):
+            log.warning("向量集合不完整 (%d ≠ %s): rebuilding in full", count, old.get("clauses"))
             return None
         return store
 
-    def _clear_leftovers(self, keep: set[str]) -> None:
-        """Remove generations (folders and collections) other than ``keep``: what a killed
-        build left behind, or the generation just replaced."""
+    def _clear_leftovers(self, index_id: str, keep: set[str], keep_collections: set[str]) -> None:
+        """Remove this index's generations (folders and collections) other than ``keep``:
+        what a killed build left behind, or the generation just replaced. Collections of
+        other indexes on the same chroma server are never touched: only names with this
+        folder's index id, or the one an older manifest of this folder named, are ours."""
         for path in self.dir.glob(GENERATION_PREFIX + "*"):
             if path.name not in keep:
                 shutil.rmtree(path, ignore_errors=True)
-        if self._drop and self._list:
-            wanted = {f"{self.collection}-{g}" for g in keep}
-            for name in self._list():
-                if name.startswith(self.collection + "-" + GENERATION_PREFIX) and name not in wanted:
-                    self._drop(name)
+        ours = f"{self.collection}-{index_id}-{GENERATION_PREFIX}"
+        for name in self.backend.names():
+            if name.startswith(ours) and name not in keep_collections:
+                self.backend.drop(name)
+        self.backend.tidy()
 
     # ---- load ----------------------------------------------------------------------------
     def load(self, store: ChromaStore | None = None) -> "PolicyIndex":
+        """Serve the generation the manifest names. Raises IndexNotBuiltError when it is
+        missing, built by another embedder, or damaged (files, or vectors that do not match
+        the manifest: never serve a silently degraded index)."""
+        stamp = self._stamp()
         manifest = self.read_manifest()
         if not manifest:
             raise IndexNotBuiltError(f"索引不存在 ({self.dir}): run `policy-assistant ingest` first")
@@ -275,11 +360,16 @@ class PolicyIndex:
         current = self.snapshot.store
         if store is None or store.name != manifest["collection"]:
             store = current if current is not None and current.name == manifest["collection"] else None
+        store = store or self.backend.open(manifest["collection"])
+        vectors = store.count()
+        if vectors != len(clauses):
+            raise IndexNotBuiltError(f"向量集合与清单不符 ({store.name}: {vectors} vectors ≠ {len(clauses)} clauses): "
+                                     "run `policy-assistant ingest` to rebuild")
         self.snapshot = Snapshot(  # one assignment: readers see the old generation or the new
             manifest=manifest, documents=documents, clauses=clauses,
             by_id={c.clause_id: i for i, c in enumerate(clauses)}, bm25=bm25, article_texts=article_text, articles=articles,
             absent_topics=tuple(t for t in self.segmenter.lexicon.out_of_scope if t not in corpus_text),
-            store=store or self._store_factory(manifest["collection"]),
+            store=store, stamp=stamp,
         )
         return self
 

@@ -78,6 +78,9 @@ class Answer:
     latency_ms: float = 0.0
     question: str = ""
     details: dict[str, Any] = field(default_factory=dict)  # verdicts, resolved query, …
+    # the index generation (index.Snapshot) the answer was read from: render citations from it,
+    # never from whatever generation is served later (not part of the JSON contract)
+    snapshot: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self, id: str | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {} if id is None else {"id": id}

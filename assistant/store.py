@@ -4,17 +4,21 @@ model). Embedded ``PersistentClient`` under ``index/`` by default; a ``chroma_ur
 setting switches to ``HttpClient`` against ``chroma run``."""
 from __future__ import annotations
 
+import logging
 import os
+import re
+import shutil
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlparse
 
 from .embeddings import Embedder, as_langchain, chroma_embedding_function
-from .errors import IndexChangedError
+from .errors import IndexChangedError, IndexNotBuiltError, VectorStoreError
 from .models import Clause
 
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+log = logging.getLogger("assistant.store")
 ADD_BATCH = 256
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 EMBED_CHARS = 500  # e5 reads 512 tokens; longer sentences are embedded by their head
 
 
@@ -38,16 +42,100 @@ def connect(path: Path | None, url: str = ""):
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+class ChromaBackend:
+    """Where an index keeps its vector collections: one chroma client (embedded under
+    ``path``, or the ``chroma run`` server at ``url``) and what an index does with it —
+    open, create, drop and list collections, tidy what chroma leaves on disk.
+
+    An embedded database that chroma cannot open (bytes overwritten, a foreign file) is
+    reported in one line, removed and started afresh: it holds only derived vectors,
+    which the next build re-embeds from the corpus."""
+
+    def __init__(self, embedder: Embedder, spec: str, path: Path | None = None, url: str = "", client=None):
+        self.embedder, self.spec, self.path, self.url = embedder, spec, (Path(path) if path else None), url
+        self._client = client
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = self._connect()
+        return self._client
+
+    def _connect(self):
+        from chromadb.errors import ChromaError
+
+        try:
+            return connect(self.path, self.url)
+        except ChromaError as exc:
+            if self.url or self.path is None:  # a server's database is the server's to repair
+                raise VectorStoreError(f"向量库无法连接 ({self.url}: {exc}): check the chroma server") from exc
+            log.warning("向量库已损坏 (%s: %s): 已删除，将从语料重建", self.path, exc)
+            _forget_chroma_system(self.path)
+            shutil.rmtree(self.path, ignore_errors=True)
+            return connect(self.path, self.url)
+
+    def open(self, name: str, create: bool = False) -> "ChromaStore":
+        """The collection ``name``; with ``create`` a new (or the existing) one, else
+        :class:`~assistant.errors.IndexNotBuiltError` when it does not exist."""
+        return ChromaStore(self.client, name, self.embedder, self.spec, create=create)
+
+    def drop(self, name: str) -> None:
+        from chromadb.errors import NotFoundError
+
+        try:
+            self.client.delete_collection(name)
+        except NotFoundError:  # dropped already (by another process's build)
+            pass
+
+    def names(self) -> list[str]:
+        return [c.name for c in self.client.list_collections()]
+
+    def tidy(self) -> int:
+        """Remove segment folders that no collection uses any more (chroma keeps the HNSW
+        files of a dropped collection on disk). Returns how many were removed."""
+        if self.url or self.path is None or not (self.path / "chroma.sqlite3").exists():
+            return 0
+        import sqlite3
+        from contextlib import closing
+
+        with closing(sqlite3.connect(f"file:{self.path / 'chroma.sqlite3'}?mode=ro", uri=True, timeout=10)) as db:
+            live = {row[0] for row in db.execute("SELECT id FROM segments")}
+        removed = 0
+        for folder in self.path.iterdir():
+            if folder.is_dir() and _UUID.fullmatch(folder.name) and folder.name not in live:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        return removed
+
+
+def _forget_chroma_system(path: Path) -> None:
+    """Drop chroma's per-process cache of the client system for ``path`` (else a new
+    client for the same folder reuses the broken one)."""
+    try:
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(str(path), None)
+    except (ImportError, AttributeError):  # another chroma version: nothing cached to drop
+        pass
+
+
 class ChromaStore:
     """One chroma collection (one index generation), used through langchain's ``Chroma``."""
 
-    def __init__(self, client, collection: str, embedder: Embedder, spec: str):
+    def __init__(self, client, collection: str, embedder: Embedder, spec: str, create: bool = True):
+        from chromadb.errors import NotFoundError
+
         self.client = client
         self.name = collection
         self.embedder = embedder
-        self.collection = client.get_or_create_collection(
-            collection, embedding_function=chroma_embedding_function(spec, embedder)
-        )
+        function = chroma_embedding_function(spec, embedder)
+        if create:
+            self.collection = client.get_or_create_collection(collection, embedding_function=function)
+            return
+        try:
+            self.collection = client.get_collection(collection, embedding_function=function)
+        except NotFoundError as exc:
+            raise IndexNotBuiltError(f"向量集合不存在 ({collection}): run `policy-assistant ingest` to rebuild") from exc
 
     @cached_property
     def vectorstore(self):
@@ -57,7 +145,14 @@ class ChromaStore:
         return Chroma(client=self.client, collection_name=self.name, embedding_function=as_langchain(self.embedder))
 
     def count(self) -> int:
-        return self.collection.count()
+        from chromadb.errors import ChromaError, NotFoundError
+
+        try:
+            return self.collection.count()
+        except NotFoundError as exc:
+            raise IndexChangedError(f"索引已更新 ({self.name} was replaced): ask again") from exc
+        except ChromaError as exc:
+            raise VectorStoreError(f"向量库读取失败 ({self.name}: {exc}): run `policy-assistant ingest` to rebuild") from exc
 
     def exists(self) -> bool:
         """Whether the collection is still there (a reindex drops the generation it replaced)."""
@@ -117,7 +212,7 @@ class ChromaStore:
             raise IndexChangedError(f"索引已更新 ({self.name} was replaced): ask again") from exc
         except InternalError as exc:  # dropped while being read ("Missing metadata segment"), or a real fault
             if self.exists():
-                raise
+                raise VectorStoreError(f"向量库读取失败 ({self.name}: {exc}): run `policy-assistant ingest` to rebuild") from exc
             raise IndexChangedError(f"索引已更新 ({self.name} was replaced): ask again") from exc
         # the collection's space is cosine: distance = 1 - cosine
         return {cid: 1.0 - float(distance) for cid, distance in zip(found["ids"][0], found["distances"][0])}

@@ -81,7 +81,7 @@ def test_a_dropped_vector_collection_is_rebuilt(built, caplog):
     bot.client.delete_collection(json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))["collection"])
     with caplog.at_level(logging.WARNING):
         report = bot.ingest()
-    assert not report.reused and "向量集合不完整" in caplog.text
+    assert not report.reused and "向量集合不存在" in caplog.text
     _assert_serves_like_before(bot, index_dir, first)
 
 

@@ -127,11 +127,11 @@ def test_switching_embedder_forces_full_rebuild(make_bot, seed_corpus) -> None:
 
 def test_loading_an_index_built_by_another_embedder_fails_clearly(make_bot, seed_corpus, tmp_path, segmenter) -> None:
     make_bot(seed_corpus).ingest()
-    index = PolicyIndex(tmp_path / "index", OtherFakeEmbedder(), segmenter, store_factory=lambda name: None)
+    index = PolicyIndex(tmp_path / "index", OtherFakeEmbedder(), segmenter, backend=None)
     with pytest.raises(IndexNotBuiltError, match="policy-assistant ingest"):
         index.load()
     with pytest.raises(IndexNotBuiltError, match="policy-assistant ingest"):
-        PolicyIndex(tmp_path / "nothing", FakeEmbedder(), segmenter, store_factory=lambda name: None).load()
+        PolicyIndex(tmp_path / "nothing", FakeEmbedder(), segmenter, backend=None).load()
 
 
 @pytest.mark.parametrize("garbage", ["{", "", "null-ish\x00", '{"format": 1, "embedder": "fake-hash-64"'])
