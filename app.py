@@ -17,6 +17,7 @@ os.environ["ANONYMIZED_TELEMETRY"] = "False"
 # question answers faster under load (set OMP_NUM_THREADS yourself to override).
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+import argparse  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
@@ -40,12 +41,23 @@ def warm_up_when_serving(bot, server) -> None:
     print(f"索引已就绪 (index ready, {time.perf_counter() - started:.1f} s)", flush=True)
 
 
-def main() -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python app.py", description="政策助手网页聊天与 JSON 接口 (web chat at /, POST /api/ask)",
+        epilog="其余设置见环境变量 POLICY_*（README「配置」）。Flags override POLICY_HOST / POLICY_PORT.")
+    parser.add_argument("--host", help="listen address (default: POLICY_HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default: POLICY_PORT or 7860)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)  # --help and bad flags exit here, before anything loads
     from assistant.core import PolicyAssistant
     from assistant.ingest import require_corpus
 
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     try:
-        bot = PolicyAssistant.from_settings()
+        bot = PolicyAssistant.from_settings(**overrides)
         require_corpus(bot.settings.corpus_dir)  # fail now, not after the page is up
         import uvicorn
 

@@ -18,24 +18,21 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from a checkout
+
+from assistant.appprocess import REQUEST_TIMEOUT_S, AppProcess, Reply, post  # noqa: E402
+
 STATUSES = ("answered", "not_specified", "not_found", "needs_info")
-REQUEST_TIMEOUT_S = 60.0
-START_TIMEOUT_S = 240.0
 FOLLOW_UPS = ("那这个由谁负责？", "需要满足什么条件？")
 # (article the first question is about, first question): two phrasings per article, so
 # 20 conversations cover 10 articles and neighbours never share one.
@@ -61,94 +58,6 @@ TOPICS = (
     ("九", "职工教育经费用在一线职工身上的比例有什么要求？"),
     ("结语", "各地人社部门要怎么抓好落实？"),
 )
-
-
-# ---- the server -------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class AppServer:
-    """``python app.py`` on a free 127.0.0.1 port with its own index and data folders."""
-
-    def __init__(self, workdir: Path, timeout: float = START_TIMEOUT_S, **env: str):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.workdir = Path(workdir)
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        self.log = self.workdir / "app.log"
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_")}
-        clean.update(POLICY_HOST="127.0.0.1", POLICY_PORT=str(self.port), POLICY_INDEX_DIR=str(self.workdir / "index"),
-                     POLICY_FEEDBACK_DB=str(self.workdir / "data" / "feedback.sqlite3"),
-                     POLICY_CORPUS_DIR=str(ROOT / "corpus"), GRADIO_ANALYTICS_ENABLED="False",
-                     ANONYMIZED_TELEMETRY="False", HF_HUB_OFFLINE="1", **env)
-        with open(self.log, "wb") as log:
-            self.proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=self.workdir, env=clean,
-                                         stdout=log, stderr=subprocess.STDOUT)
-        self._wait(timeout)
-
-    def _wait(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"app.py exited ({self.proc.returncode}):\n{self.log.read_text(errors='replace')}")
-            try:
-                with _OPENER.open(self.url + "/", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.5)
-        self.stop()
-        raise RuntimeError(f"app.py did not serve {self.url} in {timeout:.0f}s:\n{self.log.read_text(errors='replace')}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def __enter__(self) -> "AppServer":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-
-# ---- the client -------------------------------------------------------------------------
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
-
-
-@dataclass
-class Reply:
-    status_code: int
-    body: dict
-    seconds: float
-
-
-def post(base_url: str, payload: dict | bytes, timeout: float = REQUEST_TIMEOUT_S) -> Reply:
-    """POST to ``/api/ask`` on 127.0.0.1; HTTP errors are replies too (with their JSON body)."""
-    if urlparse(base_url).hostname != "127.0.0.1":
-        raise ValueError(f"load goes to 127.0.0.1 only, not {base_url}")
-    data = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(base_url + "/api/ask", data=data, method="POST",
-                                     headers={"Content-Type": "application/json"})
-    started = time.perf_counter()
-    try:
-        with _OPENER.open(request, timeout=timeout) as response:
-            code, raw = response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        code, raw = exc.code, exc.read()
-    seconds = time.perf_counter() - started
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        body = {"error": f"not JSON: {raw[:200]!r}"}
-    return Reply(code, body if isinstance(body, dict) else {"error": f"not an object: {body!r}"}, seconds)
 
 
 @dataclass
@@ -317,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.url:
         load, sequential = measure(args.url.rstrip("/"))
     else:
-        with tempfile.TemporaryDirectory(prefix="concurrency-") as tmp, AppServer(Path(tmp)) as server:
+        with tempfile.TemporaryDirectory(prefix="concurrency-") as tmp, AppProcess(Path(tmp)) as server:
             load, sequential = measure(server.url)
     summary = summarise(load)
     print(json.dumps({"concurrent": summary, "sequential": sequential}, ensure_ascii=False, indent=1))

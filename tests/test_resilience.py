@@ -11,11 +11,9 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -27,12 +25,6 @@ from conftest import CORPUS, SEED_TXT
 
 QUESTION = "职工教育经费用在一线职工身上的比例有什么要求？"
 ENV = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "PYTHONUNBUFFERED": "1"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _long_policy(sentences: int) -> str:
@@ -81,32 +73,6 @@ def test_killed_reindex_keeps_previous_index_serving(tmp_path: Path) -> None:
     bot = PolicyAssistant(Settings.from_env(corpus_dir=corpus, index_dir=index))
     names = [c.name for c in bot.client.list_collections()]
     assert names == [after["collection"]]
-
-
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory):
-    chroma = shutil.which("chroma") or shutil.which("chroma", path=str(Path(sys.executable).parent))
-    if chroma is None:
-        pytest.skip("the chroma CLI (from the chromadb package) is not installed")
-    port = _free_port()
-    data = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen([chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/api/v2/heartbeat", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.fail("chroma run did not start on 127.0.0.1")
-            time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
 
 
 @pytest.mark.e2e
