@@ -5,7 +5,6 @@ setting switches to ``HttpClient`` against ``chroma run``."""
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
 from functools import cached_property
