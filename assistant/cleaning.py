@@ -30,6 +30,23 @@ STRUCTURE_START = re.compile(
 )
 
 
+# Markup that is never content: HTML/markdown comments (<!-- INFO END -->) and a YAML front
+# matter block at the very start of a file.
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n.*?\n---[ \t]*(\n|\Z)", re.S)
+_ARTICLE_AT_START = re.compile(rf"^第([{NUMERAL}\d]+)条")
+# Text extracted from PDFs is hard-wrapped: most long lines stop mid-sentence (and blank
+# lines at page breaks fall inside sentences), so lines are joined into paragraphs. Text
+# from markdown, Word or the web has one paragraph per line: when at least this share of
+# its long lines end a sentence, every line is a paragraph of its own (a date line or a
+# heading without punctuation is not joined to the next line).
+LINE_PARAGRAPHS = 0.75
+LONG_LINE_CHARS = 15
+MIN_LONG_LINES = 3  # fewer long lines than this say nothing about the layout: join as for a PDF
+# In hard-wrapped text, a line that opens with a structure marker and stops well short of
+# the wrapping width without punctuation is a heading ("一、总体要求"): it ends its paragraph.
+HEADING_WIDTH_SHARE = 0.6
+
 # The title block ends with the document type; it has no punctuation to end it.
 TITLE_END = re.compile(r"(意见|通知|办法|规定|条例|决定|方案|细则|规划|纲要|规则|制度|公告|通告|批复|函|法)$")
 TITLE_MAX_CHARS = 80
@@ -63,19 +80,69 @@ def _join(left: str, right: str) -> str:
     return left + right
 
 
+def strip_markup(text: str) -> str:
+    """``text`` without comments and YAML front matter (metadata, never quoted)."""
+    return _COMMENT.sub("", _FRONT_MATTER.sub("", text))
+
+
+def _layout(lines: list[str]) -> tuple[bool, float]:
+    """(one paragraph per line?, the width below which a marker line is a heading)."""
+    long_lines = [line.strip() for line in lines if len(line.strip()) >= LONG_LINE_CHARS]
+    ended = sum(1 for line in long_lines if line.endswith(_PARAGRAPH_END + ("。）", "。”", "。」")))
+    per_line = len(long_lines) >= MIN_LONG_LINES and ended >= LINE_PARAGRAPHS * len(long_lines)
+    widths = sorted(len(line) for line in long_lines)
+    width = widths[len(widths) // 2] if len(widths) >= MIN_LONG_LINES else 2 * LONG_LINE_CHARS
+    return per_line, HEADING_WIDTH_SHARE * width
+
+
+class _ArticleSequence:
+    """第N条 at the start of a line starts an article as :func:`structure.opens_article`
+    decides: a cross-reference wrapped to the start of a line ("第四十一条的规定…") is text."""
+
+    def __init__(self) -> None:
+        self.last: int | None = None
+
+    def starts_article(self, line: str) -> bool | None:
+        """True/False for a line that opens with 第N条, None for any other line."""
+        from .numerals import cn_to_int
+        from .structure import opens_article
+
+        m = _ARTICLE_AT_START.match(line)
+        if m is None:
+            return None
+        try:
+            number = cn_to_int(m.group(1))
+        except ValueError:
+            return False
+        if not opens_article(number, self.last, line[m.end():].lstrip()):
+            return False
+        self.last = number
+        return True
+
+
 def clean_lines(text: str) -> list[str]:
     """Cleaned paragraphs, one per item, in document order."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
+    text = _CONTROL.sub("", strip_markup(text))
+    raw_lines = text.split("\n")
+    line_paragraphs, heading_width = _layout(raw_lines)
+    articles = _ArticleSequence()
     paragraphs: list[str] = []
     current = ""
-    for raw in text.split("\n"):
+    for raw in raw_lines:
         line = normalise_spaces(raw)
         if not line or _PAGE_NUMBER.match(line):
             continue  # blank lines and page numbers are layout, not content
         title_done = not paragraphs and len(current) <= TITLE_MAX_CHARS and TITLE_END.search(current)
-        if current and (current.endswith(_PARAGRAPH_END) or STRUCTURE_START.match(line) or title_done):
+        marker = STRUCTURE_START.match(current)
+        heading_done = (marker is not None and marker.end() < len(current) < heading_width
+                        and not any(ch in current for ch in "。；！？，,;"))
+        article = articles.starts_article(line)
+        structural = article if article is not None else bool(STRUCTURE_START.match(line))
+        continues = article is False  # "第四十一条的规定…": a reference wrapped to this line
+        ends = current.endswith(_PARAGRAPH_END) or title_done or heading_done or line_paragraphs
+        if current and (structural or (ends and not (continues and not current.endswith(_PARAGRAPH_END)))):
             paragraphs.append(current)
             current = line
         else:

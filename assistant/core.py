@@ -47,7 +47,7 @@ class PolicyAssistant:
         self._build_lock = threading.RLock()
         self.llm = LLMWriter.from_settings(s)  # None unless POLICY_LLM_BASE_URL is set
         self._loaded = False
-        self._rules: tuple[str, RuleBase] | None = None  # (corpus version, rule base)
+        self._rules: tuple[tuple, RuleBase] | None = None  # ((corpus version, rules file stamp), rule base)
         self._background: threading.Thread | None = None
 
     @property
@@ -125,16 +125,22 @@ class PolicyAssistant:
     @property
     def rules(self) -> RuleBase:
         """The entitlement rule base of the served generation, its quotes checked against
-        that generation's text (reloaded when another generation is served, so a rule never
-        quotes deleted or replaced text), or, while the index is not loaded yet, against
+        that generation's text (reloaded when another generation is served or rules.yaml
+        changes, so a rule never quotes deleted or replaced text), or, while the index is not loaded yet, against
         the corpus file they quote (the same text: :meth:`ensure_index` brings the index in
         line with the corpus)."""
         snap = self.index.snapshot
         if not snap.documents:
             return RuleBase.from_corpus(self.settings.corpus_dir)
+        path = self.settings.corpus_dir / RULES_FILE
+        try:
+            st = path.stat()
+            key = (snap.corpus_version, st.st_mtime_ns, st.st_size)
+        except OSError:
+            key = (snap.corpus_version,)
         cached = self._rules
-        if cached is None or cached[0] != snap.corpus_version:
-            cached = (snap.corpus_version, RuleBase.load(self.settings.corpus_dir / RULES_FILE, snap.documents, snap.clauses))
+        if cached is None or cached[0] != key:  # another generation served, or rules.yaml edited
+            cached = (key, RuleBase.load(path, snap.documents, snap.clauses))
             self._rules = cached
         return cached[1]
 

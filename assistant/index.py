@@ -32,7 +32,7 @@ from .structure import split_document
 
 log = logging.getLogger("assistant.index")
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 GENERATION_PREFIX = "gen-"
 INDEX_ID = "index_id"  # this folder's id: its collections are named "<collection>-<id>-gen-NNNNNN"
@@ -44,6 +44,14 @@ Progress = Callable[[int, int, str], None]  # (done, total, message)
 def document_hash(doc: SourceDocument) -> str:
     payload = json.dumps([doc.doc_id, doc.title, doc.text, doc.metadata], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def splitter_fingerprint() -> str:
+    """A hash of the splitting code: clauses (text, ids, headings) depend on it as much as
+    on the documents, so a changed splitter re-splits and re-embeds everything."""
+    from . import structure
+
+    return hashlib.sha256(Path(structure.__file__).read_bytes()).hexdigest()[:16]
 
 
 def corpus_version(doc_hashes: dict[str, str], embedder_id: str) -> str:
@@ -214,6 +222,11 @@ class PolicyIndex:
             return {}
         return data
 
+    def inputs(self) -> dict[str, str]:
+        """What the index depends on besides the documents and the embedder: the splitting
+        code and the lexicon (recorded in the manifest; a change rebuilds)."""
+        return {"splitter": splitter_fingerprint(), "lexicon": self.segmenter.lexicon.fingerprint}
+
     def is_current(self, documents: list[SourceDocument]) -> bool:
         manifest = self.read_manifest()
         hashes = {d.doc_id: document_hash(d) for d in documents}
@@ -221,6 +234,7 @@ class PolicyIndex:
             manifest.get("format") == FORMAT_VERSION
             and manifest.get("embedder") == self.embedder.id
             and manifest.get("doc_hashes") == hashes
+            and manifest.get("inputs") == self.inputs()
             and (self.dir / manifest.get("generation", "")).is_dir()
         )
 
@@ -237,8 +251,9 @@ class PolicyIndex:
         old = self.read_manifest()
         hashes = {d.doc_id: document_hash(d) for d in documents}
         version = corpus_version(hashes, self.embedder.id)
+        inputs = self.inputs()
         old_store = self._open_previous(old)
-        if old_store is not None and old.get("doc_hashes") == hashes:
+        if old_store is not None and old.get("doc_hashes") == hashes and old.get("inputs") == inputs:
             try:
                 self.load()
                 return BuildReport(version, len(documents), len(self.clauses), reused=True,
@@ -246,11 +261,12 @@ class PolicyIndex:
             except IndexNotBuiltError as exc:  # damaged files: build a new generation from scratch
                 log.warning("%s — rebuilding in full", exc)
                 old_store = None
-        old_hashes = old.get("doc_hashes", {}) if old_store is not None else {}
+        same_clauses = old_store is not None and old.get("inputs", {}).get("splitter") == inputs["splitter"]
+        old_hashes = old.get("doc_hashes", {}) if same_clauses else {}  # whose vectors can be copied
         changed = [d for d in documents if old_hashes.get(d.doc_id) != hashes[d.doc_id]]
         changed_ids = {d.doc_id for d in changed}
         kept = [d.doc_id for d in documents if d.doc_id in old_hashes and d.doc_id not in changed_ids]
-        removed = [doc_id for doc_id in old_hashes if doc_id not in hashes]
+        removed = [doc_id for doc_id in (old.get("doc_hashes", {}) if old_store is not None else {}) if doc_id not in hashes]
 
         serial = int(old.get("serial", 0)) + 1
         generation = f"{GENERATION_PREFIX}{serial:06d}"
@@ -274,6 +290,7 @@ class PolicyIndex:
             "embedder": self.embedder.id,
             "corpus_version": version,
             "doc_hashes": hashes,
+            "inputs": inputs,
             "documents": {d.doc_id: {"title": d.title, "clauses": len(all_clauses[d.doc_id])} for d in documents},
             "clauses": len(clauses),
             "generation": generation,

@@ -38,6 +38,17 @@ class Lexicon:
             out_of_scope=tuple(str(w).lower() for w in data.get("out_of_scope_topics") or ()),
         )
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """A hash of everything segmentation and expansion read: the index records it, so
+        an edited lexicon rebuilds the BM25 vocabulary."""
+        import hashlib
+        import json
+
+        payload = json.dumps([self.words, sorted(self.synonyms.items()), sorted(self.stopwords), self.out_of_scope],
+                             ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
     @classmethod
     def for_corpus(cls, corpus_dir: Path) -> "Lexicon":
         path = Path(corpus_dir) / LEXICON_FILE

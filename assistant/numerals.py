@@ -28,14 +28,23 @@ def cn_to_int(text: str) -> int:
 
 
 def int_to_cn(n: int) -> str:
-    """9 → "九", 12 → "十二", 20 → "二十" (0 < n < 100, the range of article numbers)."""
+    """9 → "九", 12 → "十二", 20 → "二十", 105 → "一百零五", 110 → "一百一十" (0 < n < 1000,
+    the range of article numbers; others are returned in Arabic digits)."""
     names = "零一二三四五六七八九"
-    if not 0 < n < 100:
+    if not 0 < n < 1000:
         return str(n)
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        return names[ones]
-    return ("" if tens == 1 else names[tens]) + "十" + (names[ones] if ones else "")
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    if hundreds == 0:
+        if tens == 0:
+            return names[ones]
+        return ("" if tens == 1 else names[tens]) + "十" + (names[ones] if ones else "")
+    out = names[hundreds] + "百"
+    if tens:
+        out += names[tens] + "十" + (names[ones] if ones else "")
+    elif ones:
+        out += "零" + names[ones]
+    return out
 
 
 def _number(text: str) -> float:

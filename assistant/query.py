@@ -13,15 +13,15 @@ from .numerals import cn_to_int
 
 # What figure a question asks for → the patterns that would satisfy it in a quote.
 ASKS = {
-    "ratio": (r"比例|百分之|百分比|占多少|占比|几成|多大比重|\\b(percent|percentage|ratio|proportion|share)\\b",
+    "ratio": (r"比例|百分之|百分比|占多少|占比|几成|多大比重|\b(percent|percentage|ratio|proportion|share)\b",
               r"\d+(\.\d+)?\s*[%％]|百分之[一二三四五六七八九十百]+|[一二三四五六七八九十]成"),
     "difference": (r"高多少|多多少|差多少|高出多少|多拿多少|相差|高几|多几", r"\d+(\.\d+)?\s*[%％元倍]|[一二三四五六七八九十]倍"),
     "amount": (r"多少钱|多少元|金额|几万|几千|(补|发|奖)(到)?多少|多少(\S{0,4})(钱|资金|补贴|补助|经费|奖金|奖补|津贴|元)"
-               r"|(补贴|补助|钱|津贴|奖励|奖金|资助|资金)\S{0,4}(有|是|能拿|能领)?多少|\\bhow much\\b|\\bamount\\b",
+               r"|(补贴|补助|钱|津贴|奖励|奖金|资助|资金)\S{0,4}(有|是|能拿|能领)?多少|\bhow much\b|\bamount\b",
                r"\d+(\.\d+)?\s*(元|万元|万|千元)|[一二三四五六七八九十百千万]+元"),
-    "duration": (r"多久|多长时间|几年|几个月|几天|多少年|多少天|期限|年限|\\bhow long\\b",
+    "duration": (r"多久|多长时间|几年|几个月|几天|多少年|多少天|期限|年限|\bhow long\b",
                  r"\d+(\.\d+)?\s*(年|个月|天)|[半一二两三四五六七八九十]+(年|个月|天)"),
-    "count": (r"多少个|(?<!好)几个|多少家|多少人|名额|\\bhow many\\b", r"\d+\s*(个|家|人|名)|[一二两三四五六七八九十百]+(个|家|名)"),
+    "count": (r"多少个|(?<!好)几个|多少家|多少人|名额|\bhow many\b", r"\d+\s*(个|家|人|名)|[一二两三四五六七八九十百]+(个|家|名)"),
     "standard": (r"多大(规模)?|多高|上限|下限|最低|最高|门槛是多少|什么标准|标准是什么|(达到|满足)多少|多少(岁|级|分)|几(岁|级)",
                  r"\d+(\.\d+)?\s*\S?|[一二两三四五六七八九十百]+(年|个月|天|元|岁|级|倍|成)"),
     "figure": (r"多少|(?<!好)几(?!乎)", r"\d|[半一二两三四五六七八九十百千]+(年|个月|天|元|岁|级|倍|成|个)"),
@@ -37,6 +37,17 @@ INJECTION = re.compile(
     r"(忽略|无视|忘记|不要管|忘掉).{0,12}(规则|指令|提示|设定|以上|之前|前面)|ignore (all|previous|the above)|system prompt|你现在是|扮演|jailbreak|直接(告诉|回答)我.{0,10}(是|为)\d",
     re.I,
 )
+# A question about the document itself (who issued it, what it is called): its title answers.
+ABOUT_DOCUMENT = re.compile(
+    r"(哪个|哪些|什么|哪几个|几个)(部门|机关|单位|机构).{0,8}(发|印发|发布|制定|颁布|出台|联合)|(谁|哪里).{0,4}(发|印发|发布|制定|颁布|出台)的"
+    r"|发文(机关|单位|部门)|(文件|标题|名称)(叫|是)什么|\b(who|which (departments?|agenc(y|ies)|bodies))\b.{0,40}\b(issued?|published|released)\b",
+    re.I,
+)
+# A question about why the document (or law) was made: its purpose clause answers.
+ASKS_PURPOSE = re.compile(r"目的|宗旨|为什么(要)?(制定|出台|发布|印发)|为了什么|\b(purpose|aim|goal)s?\b", re.I)
+# How Chinese legal and policy drafting states a document's purpose: "为了…，制定本法。",
+# "为…，现就…提出如下意见。", "为…，特制定本办法。"
+PURPOSE_CLAUSE = re.compile(r"^为(了)?.{4,}(制定本|特制定|制定如下|现就|提出如下|通知如下|规定如下)")
 FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果是|要是|这个|这些|这|它|其|该|还有|另外|再问|同样|上述|刚才|那个|and |what about|how about)", re.I)
 # Words that carry no topic of their own: a turn made only of these leans on the conversation.
 GENERIC = frozenset("条件 要求 满足 需要 目的 意义 作用 内容 具体 负责 部门 谁 时候 开始 范围 标准 程序 流程 办理 申请 算 包括 包含 哪些 怎么 做 要做 什么 主要 呢 情况 适用 对象 人员 职责".split())
@@ -61,6 +72,16 @@ class Query:
     article_ref: str | None = None  # article number named in the question ("四")
     injection: bool = False
     truncated: bool = False
+
+    @cached_property
+    def about_document(self) -> bool:
+        """Whether the question asks about the document itself (its issuers or name)."""
+        return bool(ABOUT_DOCUMENT.search(self.text))
+
+    @cached_property
+    def asks_purpose(self) -> bool:
+        """Whether the question asks what the document is for (its purpose clause answers)."""
+        return bool(ASKS_PURPOSE.search(self.text))
 
     @cached_property
     def is_english(self) -> bool:

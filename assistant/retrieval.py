@@ -10,8 +10,9 @@ import numpy as np
 from .embeddings import Embedder
 from .index import PolicyIndex, Snapshot
 from .models import Clause, Hit
-from .query import Query
+from .query import PURPOSE_CLAUSE, Query
 from .settings import Thresholds
+from .structure import TITLE
 
 
 DENSE_QUERY_CHARS = 160
@@ -71,11 +72,15 @@ class HybridRetriever:
         for cid in candidates:
             i = index.by_id[cid]
             clause = index.clauses[i]
+            if clause.article == TITLE and not query.about_document:
+                continue  # a title shares words with every question about its document: never the answer
             score = self.t.dense_weight / (self.t.rrf_k + dense_rank.get(cid, len(dense_rank) + 50))
             if sparse_rank[i] >= 0:
                 score += self.t.sparse_weight / (self.t.rrf_k + int(sparse_rank[i]))
             if i in named:
                 score += 1.0  # the user named the article
+            if query.asks_purpose and PURPOSE_CLAUSE.match(clause.text):
+                score += self.t.purpose_boost  # "what is it for" → "为了…，制定本法。"
             if prefer and (clause.doc_id, clause.article) == prefer:
                 score += self.t.follow_up_boost
             coverage = self._coverage(weighted, index.article_text(clause.doc_id, clause.article))

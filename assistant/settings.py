@@ -28,6 +28,7 @@ class Thresholds:
     dense_weight: float = 1.0
     sparse_weight: float = 1.0
     follow_up_boost: float = 0.05
+    purpose_boost: float = 0.05  # a purpose question and a clause stating the document's purpose
     coverage_weight: float = 0.02
     unknown_term_weight: float = 2.0
 
@@ -49,6 +50,16 @@ class Settings:
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""
+    # ---- web hardening (issue 11; read by ui.py, api.py, admin.py) ----
+    # reverse proxies whose X-Forwarded-For is believed: comma-separated IPs or CIDRs
+    # ("127.0.0.1,10.0.0.0/8"); empty = the TCP peer is the client, the header is ignored
+    trusted_proxies: str = ""
+    admin_idle_seconds: int = 1800  # an admin login ends after this long without an admin action
+    max_document_chars: int = 500_000  # an upload with more readable characters is refused
+    max_document_clauses: int = 10_000  # … or with more clauses (each one is embedded)
+    web_history_turns: int = 20  # question/answer pairs kept in one browser session's chat
+    web_session_ttl_seconds: int = 7200  # an idle browser session's chat state is dropped after this
+    web_concurrency: int = 4  # chat questions the web page answers at once (builds never hold them up)
     thresholds: Thresholds = field(default_factory=Thresholds)
 
     @classmethod

@@ -1,8 +1,15 @@
 """Split a cleaned document along its own structure into citable sentence clauses.
 
-Recognised: title and preamble (前言), chapters (第X章), articles (一、 … or 第X条),
-sub-items (（一） or 1.), a closing paragraph (结语) and sentences. A document with no
-article markers is split by paragraph (第N段).
+Recognised: preamble (前言), chapters and sections (第X章 / 第X节, nested), articles
+(一、 … or 第X条, numbered in sequence), sub-items (（一） or 1.), a closing paragraph (结语)
+and sentences. A document with no article markers is split by paragraph (第N段).
+
+What the document sets apart as metadata is not a clause: its title line and front matter
+before the first article (adoption, promulgation and effective-date lines, 文号, the
+addressee line). A heading is only what the document itself sets apart as one: a line of
+its own without sentence-ending punctuation, a 【…】 lead, or the short lead sentence of a
+policy article ("一、打造产教评技能生态链。…"). In a 第X条 article the text after the
+number is the rule, quoted like any other sentence.
 """
 from __future__ import annotations
 
@@ -17,9 +24,22 @@ from .numerals import cn_to_int
 
 PREAMBLE = "前言"
 CLOSING = "结语"
+TITLE = "标题"  # the document's title line: cited only for questions about the document itself
 _N = rf"[{NUMERAL}\d]+"
-CHAPTER = re.compile(rf"^(第{_N}[章节])[ \u3000]*(\S.*)?$")
+CHAPTER = re.compile(rf"^(第{_N}[章节编])[ \u3000]*(\S.*)?$")
 ARTICLE = re.compile(rf"^(?:(第{_N}条)[ \u3000]*|([{NUMERAL}]+)、)")
+# What follows "第N条" when it is a reference inside a sentence rather than an article's start.
+CROSS_REFERENCE_NEXT = tuple("的、，,和或及与至到第规之款项中所有以在")
+BRACKET_HEADING = re.compile(r"^【([^】]{1,30})】")
+SENTENCE_END = ("。", "！", "？", "；", "!", "?", ";", "：", ":")
+# Front matter: lines about the document, not rules in it.
+_DATE = r"\d{4}年\d{1,2}月(?:\d{1,2}日)?"
+FRONT_MATTER = (
+    re.compile(rf"^[（(]?{_DATE}.{{0,120}}(通过|公布|发布|印发|施行|修正|修订|批准|颁布|废止)[^。；]{{0,20}}[）)]?$"),
+    re.compile(r"^[（(]?(发布|施行|生效|成文|印发|公布|实施)(日期|时间)[:：]"),
+    re.compile(r"^[^。；]{0,30}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号[）)]?$"),  # 文号: 人社部发〔2024〕12号
+    re.compile(r"^各[^。；]{2,400}[：:]$"),  # the addressees: 各省、自治区……：
+)
 ITEM = re.compile(rf"^(?:（({_N})）|\(({_N})\)|(\d+)[.．、](?!\d))")
 SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;”’」』）)]*")
 # A paragraph after the last article that opens with one of these is the closing part.
@@ -29,7 +49,7 @@ HEADING_MAX_CHARS = 40  # a first sentence this short (and ended by 。) is the 
 
 @dataclass
 class _Position:
-    chapter: str = ""
+    chapter: str = ""  # "第五章 特别规定" or, inside a section, "第五章 特别规定 第一节 集体合同"
     article: str = PREAMBLE
     article_key: str = "pre"
     heading: str = ""
@@ -44,6 +64,8 @@ def article_key(label: str) -> str:
         return "pre"
     if label == CLOSING:
         return "end"
+    if label == TITLE:
+        return "ttl"
     digits = re.sub(r"^第|[条段]$", "", label)
     try:
         return f"a{cn_to_int(digits):02d}"
@@ -71,28 +93,108 @@ def _paragraphs(text: str) -> list[tuple[str, int]]:
     return out
 
 
+def is_front_matter(paragraph: str, title: str = "") -> bool:
+    """Whether a paragraph before the first article is metadata: the title line (when
+    ``title`` is given), a date/adoption line, a 文号, or the addressee line."""
+    line = paragraph.strip()
+    return bool(title) and line == title.strip() or any(p.match(line) for p in FRONT_MATTER)
+
+
+def _is_heading_line(text: str) -> bool:
+    """A line of its own, short, without sentence-ending punctuation."""
+    return 0 < len(text) <= HEADING_MAX_CHARS and not text.rstrip("”’」』）)").endswith(SENTENCE_END + ("，", ","))
+
+
+class _Chapters:
+    """Chapter and section headings, a section nested under its chapter."""
+
+    def __init__(self) -> None:
+        self.chapter = ""
+        self.section = ""
+
+    def enter(self, label: str, name: str | None) -> str:
+        heading = f"{label} {name}".strip() if name else label
+        if label.endswith("节"):
+            self.section = heading
+        else:
+            self.chapter, self.section = heading, ""
+        return self.current
+
+    @property
+    def current(self) -> str:
+        return f"{self.chapter} {self.section}".strip()
+
+
+def opens_article(number: int, last: int | None, rest: str) -> bool:
+    """Whether "第<number>条" followed by ``rest`` at the start of a paragraph opens an article,
+    the previous article being number ``last``. Article numbers run in sequence; one that
+    breaks it opens an article only when what follows is not the rest of a cross-reference
+    (a wrapped "第四十一条的规定…", "第三十九条、第四十条…" is text), and never going back."""
+    if last is None or number == last + 1:
+        return True
+    return number > last and not rest.startswith(CROSS_REFERENCE_NEXT)
+
+
+def _article_rows(paragraphs: list[tuple[str, int]]) -> list[int]:
+    """Rows that open an article: 一、… (any), or 第N条 as :func:`opens_article` decides."""
+    rows, last = [], None
+    for i, (para, _) in enumerate(paragraphs):
+        m = ARTICLE.match(para)
+        if m is None:
+            continue
+        if m.group(1):
+            try:
+                number = cn_to_int(m.group(1)[1:-1])
+            except ValueError:
+                continue
+            if not opens_article(number, last, para[m.end():]):
+                continue
+            last = number
+        rows.append(i)
+    return rows
+
+
 def split_document(doc: SourceDocument) -> list[Clause]:
+    """The clauses of ``doc`` in document order, each a verbatim sentence with its place
+    (article, heading, item, chapter) and an id unique within the document."""
     paragraphs = _paragraphs(doc.text)
-    article_rows = [i for i, (p, _) in enumerate(paragraphs) if ARTICLE.match(p)]
+    article_rows = _article_rows(paragraphs)
     if not article_rows:
-        return _split_by_paragraph(doc, paragraphs)
+        return _check_unique(_split_by_paragraph(doc, paragraphs))
+    starts = set(article_rows)
     last_article = article_rows[-1]
     pos = _Position()
+    chapters = _Chapters()
     clauses: list[Clause] = []
     seen: dict[str, int] = {}
     for row, (para, start) in enumerate(paragraphs):
         body_offset = 0
         chapter = CHAPTER.match(para)
-        if chapter and not para.endswith(("。", "；")):
-            pos.chapter = " ".join(g for g in chapter.groups() if g)
+        if chapter and _is_heading_line(para):
+            pos.chapter = chapters.enter(chapter.group(1), chapter.group(2))
             continue
-        if (m := ARTICLE.match(para)) is not None:
+        if row == 0 and para.strip() == doc.title.strip():
+            pos = _Position(article=TITLE, article_key="ttl")
+        elif row < article_rows[0] and is_front_matter(para):
+            continue
+        elif pos.article == TITLE:
+            pos = _Position(chapter=pos.chapter)
+        if row in starts:
+            m = ARTICLE.match(para)
             label = m.group(1) or m.group(2)
             pos = _Position(chapter=pos.chapter, article=label, article_key=article_key(label))
             body_offset = m.end()
-            first = next(sentences(para[body_offset:]), None)
-            if first and len(first[0]) <= HEADING_MAX_CHARS and first[0].endswith("。"):
-                pos.heading = first[0].rstrip("。")
+            body = para[body_offset:]
+            if (bracket := BRACKET_HEADING.match(body)) is not None:
+                pos.heading = bracket.group(1)
+                body_offset += bracket.end()
+            elif _is_heading_line(body):  # "一、总体要求" on a line of its own
+                pos.heading = body.strip()
+                continue
+            elif m.group(2):  # a policy article's short lead sentence: "一、打造产教评技能生态链。"
+                first = next(sentences(body), None)
+                if first and len(first[0]) <= HEADING_MAX_CHARS and first[0].endswith("。"):
+                    pos.heading = first[0].rstrip("。")
         elif (m := ITEM.match(para)) is not None and pos.article != PREAMBLE:
             label = m.group()
             number = next(g for g in m.groups() if g)
@@ -118,6 +220,13 @@ def split_document(doc: SourceDocument) -> list[Clause]:
                     order=len(clauses),
                 )
             )
+    return _check_unique(clauses)
+
+
+def _check_unique(clauses: list[Clause]) -> list[Clause]:
+    ids = [c.clause_id for c in clauses]
+    if len(set(ids)) != len(ids):  # chroma upserts by id: a repeated id would lose a clause
+        raise AssertionError(f"duplicate clause ids in {clauses[0].doc_id}: the splitter must number them apart")
     return clauses
 
 

@@ -13,7 +13,7 @@ from assistant.ingest import load_corpus
 from assistant.store import embedding_text
 from conftest import SEED_ID, FakeEmbedder, OtherFakeEmbedder
 
-SEED_CLAUSES = 45
+SEED_CLAUSES = 44
 NOTICE = "关于开展职工技能培训的通知\n一、培训对象。企业新招用职工。转岗职工。\n二、培训补贴。按规定给予补贴。\n"
 NOTICE_CHANGED = "关于开展职工技能培训的通知\n一、培训对象。企业新招用职工。\n二、培训补贴。按规定给予补贴。\n"
 

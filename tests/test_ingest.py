@@ -66,7 +66,7 @@ def test_txt(tmp_path: Path) -> None:
     assert doc.text == ("关于开展职工技能培训的通知\n一、培训对象。企业新招用职工和转岗职工。\n"
                         "二、培训补贴。按规定给予补贴。")
     assert doc.metadata == {"file": "peixun-tongzhi.txt"}
-    assert [c.article for c in split_document(doc)] == ["前言", "一", "一", "二", "二"]
+    assert [c.article for c in split_document(doc)] == ["标题", "一", "一", "二", "二"]
 
 
 def test_seed_txt_matches_cleaned_text() -> None:
@@ -83,7 +83,7 @@ def test_markdown_headings_lose_their_hashes(tmp_path: Path) -> None:
     assert "#" not in doc.text
     clauses = split_document(doc)
     assert [(c.article, c.heading, c.text) for c in clauses] == [
-        ("前言", "", "关于开展职工技能培训的通知"),
+        ("标题", "", "关于开展职工技能培训的通知"),
         ("一", "培训对象", "培训对象。"),
         ("一", "培训对象", "企业新招用职工。"),
         ("二", "培训补贴", "培训补贴。"),
@@ -107,7 +107,7 @@ def test_docx_built_with_python_docx(tmp_path: Path) -> None:
     assert doc.text.split("\n") == ["关于开展职工技能培训的通知", "一、培训对象。企业新招用职工。", "（一）新招用职工；",
                                     "（二）转岗职工。", "二、培训补贴。按规定给予补贴。"]
     ids = [c.clause_id for c in split_document(doc)]
-    assert ids == ["notice:pre:s01", "notice:a01:s01", "notice:a01:s02", "notice:a01.i01:s01", "notice:a01.i02:s01",
+    assert ids == ["notice:ttl:s01", "notice:a01:s01", "notice:a01:s02", "notice:a01.i01:s01", "notice:a01.i02:s01",
                    "notice:a02:s01", "notice:a02:s02"]
 
 

@@ -54,7 +54,7 @@ def test_int_to_cn(n: int, text: str) -> None:
 
 
 def test_int_to_cn_outside_article_range_is_arabic() -> None:
-    assert int_to_cn(0) == "0" and int_to_cn(100) == "100"
+    assert int_to_cn(0) == "0" and int_to_cn(1000) == "1000" and int_to_cn(100) == "一百"  # laws pass 100 articles
 
 
 @given(st.integers(min_value=1, max_value=99))

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from assistant.cleaning import clean_text
 from assistant.ingest import load_document
 from assistant.models import SourceDocument
-from assistant.structure import CLOSING, PREAMBLE, article_key, sentences, split_document
+from assistant.structure import CLOSING, PREAMBLE, TITLE, article_key, sentences, split_document
 from conftest import SEED_ID, SEED_TXT
 
 ARTICLES = ["一", "二", "三", "四", "五", "六", "七", "八", "九"]
@@ -26,7 +26,8 @@ HEADINGS = {
 
 
 def doc_of(raw: str, doc_id: str = "t") -> SourceDocument:
-    return SourceDocument(doc_id=doc_id, title="测试", text=clean_text(raw))
+    text = clean_text(raw)
+    return SourceDocument(doc_id=doc_id, title=text.split("\n", 1)[0], text=text)  # as load_document titles it
 
 
 def assert_verbatim(doc: SourceDocument, clauses) -> None:
@@ -47,7 +48,7 @@ def seed_clauses(seed_doc):
 
 def test_seed_articles_in_order(seed_clauses) -> None:
     order = list(dict.fromkeys(c.article for c in seed_clauses))
-    assert order == [PREAMBLE, *ARTICLES, CLOSING]
+    assert order == [TITLE, PREAMBLE, *ARTICLES, CLOSING]
 
 
 def test_seed_headings(seed_clauses) -> None:
@@ -57,11 +58,12 @@ def test_seed_headings(seed_clauses) -> None:
 
 
 def test_seed_clause_counts(seed_clauses) -> None:
-    counts = {a: sum(c.article == a for c in seed_clauses) for a in [PREAMBLE, *ARTICLES, CLOSING]}
-    # sentences per part, counted by hand from the cleaned text (heading sentence included)
-    assert counts == {PREAMBLE: 3, "一": 3, "二": 7, "三": 4, "四": 4, "五": 5, "六": 5, "七": 4, "八": 4, "九": 3,
-                      CLOSING: 3}
-    assert len(seed_clauses) == 45  # 3+3+7+4+4+5+5+4+4+3+3
+    counts = {a: sum(c.article == a for c in seed_clauses) for a in [TITLE, PREAMBLE, *ARTICLES, CLOSING]}
+    # sentences per part, counted by hand from the cleaned text (heading sentence included);
+    # the addressee line (各省、自治区……：) is front matter, not a clause
+    assert counts == {TITLE: 1, PREAMBLE: 1, "一": 3, "二": 7, "三": 4, "四": 4, "五": 5, "六": 5, "七": 4, "八": 4,
+                      "九": 3, CLOSING: 3}
+    assert len(seed_clauses) == 44  # 1+1+3+7+4+4+5+5+4+4+3+3
 
 
 def test_seed_clauses_are_verbatim_slices(seed_doc, seed_clauses) -> None:
@@ -84,7 +86,7 @@ def test_seed_clause_ids_stable_and_unique(seed_clauses) -> None:
     ids = [c.clause_id for c in seed_clauses]
     assert ids == [c.clause_id for c in again]
     assert len(set(ids)) == len(ids)
-    assert ids[0] == f"{SEED_ID}:pre:s01" and ids[-1] == f"{SEED_ID}:end:s03"
+    assert ids[:2] == [f"{SEED_ID}:ttl:s01", f"{SEED_ID}:pre:s01"] and ids[-1] == f"{SEED_ID}:end:s03"
 
 
 def test_chapters_and_numbered_articles() -> None:
@@ -102,7 +104,7 @@ def test_chapters_and_numbered_articles() -> None:
     assert_verbatim(doc, clauses)
     rows = [(c.clause_id, c.article, c.chapter, c.text) for c in clauses]
     assert rows == [
-        ("banfa:pre:s01", PREAMBLE, "", "职业技能培训管理办法"),
+        ("banfa:ttl:s01", TITLE, "", "职业技能培训管理办法"),
         ("banfa:a01:s01", "第一条", "第一章 总则", "为了规范职业技能培训，制定本办法。"),
         ("banfa:a02:s01", "第二条", "第一章 总则", "本办法适用于企业职工。"),
         ("banfa:a02:s02", "第二条", "第一章 总则", "职工包括劳务派遣人员。"),
@@ -153,11 +155,11 @@ def test_closing_paragraph() -> None:
     doc = doc_of("关于培训的通知\n一、开展培训。企业应当开展培训。\n各地要认真贯彻落实。请各单位及时报送情况。\n")
     clauses = split_document(doc)
     assert [(c.clause_id, c.article) for c in clauses] == [
-        ("t:pre:s01", PREAMBLE), ("t:a01:s01", "一"), ("t:a01:s02", "一"), ("t:end:s01", CLOSING), ("t:end:s02", CLOSING),
+        ("t:ttl:s01", TITLE), ("t:a01:s01", "一"), ("t:a01:s02", "一"), ("t:end:s01", CLOSING), ("t:end:s02", CLOSING),
     ]
     # a paragraph after the last article without a closing cue stays in that article
     doc = doc_of("关于培训的通知\n一、开展培训。\n企业应当开展培训。\n")
-    assert [c.article for c in split_document(doc)] == [PREAMBLE, "一", "一"]
+    assert [c.article for c in split_document(doc)] == [TITLE, "一", "一"]
 
 
 def test_restarting_numbering_still_gives_unique_ids() -> None:
@@ -201,3 +203,111 @@ def test_random_documents_split_into_verbatim_unique_clauses(paragraphs: list[st
     assert len(set(ids)) == len(ids)
     assert ids == [c.clause_id for c in split_document(doc)]
     assert all(a.end <= b.start for a, b in zip(clauses, clauses[1:]))  # in order, never overlapping
+
+
+# ---- law-style and markdown documents (issue 12: structure that holds on any document) ------
+LAW_MD = """---
+title: 示例
+---
+# 中华人民共和国职工培训示范法
+
+2020年1月1日 第十三届全国人民代表大会常务委员会第十五次会议通过
+
+2022年6月1日 第十三届全国人民代表大会常务委员会第三十五次会议修正
+
+<!-- INFO END -->
+
+## 第一章 总则
+
+第一条 为了保障职工培训权利，制定本法。
+
+第二条 用人单位应当建立培训制度。培训费用由用人单位承担。
+
+## 第二章 特别规定
+
+### 第一节 学徒
+
+第三条 学徒期不得超过二年。
+
+第四条 【服务期】用人单位提供专项培训费用的，可以约定服务期。
+
+### 第二节 非全日制
+
+第五条 非全日制职工可以参加培训。
+"""
+
+
+def law_doc(raw: str = LAW_MD, doc_id: str = "law") -> SourceDocument:
+    from assistant.cleaning import strip_markup
+    from assistant.ingest import extract_text
+
+    text = clean_text(extract_text(strip_markup(raw).encode("utf-8"), ".md", "law.md"))
+    return SourceDocument(doc_id=doc_id, title=text.split("\n", 1)[0], text=text)
+
+
+def test_front_matter_is_metadata_and_the_title_its_own_part() -> None:
+    doc = law_doc()
+    assert "INFO END" not in doc.text and "title: 示例" not in doc.text
+    clauses = split_document(doc)
+    assert_verbatim(doc, clauses)
+    assert [(c.article, c.text) for c in clauses[:2]] == [
+        (TITLE, "中华人民共和国职工培训示范法"), ("第一条", "为了保障职工培训权利，制定本法。")]
+    assert not any("通过" in c.text or "修正" in c.text for c in clauses)  # date lines are front matter
+    assert PREAMBLE not in {c.article for c in clauses}
+
+
+def test_the_first_sentence_of_a_numbered_article_is_the_rule_not_a_heading() -> None:
+    clauses = split_document(law_doc())
+    second = [c for c in clauses if c.article == "第二条"]
+    assert [(c.heading, c.text) for c in second] == [("", "用人单位应当建立培训制度。"), ("", "培训费用由用人单位承担。")]
+    assert [c.heading for c in clauses if c.article == "第三条"] == [""]
+    # 【…】 is a heading the document sets apart; the text after it is the rule
+    fourth = [c for c in clauses if c.article == "第四条"]
+    assert [(c.heading, c.text) for c in fourth] == [("服务期", "用人单位提供专项培训费用的，可以约定服务期。")]
+
+
+def test_a_section_nests_under_its_chapter() -> None:
+    chapters = {c.article: c.chapter for c in split_document(law_doc())}
+    assert chapters == {TITLE: "", "第一条": "第一章 总则", "第二条": "第一章 总则",
+                        "第三条": "第二章 特别规定 第一节 学徒", "第四条": "第二章 特别规定 第一节 学徒",
+                        "第五条": "第二章 特别规定 第二节 非全日制"}
+
+
+def test_a_wrapped_cross_reference_is_not_an_article() -> None:
+    # PDF text wrapped so that a reference to 第四十一条 starts a line inside 第三条
+    raw = ("某某条例\n第一条 为了规范培训，制定本条例。\n第二条 本条例适用于企业。\n第三条 用人单位依照本条例\n"
+           "第四十一条的规定裁减人员的，应当提前通知。\n第四条 本条例自公布之日起施行。\n")
+    doc = doc_of(raw)
+    clauses = split_document(doc)
+    assert_verbatim(doc, clauses)
+    assert [c.article for c in clauses] == [TITLE, "第一条", "第二条", "第三条", "第四条"]
+    assert [c.text for c in clauses if c.article == "第三条"] == ["用人单位依照本条例第四十一条的规定裁减人员的，应当提前通知。"]
+    # a paragraph of its own that starts with a back-reference is text of the article too
+    doc = doc_of("某某条例\n第一条 总的规定。\n第二条 具体规定。\n第一条规定的事项，由企业负责。\n第三条 附则。\n")
+    assert [c.article for c in split_document(doc)] == [TITLE, "第一条", "第二条", "第二条", "第三条"]
+    # an excerpt that skips numbers still opens its articles
+    doc = doc_of("摘录\n第三条 甲。\n第十二条 乙。\n")
+    assert [c.article for c in split_document(doc)] == [TITLE, "第三条", "第十二条"]
+
+
+def test_a_heading_line_of_its_own_is_the_articles_heading_not_a_clause() -> None:
+    doc = doc_of("关于培训的通知\n一、总体要求\n各企业要开展培训。\n二、保障措施\n加强组织领导。\n")
+    clauses = split_document(doc)
+    assert [(c.article, c.heading, c.text) for c in clauses] == [
+        (TITLE, "", "关于培训的通知"), ("一", "总体要求", "各企业要开展培训。"), ("二", "保障措施", "加强组织领导。")]
+
+
+def test_one_paragraph_per_line_text_keeps_unpunctuated_lines_apart() -> None:
+    text = clean_text("职工条例\n2008年1月1日起施行\n第一条 为了保障职工权益，制定本条例。\n第二条 本条例适用于企业职工。\n")
+    assert text.split("\n")[:2] == ["职工条例", "2008年1月1日起施行"]
+    # hard-wrapped PDF text is still joined
+    assert clean_text("企业要足额提取和使用职工\n教育经费，保证60%以上用于一线职工。\n") == \
+        "企业要足额提取和使用职工教育经费，保证60%以上用于一线职工。"
+
+
+def test_article_numbers_past_one_hundred() -> None:
+    from assistant.numerals import cn_to_int, int_to_cn
+
+    assert [int_to_cn(n) for n in (100, 105, 110, 119)] == ["一百", "一百零五", "一百一十", "一百一十九"]
+    assert all(cn_to_int(int_to_cn(n)) == n for n in range(1, 1000))
+    assert article_key("第一百零五条") == "a105"
