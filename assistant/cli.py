@@ -70,17 +70,31 @@ def cmd_batch(bot, args) -> int:
 def cmd_eval(bot, args) -> int:
     from pathlib import Path
 
-    from .evaluation import gate_failures, report_markdown, run
+    from .evaluation import gate_failures, report_markdown, run, suite_assistant, suites
+    from .settings import ROOT
 
-    results, summary = run(bot, Path(args.gold), Path(args.eligibility))
-    report = report_markdown(summary, results, bot.embedder.id)
-    if args.report:
-        Path(args.report).write_text(report, encoding="utf-8")
-        Path(args.report).with_suffix(".json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(report)
-    failures = gate_failures(summary)
-    if failures and args.check:
-        print("低于门槛 (below gate): " + "; ".join(failures), file=sys.stderr)
+    known = suites(ROOT)
+    names = args.suite or list(known)
+    failed = []
+    for name in names:
+        suite = known[name]
+        gold = Path(args.gold) if name == "seed" and args.gold else suite.gold
+        report_path = Path(args.report) if name == "seed" and args.report else suite.report
+        if args.report_dir:
+            report_path = Path(args.report_dir) / f"{name}-report.md"
+        eligibility = Path(args.eligibility) if name == "seed" and args.eligibility else suite.eligibility
+        asked = suite_assistant(bot, suite)
+        results, summary = run(asked, gold, eligibility)
+        title = "评测报告 (eval report)" if name == "seed" else f"评测报告：{name} (eval report)"
+        shown = gold.relative_to(ROOT) if gold.is_absolute() and gold.is_relative_to(ROOT) else gold
+        report = report_markdown(summary, results, bot.embedder.id, str(shown), suite.gates, title)
+        report_path.parent.mkdir(parents=True, exist_ok=True)
+        report_path.write_text(report, encoding="utf-8")
+        report_path.with_suffix(".json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(report)
+        failed += [f"{name}: {f}" for f in gate_failures(summary, suite.gates)]
+    if failed and args.check:
+        print("低于门槛 (below gate): " + "; ".join(failed), file=sys.stderr)
         return 1
     return 0
 
@@ -105,10 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("batch", help="批量回答 JSONL: {\"id\", \"turns\": [...]} 每行一个对话")
     p.add_argument("infile")
     p.set_defaults(func=cmd_batch)
-    p = sub.add_parser("eval", help="在金标准集上评测")
-    p.add_argument("--gold", default="evals/gold.jsonl")
-    p.add_argument("--eligibility", default="evals/eligibility.jsonl")
-    p.add_argument("--report", default="evals/report.md", help="写入报告（同名 .json 为指标）")
+    p = sub.add_parser("eval", help="在金标准集上评测（默认全部评测集：seed、multidoc）")
+    p.add_argument("--suite", action="append", choices=("seed", "multidoc"), help="只跑这个评测集（可重复）")
+    p.add_argument("--gold", default=None, help="seed 评测集的金标准文件（默认 evals/gold.jsonl）")
+    p.add_argument("--eligibility", default=None, help="资格判断用例（默认 evals/eligibility.jsonl）")
+    p.add_argument("--report", default=None, help="seed 报告路径（默认 evals/report.md；同名 .json 为指标）")
+    p.add_argument("--report-dir", default=None, help="把每个评测集的报告写到这个目录（<评测集>-report.md）")
     p.add_argument("--check", action="store_true", help="低于门槛时退出码为 1")
     p.set_defaults(func=cmd_eval)
     return parser
