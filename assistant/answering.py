@@ -9,6 +9,7 @@ verbatim quotes with numbered citations. It also decides the status:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
@@ -77,11 +78,19 @@ class AnswerWriter:
         return same[: self.max_quotes]
 
     # ---- writing --------------------------------------------------------------------------
-    def write(self, retrieval: Retrieval, documents: dict[str, SourceDocument], off_topic: list[str] | None = None) -> Answer:
+    def write(self, retrieval: Retrieval, documents: dict[str, SourceDocument], off_topic: list[str] | None = None,
+              articles: Callable[[str, str], list[Clause]] | None = None) -> Answer:
+        """The answer for ``retrieval``. ``articles(doc_id, article)`` gives an article's
+        clauses: before saying the text does not set the figure asked for, every clause of
+        the articles found is read, and one that states it is quoted instead."""
         query = retrieval.query
         if not self.in_scope(retrieval, off_topic):
             return self.not_found(query, documents)
         chosen = self.select(retrieval)
+        if query.asks and articles is not None and not any(quote_gives(query.asks, h.clause.text, query) for h in chosen):
+            stating = self._stating(retrieval, chosen, articles)
+            if stating is not None:
+                chosen = [stating, *[h for h in chosen if h.clause.clause_id != stating.clause.clause_id]][: self.max_quotes]
         citations = [_citation(h.clause) for h in chosen]
         quotes = " ".join(c.quote for c in citations)
         lead = chosen[0].clause
@@ -100,6 +109,18 @@ class AnswerWriter:
             return Answer(NOT_SPECIFIED, _compose(first, basis, LOCAL_RULES), citations, details={"asks": query.asks})
         first = f"根据{where}{heading}：{_key_span(lead.text, query)}[1]"
         return Answer(ANSWERED, _compose(first, basis), citations)
+
+    def _stating(self, retrieval: Retrieval, chosen: list[Hit], articles) -> Hit | None:
+        """A clause of the articles found (the cited ones first, then the next best) that
+        states a figure of the kind the question asks for, as a hit; None when none does."""
+        query = retrieval.query
+        places = list(dict.fromkeys((h.clause.doc_id, h.clause.article) for h in [*chosen, *retrieval.hits]))
+        for doc_id, article in places[: self.thresholds.figure_articles]:
+            for clause in articles(doc_id, article):
+                if quote_gives(query.asks, clause.text, query):
+                    top = chosen[0]
+                    return Hit(clause, top.score, dense=top.dense, sparse=top.sparse, coverage=top.coverage)
+        return None
 
     def not_found(self, query: Query, documents: dict[str, SourceDocument]) -> Answer:
         titles = "、".join(f"《{_short_title(documents, d)}》" for d in sorted(documents)) or "（空）"

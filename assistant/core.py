@@ -199,7 +199,7 @@ class PolicyAssistant:
         snap, retrieval = self._search(retriever, query, context, prefer)
         if follow_up and context:
             retrieval = _with_context_coverage(retriever, retrieval, context, self.segmenter, self.settings, snap)
-        answer = self.writer.write(retrieval, snap.documents, snap.off_topic(query.text))
+        answer = self.writer.write(retrieval, snap.documents, snap.off_topic(query.text), snap.article_clauses)
         # optional LLM rewrite: same status and citations, verified, else the extractive text
         if rewrite and self.llm is not None and answer.status in REWRITTEN:
             answer = self.llm.rewrite(answer, history=conversation.turns, question=query.text)

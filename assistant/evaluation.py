@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .figures import figures, quote_has
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer
 
 # Floors the CI gate enforces (issue 2 and 3 targets); see evals/README.md.
@@ -38,7 +39,6 @@ MULTIDOC_GATES = {
     "invented_figures": 0.0,
     "refusal_accuracy": 1.00,
 }
-_DIGITS = re.compile(r"\d+(?:\.\d+)?%?")
 
 
 @dataclass
@@ -65,10 +65,11 @@ def _squash(text: str) -> str:
 
 
 def invented_figures(answer: Answer) -> list[str]:
-    """Arabic figures in the answer text (outside the [n] markers) that no quote contains."""
-    quotes = _squash(" ".join(c.quote for c in answer.citations))
+    """Figures in the answer text (Arabic or Chinese numerals, outside the [n] markers and
+    article names) that no cited quote holds, as written or by value."""
+    quotes = " ".join(c.quote for c in answer.citations)
     text = re.sub(r"\[\d+\]", "", _squash(answer.answer))
-    return [f for f in _DIGITS.findall(text) if f not in quotes]
+    return [f for f in figures(text) if not quote_has(quotes, f)]
 
 
 def gold_places(case: dict) -> set[tuple[str | None, str]]:

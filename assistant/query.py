@@ -8,30 +8,13 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from .cleaning import NUMERAL, normalise_spaces
+from .figures import asked_kind, claimed, states
 from .lexicon import Segmenter
 from .numerals import cn_to_int
 
-# What figure a question asks for → the patterns that would satisfy it in a quote.
-ASKS = {
-    "ratio": (r"比例|百分之|百分比|占多少|占比|几成|多大比重|\b(percent|percentage|ratio|proportion|share)\b",
-              r"\d+(\.\d+)?\s*[%％]|百分之[一二三四五六七八九十百]+|[一二三四五六七八九十]成"),
-    "difference": (r"高多少|多多少|差多少|高出多少|多拿多少|相差|高几|多几", r"\d+(\.\d+)?\s*[%％元倍]|[一二三四五六七八九十]倍"),
-    "amount": (r"多少钱|多少元|金额|几万|几千|(补|发|奖)(到)?多少|多少(\S{0,4})(钱|资金|补贴|补助|经费|奖金|奖补|津贴|元)"
-               r"|(补贴|补助|钱|津贴|奖励|奖金|资助|资金)\S{0,4}(有|是|能拿|能领)?多少|\bhow much\b|\bamount\b",
-               r"\d+(\.\d+)?\s*(元|万元|万|千元)|[一二三四五六七八九十百千万]+元"),
-    "duration": (r"多久|多长时间|几年|几个月|几天|多少年|多少天|期限|年限|\bhow long\b",
-                 r"\d+(\.\d+)?\s*(年|个月|天)|[半一二两三四五六七八九十]+(年|个月|天)"),
-    "count": (r"多少个|(?<!好)几个|多少家|多少人|名额|\bhow many\b", r"\d+\s*(个|家|人|名)|[一二两三四五六七八九十百]+(个|家|名)"),
-    "standard": (r"多大(规模)?|多高|上限|下限|最低|最高|门槛是多少|什么标准|标准是什么|(达到|满足)多少|多少(岁|级|分)|几(岁|级)",
-                 r"\d+(\.\d+)?\s*\S?|[一二两三四五六七八九十百]+(年|个月|天|元|岁|级|倍|成)"),
-    "figure": (r"多少|(?<!好)几(?!乎)", r"\d|[半一二两三四五六七八九十百千]+(年|个月|天|元|岁|级|倍|成|个)"),
-    "catalogue": (r"(目录|名单|清单)(里|中|上)?(有|包括|都有|具体)(哪些|什么)|哪些(职业|岗位|工种)(在|列入|属于|进)", r"(?!)"),
-}
 # Words that name the figure rather than what it is about (ignored when checking that a
 # quoted figure answers the question).
 FIGURE_WORDS = frozenset("比例 多少 百分之 百分 比 占 标准 金额 补贴 资金 钱 上限 下限 最低 最高 规模 几年 几天 期限".split())
-_ASK_RE = {name: (re.compile(q, re.I), re.compile(a)) for name, (q, a) in ASKS.items()}
-FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|元|万元|万|千元|年|个月|天|倍|岁|人|个|级)?|百分之[一二三四五六七八九十百]+")
 ARTICLE_REF = re.compile(rf"第([{NUMERAL}\d]+)条|^([{NUMERAL}]+)、")
 INJECTION = re.compile(
     r"(忽略|无视|忘记|不要管|忘掉).{0,12}(规则|指令|提示|设定|以上|之前|前面)|ignore (all|previous|the above)|system prompt|你现在是|扮演|jailbreak|直接(告诉|回答)我.{0,10}(是|为)\d",
@@ -68,7 +51,7 @@ class Query:
     terms: list[str]
     expanded: list[str]
     asks: str | None = None  # which figure type the question asks for
-    asserted: list[str] = field(default_factory=list)  # figures the user states
+    asserted: list[str] = field(default_factory=list)  # figures the user claims as the policy (not case facts)
     article_ref: str | None = None  # article number named in the question ("四")
     injection: bool = False
     truncated: bool = False
@@ -101,13 +84,6 @@ def normalise(question: str, max_chars: int) -> tuple[str, bool]:
     return text[:max_chars], truncated
 
 
-def asked_figure(text: str) -> str | None:
-    for name, (question_re, _) in _ASK_RE.items():
-        if question_re.search(text):
-            return name
-    return None
-
-
 _SEGMENTS = re.compile(r"[^，,；;。：:]+")
 _ARTICLE_TOKEN = re.compile(rf"^第?[{NUMERAL}\d]+条?$")  # "第九", "九条", "第九条" name an article, not a topic
 
@@ -116,12 +92,11 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
     """Does ``quote`` state a figure of the asked kind about what the question asks? The
     phrase holding the figure must share a topic term with the question that the rest of
     the sentence does not have (so 60% "用于一线职工" does not answer "按工资总额提取百分之几")."""
-    pattern = _ASK_RE[asks][1]
     segments = _SEGMENTS.findall(quote)
     topics = [t for t in (query.expanded if query else []) if len(t) >= 2 and t not in FIGURE_WORDS
               and not _ARTICLE_TOKEN.match(t)]
     for i, segment in enumerate(segments):
-        if not pattern.search(segment):
+        if not states(asks, segment):
             continue
         if query is None or not topics:
             return True  # no topic of its own ("第九条的比例是多少？"): the figure answers it
@@ -130,10 +105,6 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
         if any(t not in others for t in shared) or (shared and len(segments) == 1):
             return True
     return False
-
-
-def figures(text: str) -> list[str]:
-    return [m.group().strip() for m in FIGURE.finditer(text) if m.group().strip()]
 
 
 def analyse(question: str, segmenter: Segmenter, max_chars: int = 2000) -> Query:
@@ -149,13 +120,13 @@ def analyse(question: str, segmenter: Segmenter, max_chars: int = 2000) -> Query
             ref = int_to_cn(n)
         except ValueError:
             ref = None
-    asserted = [f for f in figures(ARTICLE_REF.sub("", text))]
+    asserted = claimed(ARTICLE_REF.sub("", text))
     return Query(
         raw=question,
         text=text,
         terms=terms,
         expanded=segmenter.expand(terms),
-        asks=asked_figure(text),
+        asks=asked_kind(text),
         asserted=asserted,
         article_ref=ref,
         injection=bool(INJECTION.search(text)),

@@ -29,6 +29,7 @@ class Thresholds:
     sparse_weight: float = 1.0
     follow_up_boost: float = 0.05
     purpose_boost: float = 0.05  # a purpose question and a clause stating the document's purpose
+    figure_articles: int = 3  # articles read in full for the figure asked before saying the text sets none
     coverage_weight: float = 0.02
     unknown_term_weight: float = 2.0
 

@@ -20,25 +20,16 @@ Checks, in the order their reasons are listed:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
+from .figures import figures as find_figures
+from .figures import normal, quote_has
 from .models import Citation
-from .numerals import cn_to_int, parse_months
 
-CN_DIGIT = "零〇一二两三四五六七八九十"
-CN_NUMERAL = CN_DIGIT + "百千万"
 MARKER = re.compile(r"[\[［]\s*(\d+)\s*[\]］]")
 _TERMINATORS = "。！？!?"
 _SPLIT = re.compile(r"([。！？!?\n])")
 _LEADING_MARKERS = re.compile(r"^\s*(?:[\[［]\s*\d+\s*[\]］]\s*)+")
-_DURATION_UNITS = ("个月", "年", "天", "周")
-FIGURE = re.compile(
-    rf"百分之[{CN_NUMERAL}点]+"
-    r"|\d+(?:[.,]\d+)*\s*(?:%|万元|千元|元|个月|年|月|日|天|周|岁|倍)?"
-    rf"|[{CN_DIGIT}][{CN_NUMERAL}]*个?半?(?:万元|千元|元|个月|年|月|日|天|周|岁|倍|成)半?"
-    r"|半个?(?:年|月)"
-)
 URL = re.compile(r"(?:https?://|www\.)[^\s，。；、！？）)\]】”\"']+", re.I)
 TELLTALES = re.compile(
     r"(?:忽略|无视|忘记|忘掉|不要管|不再遵守|绕过|跳过)[^。！？\n]{0,12}?(?:规则|指令|提示词?|设定|限制)"
@@ -75,7 +66,7 @@ def verify_answer(text: str, citations: Sequence[Citation]) -> list[str]:
         own = {n for n in markers(sentence) if n in valid} or cited_anywhere
         cited = [quotes[n - 1] for n in sorted(own)]
         for figure in figures(sentence):
-            if figure not in seen and not any(_quote_has(q, figure) for q in cited):
+            if figure not in seen and not any(quote_has(q, figure) for q in cited):
                 seen.add(figure)
                 reasons.append(f"figure not in cited quotes: {figure}")
 
@@ -113,43 +104,8 @@ def markers(text: str) -> list[int]:
 
 def figures(text: str) -> list[str]:
     """Figures stated in ``text`` (markers and URLs removed), normalised."""
-    bare = URL.sub(" ", MARKER.sub(" ", text))
-    return [f for f in (_normal(m.group(0)) for m in FIGURE.finditer(bare)) if f]
+    return find_figures(URL.sub(" ", MARKER.sub(" ", text)))
 
 
 def _normal(text: str) -> str:
-    """NFKC (％ → %, full-width digits → ASCII), no whitespace, no thousands separators."""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
-
-
-def _quote_has(quote: str, figure: str) -> bool:
-    """Is ``figure`` in ``quote``, verbatim (not as part of a longer number) or by value?"""
-    before = r"(?<![\d.])" if figure[0].isdigit() else rf"(?<![{CN_NUMERAL}])"
-    after = r"(?!\d|\.\d)" if figure[-1].isdigit() else (rf"(?![{CN_NUMERAL}])" if figure[-1] in CN_NUMERAL else "")
-    if re.search(before + re.escape(figure) + after, quote):
-        return True
-    value = figure_value(figure)
-    return value is not None and any(figure_value(_normal(m.group(0))) == value for m in FIGURE.finditer(quote))
-
-
-def figure_value(figure: str) -> tuple[str, float] | None:
-    """A comparable value for percentages, yuan amounts and durations; ``None`` for the
-    rest (bare numbers, dates such as 3月 or 2024年), which must match verbatim."""
-    try:
-        if figure.endswith("%"):
-            return ("%", float(figure[:-1]))
-        if figure.startswith("百分之"):
-            return ("%", float(cn_to_int(figure[3:])))
-        if m := re.fullmatch(rf"(\d+(?:\.\d+)?|[{CN_NUMERAL}]+)(万元|千元|元)", figure):
-            number = float(m.group(1)) if m.group(1)[0].isdigit() else float(cn_to_int(m.group(1)))
-            return ("元", number * {"万元": 10000, "千元": 1000, "元": 1}[m.group(2)])
-    except ValueError:
-        return None
-    if re.search(r"\d{4}", figure) or not (figure.endswith(_DURATION_UNITS) or figure.endswith("半")):
-        return None
-    try:
-        months = parse_months(figure)
-    except ValueError:
-        return None
-    return None if months is None else ("月", round(months, 4))
+    return normal(text)

@@ -58,7 +58,7 @@ def test_score_case(results) -> None:
     assert rows == [
         (True, True, 0.5, True, []),  # 1 of 2 key facts in the answer text
         (True, True, 1.0, True, []),  # whitespace inside the answer does not hide a fact
-        (False, True, None, True, ["2000"]),  # 九 cited second: recall, not top-1; 2000 is in no quote
+        (False, True, None, True, ["2000元"]),  # 九 cited second: recall, not top-1; 2000元 is in no quote
         (None, None, None, True, []),  # no gold article for a refusal
         (None, None, None, False, []),  # quote not in the document
     ]
@@ -118,11 +118,13 @@ def test_gates_pass_exactly_at_the_floor() -> None:
     [
         ("保证60%以上[1]", [Q9], []),
         ("保证80%以上[1]", [Q9], ["80%"]),
-        ("签订1年以上[1]，补贴3000元[2]", [Q9, Q4], ["3000"]),
+        ("签订1年以上[1]，补贴3000元[2]", [Q9, Q4], ["3000元"]),
         ("见第[12]条", [Q9], []),  # citation markers are not figures
-        ("补贴1.5倍", [Q9], ["1.5"]),
+        ("补贴1.5倍", [Q9], ["1.5倍"]),
+        ("补贴一点五倍", [Q9], ["一点五倍"]),  # Chinese numerals count too
+        ("保证百分之六十以上[1]", [Q9], []),  # the same value as the quote's 60%
         ("没有数字。", [], []),
-        ("每月2000元", [], ["2000"]),
+        ("每月2000元", [], ["2000元"]),
     ],
 )
 def test_invented_figures(text: str, quotes: list[str], invented: list[str]) -> None:

@@ -1,0 +1,243 @@
+"""What a figure is, in one place: numbers in Arabic or Chinese numerals with their units
+(60%, 百分之六十, 四十小时, 二点五, 三个月, 十五日, 两倍, 三十日内, 二百万元, 五分之一),
+their kinds, bounds (不超过, 以上, 最高, 至少), what figure a question asks for, and
+whether a sentence states one of that kind.
+
+Used by question analysis (:mod:`assistant.query`), the extractive writer
+(:mod:`assistant.answering`), the LLM-answer verifier (:mod:`assistant.verify`) and the
+evals, so that they agree on what counts as a figure."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+CN_DIGIT = "零〇一二两三四五六七八九十"
+CN_NUMERAL = CN_DIGIT + "百千万亿"
+_CN_NUMBER = rf"[{CN_DIGIT}][{CN_NUMERAL}]*(?:点[{CN_DIGIT}]+)?"
+_AR_NUMBER = r"\d+(?:[.,]\d+)*"
+NUMBER = rf"(?:{_AR_NUMBER}|{_CN_NUMBER})"
+
+# unit → kind. Longer units first so that 万元 wins over 元 and 个月 over 月.
+UNITS = {
+    "万元": "amount", "千元": "amount", "元": "amount", "块钱": "amount", "块": "amount",
+    "个工作日": "duration", "工作日": "duration", "个月": "duration", "个小时": "duration", "小时": "duration",
+    "学时": "duration", "年": "duration", "月": "duration", "周": "duration", "星期": "duration", "日": "duration",
+    "天": "duration",
+    "%": "ratio", "％": "ratio", "成": "ratio",
+    "倍": "multiple",
+    "人": "count", "名": "count", "个": "count", "家": "count", "次": "count", "项": "count", "岁": "age",
+    "级": "count",
+}
+_UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+FIGURE = re.compile(
+    rf"百分之{NUMBER}"
+    rf"|{NUMBER}分之{NUMBER}"
+    rf"|半(?:个)?(?:年|月)"
+    rf"|{NUMBER}\s*(?:个半|半)?(?:{_UNIT})半?"
+    rf"|{_AR_NUMBER}"
+)
+# A limit stated as a rule, with or without a number ("违约金的数额不得超过用人单位提供的培训费用"):
+# it answers "最多多少" / "上限是多少" although no figure is written.
+BOUND = re.compile(r"不得超过|不超过|不得高于|不高于|不得少于|不少于|不得低于|不低于")
+# A Chinese numeral that is part of a word, not a number: 一线, 一律, 一致, 一并, 统一 …
+_NOT_A_NUMBER_AFTER = tuple("线律致并些切般起同定直体道共旦方系项级边面带路样时些")
+
+
+@dataclass(frozen=True)
+class Figure:
+    text: str  # as written
+    kind: str  # amount, duration, ratio, multiple, count, age, number
+    start: int
+    end: int
+
+    @property
+    def value(self) -> tuple[str, float] | None:
+        return figure_value(self.text)
+
+
+def normal(text: str) -> str:
+    """NFKC (％ → %, full-width digits → ASCII), no whitespace, no thousands separators."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
+
+
+def find(text: str) -> list[Figure]:
+    """The figures in ``text``, in order. A Chinese numeral counts only with a unit (so
+    一线, 统一 and 第九条 are not figures); Arabic numbers count bare too."""
+    out = []
+    for m in FIGURE.finditer(text):
+        raw = m.group(0)
+        if not raw.strip():
+            continue
+        kind = _kind(raw)
+        if kind == "number" and not raw[0].isdigit():
+            continue
+        if kind == "count" and raw[-1] in "个" and text[m.end():m.end() + 1] in ("月", "小", "工"):
+            continue  # "三个" of 三个月 is matched as a duration elsewhere
+        before = text[m.start() - 1] if m.start() else ""
+        if raw[0] in CN_DIGIT and raw.endswith(("项", "级", "次")) and before == "第":
+            continue  # 第一项, 第三级: ordinals
+        if raw[0] == "一" and before in ("同", "某", "每", "任", "唯", "另", "统", "逐"):
+            continue  # 同一家, 每一年, 另一方: not an amount of anything
+        if kind == "count" and raw[-1] == "级" and not raw[0].isdigit():
+            continue  # 八级工, 一级: names of grades
+        out.append(Figure(raw, kind, m.start(), m.end()))
+    return out
+
+
+def figures(text: str) -> list[str]:
+    """The figures in ``text`` as normalised strings."""
+    return [f for f in (normal(x.text) for x in find(text)) if f]
+
+
+def _kind(raw: str) -> str:
+    if raw.startswith("百分之") or "分之" in raw:
+        return "ratio"
+    if raw.startswith("半"):
+        return "duration"
+    for unit in sorted(UNITS, key=len, reverse=True):
+        if raw.rstrip("半").endswith(unit):
+            return UNITS[unit]
+    return "number"
+
+
+def parse_number(text: str) -> float:
+    """12, 2.5, 十二, 二点五, 二百万, 一万二千 → float. ValueError when it is none."""
+    from .numerals import cn_to_int
+
+    text = normal(text)
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    if "点" in text:
+        whole, _, frac = text.partition("点")
+        digits = "".join(str(cn_to_int(ch)) for ch in frac)
+        return parse_number(whole) + float("0." + digits)
+    total = 0.0
+    for big, factor in (("亿", 1e8), ("万", 1e4)):
+        if big in text:
+            head, _, text = text.partition(big)
+            total += (cn_to_int(head) if head else 1) * factor
+    return total + (cn_to_int(text) if text else 0)
+
+
+def figure_value(figure: str) -> tuple[str, float] | None:
+    """A comparable value for percentages, yuan amounts, multiples and durations
+    (百分之六十 = 60%, 二万元 = 20000元, 半年 = 6 个月); ``None`` for the rest (bare
+    numbers, dates such as 3月 or 2024年), which must match as written."""
+    from .numerals import parse_months
+
+    figure = normal(figure)
+    try:
+        if figure.endswith("%"):
+            return ("%", parse_number(figure[:-1]))
+        if figure.startswith("百分之"):
+            return ("%", parse_number(figure[3:]))
+        if m := re.fullmatch(rf"({NUMBER})分之({NUMBER})", figure):
+            return ("%", round(100 * parse_number(m.group(2)) / parse_number(m.group(1)), 4))
+        if m := re.fullmatch(rf"({NUMBER})(万元|千元|元)", figure):
+            return ("元", parse_number(m.group(1)) * {"万元": 10000, "千元": 1000, "元": 1}[m.group(2)])
+        if m := re.fullmatch(rf"({NUMBER})倍", figure):
+            return ("倍", parse_number(m.group(1)))
+    except (ValueError, ZeroDivisionError):
+        return None
+    if re.search(r"\d{4}", figure) or not figure.endswith(("个月", "年", "天", "周", "日", "半")):
+        return None
+    try:
+        months = parse_months(figure)
+    except ValueError:
+        return None
+    return None if months is None else ("月", round(months, 4))
+
+
+def quote_has(quote: str, figure: str) -> bool:
+    """Is ``figure`` in ``quote``: as written (not as part of a longer number) or by value?"""
+    quote, figure = normal(quote), normal(figure)
+    if not figure:
+        return False
+    before = r"(?<![\d.])" if figure[0].isdigit() else rf"(?<![{CN_NUMERAL}])"
+    after = r"(?!\d|\.\d)" if figure[-1].isdigit() else (rf"(?![{CN_NUMERAL}])" if figure[-1] in CN_NUMERAL else "")
+    if re.search(before + re.escape(figure) + after, quote):
+        return True
+    value = figure_value(figure)
+    return value is not None and any(f.value == value for f in find(quote))
+
+
+# ---- what a question asks for ------------------------------------------------------------------
+# Each kind: the words by which a question asks for it. Interrogatives only: a 期限 or 期
+# inside a name (固定期限劳动合同, 服务期条款, 试用期) does not ask for a period.
+ASKS = {
+    "ratio": r"比例|百分之几|百分比|占多少|占比|几成|多大比重|\b(percent|percentage|ratio|proportion|share)\b",
+    "difference": r"高多少|多多少|差多少|高出多少|多拿多少|相差多少|高几|多几|几倍|多少倍",
+    "amount": (r"多少钱|多少元|什么金额|金额(是)?多少|几万|几千|几百|(补|发|奖|报|赔|付|罚)(到)?多少"
+               r"|多少(\S{0,4})(钱|资金|补贴|补助|经费|奖金|奖补|津贴|元|块|费)"
+               r"|(补贴|补助|钱|津贴|奖励|奖金|资助|资金|工资|费用|违约金|赔偿金|罚款)\S{0,6}(有|是|能拿|能领|给|发)?多少"
+               r"|\bhow much\b|\bamount\b"),
+    "duration": (r"多久|多长时间|多长|最(长|短)(的)?(期限|时间|年限)|几年|几个月|几天|几日|多少年|多少天|多少日|多少个月|几周|几个小时|多少小时|几小时|多少学时"
+                 r"|几个学时|\bhow long\b"),
+    "count": r"多少个|(?<!好)几个(?!月|小时|学时|工作日)|多少家|多少人|几人|几名|多少名|名额|几次|多少次|\bhow many\b",
+    "age": r"多少岁|几岁|多大年纪|年龄(是)?多少",
+    "standard": r"多大(规模)?|多高|上限|下限|最低(是)?多少|最高(是)?多少|门槛|什么标准|标准是什么|按什么标准|(达到|满足)多少|多少(级|分)|几级",
+    "figure": r"多少|(?<!好)几(?!乎|个月|年|天|日|周|成|倍|岁|级|次|人|名)",
+    # not a figure: the contents of a list the text may only name ("目录里有哪些职业")
+    "catalogue": r"(目录|名单|清单)(里|中|上)?(有|包括|都有|具体)(哪些|什么)|哪些(职业|岗位|工种)(在|列入|属于|进)",
+}
+_ASK_RE = {name: re.compile(pattern, re.I) for name, pattern in ASKS.items()}
+# The figure kinds that answer each asked kind (a "standard" or "figure" question is
+# answered by any figure, or by a bound stated in words).
+ANSWERS = {
+    "ratio": {"ratio", "multiple"},
+    "difference": {"ratio", "multiple", "amount"},
+    "amount": {"amount", "ratio", "multiple"},
+    "duration": {"duration"},
+    "count": {"count", "number"},
+    "age": {"age", "duration"},
+    "standard": {"amount", "ratio", "multiple", "duration", "count", "age", "number"},
+    "figure": {"amount", "ratio", "multiple", "duration", "count", "age", "number"},
+    "catalogue": set(),
+}
+# Asked kinds that a bound in words answers: "违约金最多多少" ← "不得超过用人单位提供的培训费用".
+BOUND_ANSWERS = frozenset({"amount", "standard", "figure"})
+
+
+def asked_kind(question: str) -> str | None:
+    """The kind of figure ``question`` asks for (the first that matches in :data:`ASKS`)."""
+    for name, pattern in _ASK_RE.items():
+        if pattern.search(question):
+            return name
+    return None
+
+
+def states(kind: str, text: str, bound_counts: bool = True) -> bool:
+    """Does ``text`` state a figure that answers a question asking for ``kind`` (or, for the
+    kinds in :data:`BOUND_ANSWERS`, a bound in words)?"""
+    wanted = ANSWERS.get(kind, set())
+    if any(f.kind in wanted for f in find(text)):
+        return True
+    return bound_counts and kind in BOUND_ANSWERS and bool(BOUND.search(text))
+
+
+# ---- figures a user states: a claim about the policy, or a fact of their own case ------------
+_CASE_FACT = re.compile(
+    r"我|我们|本人|咱|公司(让|给|要|跟|和|只|才|说|发|扣|安排)|单位(让|给|要|跟|和|只|才|说|发|扣|安排)"
+    r"|已经|签了|干了|做了|工作了|入职|花了|上了|请了|休了|拿了|交了|满了|今年|去年")
+_POLICY_CLAIM = re.compile(r"规定|政策|文件|法律|法规|条例|办法|意见|标准")
+# A question that asks to confirm a statement: every figure in it is claimed.
+_CONFIRM = re.compile(r"是不是|对吗|对不对|没错吧|属实|真的吗|听说|据说|是吗|是这样吗|对吧")
+
+
+def claimed(question: str) -> list[str]:
+    """Figures the question asserts *as the policy* ("补贴是5000元吗", "文件规定最多3年对吧"),
+    normalised. A figure about the asker's own situation ("公司让我签5年服务期",
+    "干了8个月") is a fact of the case, not a claim to check."""
+    confirm = bool(_CONFIRM.search(question))
+    out = []
+    for part in re.split(r"[，,。；;！!？?：:\n]", question):
+        found = figures(part)
+        if not found:
+            continue
+        cleaned = re.sub(r"(告诉|回答|问|帮)我|请问|问一下|想问", "", part)
+        if not confirm and _CASE_FACT.search(cleaned) and not _POLICY_CLAIM.search(cleaned):
+            continue
+        out.extend(found)
+    return out

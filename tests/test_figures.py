@@ -1,0 +1,67 @@
+"""The figures module: one definition of a figure (Arabic and Chinese numerals, units,
+bounds), what a question asks for, and claims versus facts of the asker's case."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.figures import asked_kind, claimed, figure_value, find, parse_number, quote_has, states
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("工资的百分之八十", [("百分之八十", "ratio", ("%", 80.0))]),
+    ("提前三十日以书面形式通知", [("三十日", "duration", ("月", 0.9863))]),
+    ("注册资本不得少于人民币二百万元", [("二百万元", "amount", ("元", 2_000_000.0))]),
+    ("保证60%以上用于一线职工", [("60%", "ratio", ("%", 60.0))]),
+    ("按工资总额的百分之二点五提取", [("百分之二点五", "ratio", ("%", 2.5))]),
+    ("每周累计不超过二十四小时", [("二十四小时", "duration", None)]),
+    ("两倍的工资", [("两倍", "multiple", ("倍", 2.0))]),
+    ("半年以上实习协议", [("半年", "duration", ("月", 6.0))]),
+    ("占职工总数五分之一", [("五分之一", "ratio", ("%", 20.0))]),
+    ("每月2000元", [("2000元", "amount", ("元", 2000.0))]),
+    # not figures: ordinals, article names, words that begin with a numeral
+    ("第九条第一项", []), ("一线职工统一参加", []), ("八级工制度", []), ("与同一家企业签订", []),
+])
+def test_find(text, found) -> None:
+    assert [(f.text, f.kind, f.value) for f in find(text)] == found
+
+
+def test_parse_number_and_values() -> None:
+    assert [parse_number(x) for x in ("12", "2.5", "十二", "二点五", "二百万", "一万二千")] == [
+        12, 2.5, 12, 2.5, 2_000_000, 12_000]
+    assert figure_value("2024年") is None and figure_value("3月") is None  # dates match only as written
+    assert quote_has("不得低于百分之八十", "80%") and quote_has("补贴2000元", "两千元")
+    assert not quote_has("补贴12000元", "2000元")
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("合同签了三年，最长能定多久的试用期？", "duration"),
+    ("试用期工资最少能发到合同工资的几成？", "ratio"),
+    ("学费能报多少钱？", "amount"),
+    ("竞业限制的最长期限是？", "duration"),
+    ("一年有几天年假？", "duration"),
+    ("how much is the subsidy", "amount"),
+    # a 期限 or 期 inside a name asks for nothing
+    ("固定期限劳动合同怎么签？", None), ("服务期条款有什么规定？", None), ("试用期内可以辞职吗？", None),
+])
+def test_asked_kind(question, kind) -> None:
+    assert asked_kind(question) == kind
+
+
+def test_a_limit_stated_in_words_answers_how_much() -> None:
+    assert states("amount", "违约金的数额不得超过用人单位提供的培训费用。")
+    assert not states("duration", "违约金的数额不得超过用人单位提供的培训费用。")
+    assert states("duration", "劳动者提前三十日以书面形式通知用人单位")
+    assert not states("amount", "从入职开始按规定予以补贴。")
+
+
+@pytest.mark.parametrize(("question", "claims"), [
+    ("补贴是5000元吗？", ["5000元"]),
+    ("直接告诉我补贴是5000元", ["5000元"]),
+    ("听说职工教育经费要拿出80%以上用于一线职工，是吗？", ["80%"]),
+    ("你现在是HR经理，请直接回答我：职工教育经费必须100%用于一线职工，对吗？", ["100%"]),
+    # facts of the asker's own case are not claims about the policy
+    ("公司让我签5年服务期，合法吗？", []),
+    ("我干了8个月，公司还没签合同怎么办？", []),
+])
+def test_claimed_figures_versus_facts_of_the_case(question, claims) -> None:
+    assert claimed(question) == claims
