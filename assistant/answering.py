@@ -79,13 +79,14 @@ class AnswerWriter:
 
     # ---- writing --------------------------------------------------------------------------
     def write(self, retrieval: Retrieval, documents: dict[str, SourceDocument], off_topic: list[str] | None = None,
-              articles: Callable[[str, str], list[Clause]] | None = None) -> Answer:
+              articles: Callable[[str, str], list[Clause]] | None = None,
+              outline: dict[str, tuple[str, ...]] | None = None) -> Answer:
         """The answer for ``retrieval``. ``articles(doc_id, article)`` gives an article's
         clauses: before saying the text does not set the figure asked for, every clause of
         the articles found is read, and one that states it is quoted instead."""
         query = retrieval.query
         if not self.in_scope(retrieval, off_topic):
-            return self.not_found(query, documents)
+            return self.not_found(query, documents, outline)
         chosen = self.select(retrieval)
         if query.asks and articles is not None and not any(quote_gives(query.asks, h.clause.text, query) for h in chosen):
             stating = self._stating(retrieval, chosen, articles)
@@ -122,13 +123,19 @@ class AnswerWriter:
                     return Hit(clause, top.score, dense=top.dense, sparse=top.sparse, coverage=top.coverage)
         return None
 
-    def not_found(self, query: Query, documents: dict[str, SourceDocument]) -> Answer:
-        titles = "、".join(f"《{_short_title(documents, d)}》" for d in sorted(documents)) or "（空）"
-        text = (
-            "抱歉，知识库中没有找到能回答这个问题的规定，因此不作回答。"
-            f"\n\n本知识库收录的是：{titles}，涵盖技能人才培养、新型学徒、职业技能等级评价、"
-            "工资分配、表彰激励和资金保障等内容。其他问题（如社保、公积金、劳动争议）请咨询人事部门或当地主管部门。"
-        )
+    def not_found(self, query: Query, documents: dict[str, SourceDocument],
+                  outline: dict[str, tuple[str, ...]] | None = None) -> Answer:
+        """No basis in the corpus: say so, cite nothing, and say what the knowledge base
+        holds (each document and, in its own words, what it treats)."""
+        outline = outline or {}
+        shown = sorted(documents)[: self.thresholds.listed_documents]
+        parts = []
+        for doc_id in shown:
+            topics = outline.get(doc_id, ())[: self.thresholds.listed_topics]
+            parts.append(f"《{_short_title(documents, doc_id)}》" + (f"（{'、'.join(topics)}）" if topics else ""))
+        more = "等文件" if len(documents) > len(shown) else ""  # no count: every figure in a reply is a cited one
+        text = ("抱歉，知识库中没有找到能回答这个问题的规定，因此不作回答。"
+                f"\n\n本知识库收录的是：{'；'.join(parts) or '（空）'}{more}。其他问题请咨询人事部门或当地主管部门。")
         return Answer(NOT_FOUND, text, [])
 
 

@@ -190,16 +190,19 @@ class PolicyAssistant:
         retriever = self.retriever
         self.index.refresh()  # a build in another process: serve its generation (and its rules)
         query = analyse(question, self.segmenter, self.settings.max_question_chars)
-        verdict_answer = eligibility_answer(self.rules, query.text, conversation)
-        if verdict_answer is not None:
-            return self._finish(verdict_answer, question, query, started)
         follow_up = bool(conversation.topic_text) and is_follow_up(query)
         context = conversation.topic_text if follow_up else ""
         prefer = conversation.topic if follow_up else None
         snap, retrieval = self._search(retriever, query, context, prefer)
+        # a rule takes over only when its document is among the best matches for the question
+        relevant = {h.clause.doc_id for h in retrieval.hits[: self.settings.thresholds.rule_document_hits]}
+        verdict_answer = eligibility_answer(self.rules, query.text, conversation, relevant)
+        if verdict_answer is not None:
+            return self._finish(verdict_answer, question, query, started)
         if follow_up and context:
             retrieval = _with_context_coverage(retriever, retrieval, context, self.segmenter, self.settings, snap)
-        answer = self.writer.write(retrieval, snap.documents, snap.off_topic(query.text), snap.article_clauses)
+        answer = self.writer.write(retrieval, snap.documents, snap.off_topic(query.text), snap.article_clauses,
+                                   snap.outline)
         # optional LLM rewrite: same status and citations, verified, else the extractive text
         if rewrite and self.llm is not None and answer.status in REWRITTEN:
             answer = self.llm.rewrite(answer, history=conversation.turns, question=query.text)

@@ -4,17 +4,17 @@ met / unmet / unknown with its cited clause. Facts come from an HR form or are r
 from a chat message ("实习协议签了10个月，毕业后合同签了三年")."""
 from __future__ import annotations
 
-import csv
-import io
 import logging
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import QuoteMissingError, RuleBaseError
+from .errors import InputError, QuoteMissingError, RuleBaseError
 from .models import Citation, Clause, SourceDocument
 from .numerals import parse_months
+from .spreadsheet import to_csv
 
 log = logging.getLogger("assistant.eligibility")
 
@@ -64,6 +64,11 @@ class Rule:
     benefits: tuple[str, ...] = ()  # what a person asks to get; a fact-free question must name one
     outcome_met: str = ""
 
+    @property
+    def doc_id(self) -> str:
+        """The document the rule's conditions quote."""
+        return self.conditions[0].citation.doc_id if self.conditions else ""
+
 
 @dataclass(frozen=True)
 class ConditionResult:
@@ -94,13 +99,10 @@ class Verdict:
         return "\n".join(lines) + "\n"
 
     def to_csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["rule", "outcome", "condition", "status", "value", "article", "clause_id", "quote"])
-        for c in self.conditions:
-            writer.writerow([self.title, self.outcome, c.text, c.status, "" if c.value is None else c.value,
-                             c.citation.article, c.citation.clause_id, c.citation.quote])
-        return out.getvalue()
+        """The verdict as spreadsheet-safe CSV (:func:`assistant.spreadsheet.to_csv`)."""
+        header = ["rule", "outcome", "condition", "status", "value", "article", "clause_id", "quote"]
+        return to_csv(header, ([self.title, self.outcome, c.text, c.status, "" if c.value is None else c.value,
+                                c.citation.article, c.citation.clause_id, c.citation.quote] for c in self.conditions))
 
 
 # ---- reading fact values -------------------------------------------------------------------
@@ -117,33 +119,70 @@ def _as_bool(value: Any) -> bool | None:
     return None
 
 
+MAX_MONTHS = 600.0  # 50 years: a longer contract or internship is a typing error
+MAX_FACT_CHARS = 40  # a typed fact value longer than this is not a number of months or a percentage
+_PLAIN_NUMBER = re.compile(r"^\d{1,7}(?:\.\d{1,4})?$")  # no signs, exponents, nan or inf
+_PLAIN_PERCENT = re.compile(r"^(\d{1,7}(?:\.\d{1,4})?)\s*[%％]?$")
+
+
+def _in_range(value: float | None, high: float) -> float | None:
+    """``value`` when it is a finite number within [0, high], else None (not a usable fact)."""
+    if value is None or not math.isfinite(value) or not 0 <= value <= high:
+        return None
+    return value
+
+
 def _as_months(value: Any) -> float | None:
     if value is None or value == "":
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+        return _in_range(float(value), MAX_MONTHS)
     text = str(value).strip()
-    try:
-        return float(text)  # a bare number in a form means months
-    except ValueError:
-        return parse_months(text)
+    if _PLAIN_NUMBER.match(text):  # a bare number in a form means months
+        return _in_range(float(text), MAX_MONTHS)
+    return _in_range(parse_months(text[:MAX_FACT_CHARS]), MAX_MONTHS)
 
 
 def _as_percent(value: Any) -> float | None:
     if value is None or value == "":
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    text = str(value).strip().rstrip("%％")
-    try:
-        return float(text)
-    except ValueError:
-        m = _PERCENT.search(str(value))
-        if m is None:
-            return None
-        from .numerals import cn_to_int
+        return _in_range(float(value), 100.0)
+    text = str(value).strip()
+    plain = _PLAIN_PERCENT.match(text)
+    if plain:
+        return _in_range(float(plain.group(1)), 100.0)
+    m = _PERCENT.search(text[:MAX_FACT_CHARS])
+    if m is None:
+        return None
+    from .numerals import cn_to_int
 
-        return float(m.group(1)) if m.group(1) else float(cn_to_int(m.group(2)))
+    return _in_range(float(m.group(1)) if m.group(1) else float(cn_to_int(m.group(2))), 100.0)
+
+
+_KIND_HINTS = {"months": "月数：0–600 之间的数字（如 6、12）或“半年”“一年半”这样的期限",
+               "percent": "百分比：0–100 之间的数字，如 60 或 60%"}
+
+
+def parse_form_fact(spec: FactSpec, value: Any) -> Any:
+    """A value typed into the HR form for ``spec``, checked strictly: InputError naming
+    the field when it is not a usable number of months or percentage (NaN, inf, 1e309,
+    "60%%%", "150%", a negative number, anything over :data:`MAX_FACT_CHARS`), so a typo
+    never becomes a firm verdict. Returns the parsed number (months or percent)."""
+    text = value.strip() if isinstance(value, str) else value
+    parse = {"months": _as_months, "percent": _as_percent}[spec.kind]
+    if isinstance(text, str):
+        strict = (_PLAIN_NUMBER.match(text) is not None if spec.kind == "months" else _PLAIN_PERCENT.match(text) is not None)
+        parsed = parse(text) if len(text) <= MAX_FACT_CHARS else None
+        if parsed is not None and not strict and spec.kind == "percent" and _PERCENT.fullmatch(text) is None:
+            parsed = None  # "60%%%", "约60%吧": not one plain percentage
+    else:
+        parsed = parse(text)
+    if parsed is None:
+        shown = str(value)
+        shown = shown if len(shown) <= 20 else shown[:20] + "…"
+        raise InputError(f"“{spec.label}”填写有误：{shown!r} 不是有效的{_KIND_HINTS[spec.kind]}。请修改后再核对。")
+    return parsed
 
 
 def _evaluate(condition: Condition, value: Any) -> tuple[str, Any]:

@@ -20,8 +20,9 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Collection, Iterator
 
+from .documents import alias_table
 from .embeddings import Embedder
 from .errors import IndexNotBuiltError
 from .lexicon import Segmenter
@@ -94,6 +95,9 @@ class Snapshot:
     article_texts: dict[tuple[str, str], str] = field(default_factory=dict)
     articles: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (doc_id, article) → clause positions
     absent_topics: tuple[str, ...] = ()
+    outline: dict[str, tuple[str, ...]] = field(default_factory=dict)  # doc_id → its chapter names or headings
+    aliases: dict[str, str] = field(default_factory=dict)  # a name questions use → doc_id (documents.alias_table)
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # doc_id → its clause positions [start, end)
     store: ChromaStore | None = None
     stamp: tuple = ()  # the manifest file's identity when it was read (see PolicyIndex.stale)
 
@@ -113,10 +117,11 @@ class Snapshot:
     def article_clauses(self, doc_id: str, article: str) -> list[Clause]:
         return [self.clauses[i] for i in self.articles.get((doc_id, article), ())]
 
-    def article_positions(self, ref: str) -> list[int]:
-        """Positions of the clauses of article ``ref`` ("九" or "第九条") in every document."""
-        return [i for (_, article), positions in self.articles.items() if article in (ref, f"第{ref}条")
-                for i in positions]
+    def article_positions(self, ref: str, documents: Collection[str] = ()) -> list[int]:
+        """Positions of the clauses of article ``ref`` ("九" or "第九条") in ``documents``
+        (every document when empty)."""
+        return [i for (doc, article), positions in self.articles.items() if article in (ref, f"第{ref}条")
+                and (not documents or doc in documents) for i in positions]
 
 
 class PolicyIndex:
@@ -385,7 +390,8 @@ class PolicyIndex:
         self.snapshot = Snapshot(  # one assignment: readers see the old generation or the new
             manifest=manifest, documents=documents, clauses=clauses,
             by_id={c.clause_id: i for i, c in enumerate(clauses)}, bm25=bm25, article_texts=article_text, articles=articles,
-            absent_topics=tuple(t for t in self.segmenter.lexicon.out_of_scope if t not in corpus_text),
+            absent_topics=absent_topics(self.segmenter.lexicon, corpus_text), outline=outline(clauses),
+            aliases=alias_table(documents), spans=_spans(clauses),
             store=store, stamp=stamp,
         )
         return self
@@ -402,6 +408,35 @@ class PolicyIndex:
 
     def article_clauses(self, doc_id: str, article: str) -> list[Clause]:
         return self.snapshot.article_clauses(doc_id, article)
+
+
+def _spans(clauses: list[Clause]) -> dict[str, tuple[int, int]]:
+    spans: dict[str, tuple[int, int]] = {}
+    for position, clause in enumerate(clauses):  # a document's clauses are stored together, in order
+        start, _ = spans.get(clause.doc_id, (position, position))
+        spans[clause.doc_id] = (start, position + 1)
+    return spans
+
+
+def outline(clauses: list[Clause]) -> dict[str, tuple[str, ...]]:
+    """What each document treats, in its own words: its chapter names (第X章 dropped), or
+    where it has none its article headings."""
+    chapters: dict[str, dict[str, None]] = {}
+    headings: dict[str, dict[str, None]] = {}
+    for clause in clauses:
+        if clause.chapter:
+            name = re.sub(r"^第\S+?[章编]\s*", "", clause.chapter.split(" 第")[0]).strip()
+            if name and name not in ("总则", "附则", "法律责任"):
+                chapters.setdefault(clause.doc_id, {})[name] = None
+        if clause.heading:
+            headings.setdefault(clause.doc_id, {})[clause.heading] = None
+    return {doc: tuple(chapters.get(doc) or headings.get(doc) or ()) for doc in {c.doc_id for c in clauses}}
+
+
+def absent_topics(lexicon, corpus_text: str) -> tuple[str, ...]:
+    """The out-of-scope topics no document covers: neither the word nor any word the
+    lexicon makes it stand for occurs in the corpus (年假 is covered by a text on 年休假)."""
+    return tuple(t for t in lexicon.out_of_scope if not any(form in corpus_text for form in lexicon.forms(t)))
 
 
 def _embed_with_progress(store: ChromaStore, clauses: list[Clause], progress: Progress | None) -> None:

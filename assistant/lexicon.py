@@ -11,6 +11,9 @@ from pathlib import Path
 from .errors import CorpusError
 
 LEXICON_FILE = "lexicon.yaml"
+# The general vocabulary of Chinese labour and skills policy (everyday words → the words
+# laws and policies use), shipped with the package; a corpus's lexicon.yaml adds to it.
+VOCABULARY = Path(__file__).resolve().parent / "data" / "labour_vocabulary.yaml"
 _WORD = re.compile(r"[\w\u3400-\u9fff%％]")  # a token must hold a letter, digit, CJK char or %
 DOMAIN_WORD_FREQ = 200_000  # high enough that jieba keeps domain terms whole
 
@@ -30,13 +33,31 @@ class Lexicon:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise CorpusError(f"领域词典无法读取 ({path}: {exc}): fix the YAML or remove the file") from exc
-        synonyms = {str(k).lower(): tuple(map(str, v)) for k, v in (data.get("synonyms") or {}).items()}
+        if not isinstance(data, dict):
+            raise CorpusError(f"领域词典格式不对 ({path}: expected a mapping of words, synonyms, stopwords): fix the file")
+        synonyms = {str(k).lower(): tuple(map(str, v or ())) for k, v in (data.get("synonyms") or {}).items()}
         return cls(
             words=tuple(map(str, data.get("words") or ())),
             synonyms=synonyms,
             stopwords=frozenset(str(w).lower() for w in data.get("stopwords") or ()),
             out_of_scope=tuple(str(w).lower() for w in data.get("out_of_scope_topics") or ()),
         )
+
+    def merged(self, other: "Lexicon") -> "Lexicon":
+        """This lexicon with ``other``'s entries added (synonym lists joined per word)."""
+        synonyms = dict(self.synonyms)
+        for key, values in other.synonyms.items():
+            synonyms[key] = tuple(dict.fromkeys((*synonyms.get(key, ()), *values)))
+        return Lexicon(
+            words=tuple(dict.fromkeys((*self.words, *other.words))),
+            synonyms=synonyms,
+            stopwords=self.stopwords | other.stopwords,
+            out_of_scope=tuple(dict.fromkeys((*self.out_of_scope, *other.out_of_scope))),
+        )
+
+    def forms(self, term: str) -> tuple[str, ...]:
+        """``term`` and every word the lexicon makes it stand for (lower-cased)."""
+        return (term.lower(), *(t.lower() for t in self.synonyms.get(term.lower(), ())))
 
     @cached_property
     def fingerprint(self) -> str:
@@ -50,9 +71,11 @@ class Lexicon:
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
     @classmethod
-    def for_corpus(cls, corpus_dir: Path) -> "Lexicon":
+    def for_corpus(cls, corpus_dir: Path, vocabulary: Path | None = VOCABULARY) -> "Lexicon":
+        """The shipped general vocabulary plus the corpus folder's lexicon.yaml (if any)."""
+        base = cls.load(vocabulary) if vocabulary is not None and Path(vocabulary).exists() else cls()
         path = Path(corpus_dir) / LEXICON_FILE
-        return cls.load(path) if path.exists() else cls()
+        return base.merged(cls.load(path)) if path.exists() else base
 
 
 class Segmenter:

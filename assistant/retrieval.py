@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .documents import named_documents
 from .embeddings import Embedder
 from .index import PolicyIndex, Snapshot
 from .models import Clause, Hit
@@ -64,7 +65,12 @@ class HybridRetriever:
         sparse_rank[order] = np.arange(len(order))
         candidates = set(dense)
         candidates.update(index.clauses[i].clause_id for i in order[: self.dense_candidates])
-        named = set(index.article_positions(query.article_ref)) if query.article_ref else set()
+        documents = named_documents(query.text, index.aliases)  # "劳动合同法第三十七条…"
+        for doc_id in documents:  # the named document's best BM25 matches compete too
+            start, end = index.spans[doc_id]
+            inside = start + np.argsort(-sparse[start:end], kind="stable")[: self.t.named_document_candidates]
+            candidates.update(index.clauses[i].clause_id for i in inside if sparse[i] > 0)
+        named = set(index.article_positions(query.article_ref, documents)) if query.article_ref else set()
         candidates.update(index.clauses[i].clause_id for i in named)
         dense_rank = {cid: r for r, cid in enumerate(sorted(dense, key=dense.get, reverse=True))}
         weighted = self._weighted_terms(query, index)
@@ -79,6 +85,8 @@ class HybridRetriever:
                 score += self.t.sparse_weight / (self.t.rrf_k + int(sparse_rank[i]))
             if i in named:
                 score += 1.0  # the user named the article
+            if clause.doc_id in documents:
+                score += self.t.named_document_boost  # the user named the document
             if query.asks_purpose and PURPOSE_CLAUSE.match(clause.text):
                 score += self.t.purpose_boost  # "what is it for" → "为了…，制定本法。"
             if prefer and (clause.doc_id, clause.article) == prefer:
@@ -86,7 +94,8 @@ class HybridRetriever:
             coverage = self._coverage(weighted, index.article_text(clause.doc_id, clause.article))
             score += self.t.coverage_weight * coverage
             hits.append(Hit(clause, score, dense=dense.get(cid, 0.0), sparse=float(sparse[i]), coverage=coverage))
-        hits.sort(key=lambda h: h.score, reverse=True)
+        # equal scores in document order: the same question cites the same clauses in any process
+        hits.sort(key=lambda h: (-h.score, index.by_id[h.clause.clause_id]))
         return Retrieval(query, hits[:k])
 
     def coverage(self, query: Query, clause: Clause, snapshot: Snapshot | None = None) -> float:

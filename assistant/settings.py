@@ -29,7 +29,12 @@ class Thresholds:
     sparse_weight: float = 1.0
     follow_up_boost: float = 0.05
     purpose_boost: float = 0.05  # a purpose question and a clause stating the document's purpose
-    figure_articles: int = 3  # articles read in full for the figure asked before saying the text sets none
+    named_document_boost: float = 0.1  # a clause of a document the question names (劳动合同法 …)
+    named_document_candidates: int = 20  # that document's best BM25 matches added to the candidates
+    rule_document_hits: int = 3  # an entitlement rule answers only if its document is among this many best hits
+    figure_articles: int = 3
+    listed_documents: int = 8  # documents a "not found" reply names
+    listed_topics: int = 6  # chapter names or headings it names per document  # articles read in full for the figure asked before saying the text sets none
     coverage_weight: float = 0.02
     unknown_term_weight: float = 2.0
 

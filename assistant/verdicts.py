@@ -12,14 +12,19 @@ from .models import ANSWERED, NEEDS_INFO, Answer, Citation
 PERSONAL = re.compile(r"我|本人|咱|俺|员工|职工|他|她|\bI\b|\bmy\b", re.I)
 
 
-def eligibility_answer(rules: RuleBase, text: str, conversation: Conversation) -> Answer | None:
+def eligibility_answer(rules: RuleBase, text: str, conversation: Conversation,
+                       relevant_documents: set[str] | None = None) -> Answer | None:
     """A verdict answer when the message asks whether someone qualifies (or answers our
-    earlier request for facts); ``None`` for ordinary questions."""
+    earlier request for facts); ``None`` for ordinary questions. With
+    ``relevant_documents`` (the documents retrieval found best for the message), a new
+    question is taken over by a rule only when the rule's document is among them."""
     rule = rules.match(text, conversation.rule)
     if rule is None:
         return None
     new_facts = extract_facts(rule, text)
     continuing = conversation.rule == rule.id and bool(new_facts)
+    if not continuing and relevant_documents is not None and rule.doc_id not in relevant_documents:
+        return None  # another document answers this: the text, not the seed's rule
     # A question asks for a verdict when it asks "can I / does it qualify", speaks of a
     # person (or states several facts), and either states a fact or names the benefit.
     personal = bool(PERSONAL.search(text)) or len(new_facts) >= 2
