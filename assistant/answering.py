@@ -112,11 +112,12 @@ class AnswerWriter:
         return Answer(ANSWERED, _compose(first, basis), citations)
 
     def _stating(self, retrieval: Retrieval, chosen: list[Hit], articles) -> Hit | None:
-        """A clause of the articles found (the cited ones first, then the next best) that
-        states a figure of the kind the question asks for, as a hit; None when none does."""
+        """A clause of the cited articles (the main one first) that states a figure of the
+        kind the question asks for, as a hit; None when none does. Other articles are not
+        searched: a figure found there would answer a question nobody asked."""
         query = retrieval.query
-        places = list(dict.fromkeys((h.clause.doc_id, h.clause.article) for h in [*chosen, *retrieval.hits]))
-        for doc_id, article in places[: self.thresholds.figure_articles]:
+        places = list(dict.fromkeys((h.clause.doc_id, h.clause.article) for h in chosen))
+        for doc_id, article in places:
             for clause in articles(doc_id, article):
                 if quote_gives(query.asks, clause.text, query):
                     top = chosen[0]

@@ -48,11 +48,16 @@ def document_hash(doc: SourceDocument) -> str:
 
 
 def splitter_fingerprint() -> str:
-    """A hash of the splitting code: clauses (text, ids, headings) depend on it as much as
-    on the documents, so a changed splitter re-splits and re-embeds everything."""
-    from . import structure
+    """A hash of the splitting code and of what each clause is indexed as: clauses (text,
+    ids, headings) and their vectors depend on it as much as on the documents, so a change
+    re-splits and re-embeds everything."""
+    import inspect
 
-    return hashlib.sha256(Path(structure.__file__).read_bytes()).hexdigest()[:16]
+    from . import store, structure
+
+    payload = Path(structure.__file__).read_bytes() + inspect.getsource(store.embedding_text).encode()
+    payload += f"{store.EMBED_CHARS}".encode() + inspect.getsource(_sparse_text).encode()
+    return hashlib.sha256(payload).hexdigest()[:16]
 
 
 def corpus_version(doc_hashes: dict[str, str], embedder_id: str) -> str:

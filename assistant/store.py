@@ -22,9 +22,16 @@ EMBED_CHARS = 500  # e5 reads 512 tokens; longer sentences are embedded by their
 
 
 def embedding_text(clause: Clause) -> str:
-    """What the dense side embeds: the sentence with its article heading for context."""
-    text = f"{clause.heading}：{clause.text}" if clause.heading else clause.text
+    """What the dense side embeds: the sentence with its article heading, or else the name
+    of its chapter and section, for context."""
+    context = clause.heading or chapter_names(clause.chapter)
+    text = f"{context}：{clause.text}" if context else clause.text
     return text[:EMBED_CHARS]
+
+
+def chapter_names(chapter: str) -> str:
+    """"第五章 特别规定 第二节 劳务派遣" → "特别规定 劳务派遣" (the labels carry no topic)."""
+    return re.sub(r"第\S+?[章节编]\s*", "", chapter).strip()
 
 
 def connect(path: Path | None, url: str = ""):
