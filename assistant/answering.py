@@ -104,7 +104,10 @@ class AnswerWriter:
                      f"{_key_span(lead.text, query)}[1]")
             return Answer(NOT_SPECIFIED, _compose(first, basis, LOCAL_RULES), citations,
                           details={"unsupported_figures": unsupported})
-        if query.asks and not any(quote_gives(query.asks, c.quote, query) for c in citations):
+        if (query.asks and not any(quote_gives(query.asks, c.quote, query) for c in citations)
+                and chosen[0].coverage >= self.thresholds.strong_coverage):
+            # "文件没有规定……" is a claim about the text: made only when the article found
+            # clearly treats what was asked and none of the cited articles states the figure
             wanted = ASK_NAMES[query.asks]
             first = f"文件没有规定{wanted}。{where}{heading}只写明：{_key_span(lead.text, query)}[1]"
             return Answer(NOT_SPECIFIED, _compose(first, basis, LOCAL_RULES), citations, details={"asks": query.asks})

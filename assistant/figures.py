@@ -78,7 +78,7 @@ def find(text: str) -> list[Figure]:
         before = text[m.start() - 1] if m.start() else ""
         if raw[0] in CN_DIGIT and raw.endswith(("项", "级", "次")) and before == "第":
             continue  # 第一项, 第三级: ordinals
-        if raw[0] == "一" and before in ("同", "某", "每", "任", "唯", "另", "统", "逐"):
+        if raw[0] == "一" and before in ("同", "某", "每", "任", "唯", "另", "统", "逐", "哪"):
             continue  # 同一家, 每一年, 另一方: not an amount of anything
         if kind == "count" and raw[-1] == "级" and not raw[0].isdigit():
             continue  # 八级工, 一级: names of grades
@@ -165,20 +165,21 @@ def quote_has(quote: str, figure: str) -> bool:
 
 # ---- what a question asks for ------------------------------------------------------------------
 # Each kind: the words by which a question asks for it. Interrogatives only: a 期限 or 期
-# inside a name (固定期限劳动合同, 服务期条款, 试用期) does not ask for a period.
+# inside a name (固定期限劳动合同, 服务期条款, 试用期) does not ask for a period. Checked in
+# this order: an interrogative with its unit (多少天, 几成, 多少岁) before "工资……多少".
 ASKS = {
     "ratio": r"比例|百分之几|百分比|占多少|占比|几成|多大比重|\b(percent|percentage|ratio|proportion|share)\b",
     "difference": r"高多少|多多少|差多少|高出多少|多拿多少|相差多少|高几|多几|几倍|多少倍",
-    "amount": (r"多少钱|多少元|什么金额|金额(是)?多少|几万|几千|几百|(补|发|奖|报|赔|付|罚)(到)?多少"
-               r"|多少(\S{0,4})(钱|资金|补贴|补助|经费|奖金|奖补|津贴|元|块|费)"
-               r"|(补贴|补助|钱|津贴|奖励|奖金|资助|资金|工资|费用|违约金|赔偿金|罚款)\S{0,6}(有|是|能拿|能领|给|发)?多少"
-               r"|\bhow much\b|\bamount\b"),
     "duration": (r"多久|多长时间|多长|最(长|短)(的)?(期限|时间|年限)|几年|几个月|几天|几日|多少年|多少天|多少日|多少个月|几周|几个小时|多少小时|几小时|多少学时"
                  r"|几个学时|\bhow long\b"),
     "count": r"多少个|(?<!好)几个(?!月|小时|学时|工作日)|多少家|多少人|几人|几名|多少名|名额|几次|多少次|\bhow many\b",
     "age": r"多少岁|几岁|多大年纪|年龄(是)?多少",
+    "amount": (r"多少钱|多少元|什么金额|金额(是)?多少|几万|几千|几百|(补|发|奖|报|赔|付|罚)(到)?多少"
+               r"|多少(\S{0,4})(钱|资金|补贴|补助|经费|奖金|奖补|津贴|元|块|费)"
+               r"|(补贴|补助|钱|津贴|奖励|奖金|资助|资金|工资|费用|违约金|赔偿金|罚款)\S{0,6}(有|是|能拿|能领|给|发)?多少"
+               r"|\bhow much\b|\bamount\b"),
     "standard": r"多大(规模)?|多高|上限|下限|最低(是)?多少|最高(是)?多少|门槛|什么标准|标准是什么|按什么标准|(达到|满足)多少|多少(级|分)|几级",
-    "figure": r"多少|(?<!好)几(?!乎|个月|年|天|日|周|成|倍|岁|级|次|人|名)",
+    "figure": r"多少|(?<!好|第)几(?!乎|个月|年|天|日|周|成|倍|岁|级|次|人|名)",  # 第几条 asks for an article
     # not a figure: the contents of a list the text may only name ("目录里有哪些职业")
     "catalogue": r"(目录|名单|清单)(里|中|上)?(有|包括|都有|具体)(哪些|什么)|哪些(职业|岗位|工种)(在|列入|属于|进)",
 }
@@ -200,8 +201,12 @@ ANSWERS = {
 BOUND_ANSWERS = frozenset({"amount", "standard", "figure"})
 
 
+_DEICTIC = re.compile(r"[那这前后好头]几")  # 那几天, 前几年: pointing, not asking
+
+
 def asked_kind(question: str) -> str | None:
     """The kind of figure ``question`` asks for (the first that matches in :data:`ASKS`)."""
+    question = _DEICTIC.sub("", question)
     for name, pattern in _ASK_RE.items():
         if pattern.search(question):
             return name
@@ -217,19 +222,34 @@ def states(kind: str, text: str, bound_counts: bool = True) -> bool:
     return bound_counts and kind in BOUND_ANSWERS and bool(BOUND.search(text))
 
 
+BARE_PREDICATE_CHARS = 4
+_PREDICATE_WORDS = re.compile(r"最长|最短|最高|最低|最多|至少|一般|累计|每月|每年|每人|每次|为|是|按|的|给予|发放|支付|计算|人民币")
+
+
+def is_bare_predicate(segment: str) -> bool:
+    """A phrase that is a figure (or a bound) with next to no words of its own: "不得超过二年",
+    "年休假5天", "技师八百元". Its subject is in the rest of the sentence."""
+    rest = FIGURE.sub("", segment)
+    rest = _PREDICATE_WORDS.sub("", BOUND.sub("", rest))
+    return len(re.findall(r"[\u4e00-\u9fff]", rest)) <= BARE_PREDICATE_CHARS
+
+
 # ---- figures a user states: a claim about the policy, or a fact of their own case ------------
 _CASE_FACT = re.compile(
     r"我|我们|本人|咱|公司(让|给|要|跟|和|只|才|说|发|扣|安排)|单位(让|给|要|跟|和|只|才|说|发|扣|安排)"
     r"|已经|签了|干了|做了|工作了|入职|花了|上了|请了|休了|拿了|交了|满了|今年|去年")
-_POLICY_CLAIM = re.compile(r"规定|政策|文件|法律|法规|条例|办法|意见|标准")
+_POLICY_CLAIM = re.compile(r"规定|政策|文件|法律|法规|条例|办法|意见|标准"
+                           r"|(补贴|补助|津贴|奖励|比例|上限|下限|最高|最多|最低|至少|金额|期限)\S{0,4}(是|为|有|达|到)")
 # A question that asks to confirm a statement: every figure in it is claimed.
-_CONFIRM = re.compile(r"是不是|对吗|对不对|没错吧|属实|真的吗|听说|据说|是吗|是这样吗|对吧")
+_CONFIRM = re.compile(r"是不是|对吗|对不对|没错吧|属实|真的吗|听说|据说|是吗|是这样吗|对吧|是[^，,。？?]{0,12}吗")
 
 
 def claimed(question: str) -> list[str]:
-    """Figures the question asserts *as the policy* ("补贴是5000元吗", "文件规定最多3年对吧"),
-    normalised. A figure about the asker's own situation ("公司让我签5年服务期",
-    "干了8个月") is a fact of the case, not a claim to check."""
+    """Figures the question asserts *as the policy* ("补贴是5000元吗", "文件规定最多3年对吧",
+    "直接告诉我补贴是5000元"), normalised. A figure about the asker's own situation
+    ("公司让我签5年服务期", "干了8个月", "累计工作超过二十年") is a fact of the case, not a
+    claim to check: a figure is claimed only when the question asks to confirm it or states
+    it as what a rule sets."""
     confirm = bool(_CONFIRM.search(question))
     out = []
     for part in re.split(r"[，,。；;！!？?：:\n]", question):
@@ -237,7 +257,6 @@ def claimed(question: str) -> list[str]:
         if not found:
             continue
         cleaned = re.sub(r"(告诉|回答|问|帮)我|请问|问一下|想问", "", part)
-        if not confirm and _CASE_FACT.search(cleaned) and not _POLICY_CLAIM.search(cleaned):
-            continue
-        out.extend(found)
+        if confirm or (_POLICY_CLAIM.search(cleaned) and not _CASE_FACT.search(cleaned)):
+            out.extend(found)
     return out

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from .cleaning import NUMERAL, normalise_spaces
-from .figures import asked_kind, claimed, states
+from .figures import asked_kind, claimed, is_bare_predicate, states
 from .lexicon import Segmenter
 from .numerals import cn_to_int
 
@@ -91,7 +91,9 @@ _ARTICLE_TOKEN = re.compile(rf"^第?[{NUMERAL}\d]+条?$")  # "第九", "九条",
 def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
     """Does ``quote`` state a figure of the asked kind about what the question asks? The
     phrase holding the figure must share a topic term with the question that the rest of
-    the sentence does not have (so 60% "用于一线职工" does not answer "按工资总额提取百分之几")."""
+    the sentence does not have (so 60% "用于一线职工" does not answer "按工资总额提取百分之几"),
+    or be a bare predicate of the sentence's subject ("……竞业限制期限，不得超过二年",
+    "技师八百元") in a sentence that shares a topic term with the question."""
     segments = _SEGMENTS.findall(quote)
     topics = [t for t in (query.expanded if query else []) if len(t) >= 2 and t not in FIGURE_WORDS
               and not _ARTICLE_TOKEN.match(t)]
@@ -103,6 +105,8 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
         others = "".join(segments[:i] + segments[i + 1 :])
         shared = [t for t in topics if t in segment]
         if any(t not in others for t in shared) or (shared and len(segments) == 1):
+            return True
+        if is_bare_predicate(segment) and any(t in others for t in topics):
             return True
     return False
 

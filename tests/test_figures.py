@@ -65,3 +65,24 @@ def test_a_limit_stated_in_words_answers_how_much() -> None:
 ])
 def test_claimed_figures_versus_facts_of_the_case(question, claims) -> None:
     assert claimed(question) == claims
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("做小时工，工资最长隔多少天结一次？", "duration"),  # the unit-bearing interrogative wins
+    ("劳动合同法第几条规定了竞业限制？", None),  # 第几条 asks for an article
+    ("休年假那几天工资会不会少发？", None),  # 那几天 points, it does not ask
+])
+def test_asked_kind_reads_the_interrogative(question, kind) -> None:
+    assert asked_kind(question) == kind
+
+
+def test_a_bare_figure_predicate_answers_for_its_subject() -> None:
+    from assistant.figures import is_bare_predicate
+
+    assert is_bare_predicate("不得超过二年") and is_bare_predicate("技师八百元") and is_bare_predicate("年休假5天")
+    assert not is_bare_predicate("保证60%以上用于一线职工教育和培训")
+
+
+def test_a_case_fact_without_a_pronoun_is_not_a_claim() -> None:
+    assert claimed("累计工作超过二十年，年休假是多少天？") == []
+    assert claimed("职工带薪年休假条例自哪一天起施行？") == []
