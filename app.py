@@ -64,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         from assistant.api import create_server
 
         host, port = bot.settings.host, bot.settings.port
-        server = uvicorn.Server(uvicorn.Config(create_server(bot), host=host, port=port, log_level="warning"))
+        # proxy_headers off: X-Forwarded-* is believed only from POLICY_TRUSTED_PROXIES (assistant/webguard.py)
+        config = uvicorn.Config(create_server(bot), host=host, port=port, log_level="warning", proxy_headers=False)
+        server = uvicorn.Server(config)
     except PolicyAssistantError as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 2

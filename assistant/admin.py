@@ -9,12 +9,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import os
 import re
+import secrets
 import threading
 import time
 import unicodedata
-from collections import deque
+from collections import OrderedDict, deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,21 +25,38 @@ from typing import Callable
 
 from .cleaning import clean_text
 from .errors import DocumentReadError, PolicyAssistantError
-from .ingest import SUPPORTED, corpus_files, doc_id_for, extract_text
+from .ingest import MAX_UNPACKED_BYTES, SUPPORTED, check_docx_archive, corpus_files, doc_id_for, extract_text  # noqa: F401 (re-exported)
+from .models import SourceDocument
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a .docx (zip) may declare at most this much content
 MAX_NAME_CHARS = 100
 MAX_NAME_BYTES = 200  # UTF-8 bytes of a stored name; file systems allow 255 (100 CJK chars are 300)
-MAX_ATTEMPTS = 5  # failed logins per session per window
-GLOBAL_MAX_ATTEMPTS = 30  # failed logins from all sessions per window
+MAX_ATTEMPTS = 5  # failed logins per client address per window
+GLOBAL_MAX_ATTEMPTS = 30  # failed logins from all addresses per window
 WINDOW_SECONDS = 60.0
+MAX_LOCK_SECONDS = 15 * 60.0  # repeated lockouts of one address back off (doubling) up to this
+MAX_TRACKED_KEYS = 10_000  # addresses remembered by the login limits (idle ones are dropped first)
+MAX_ADMIN_SESSIONS = 100  # logged-in admin sessions at once (the oldest is logged out first)
+ADMIN_IDLE_SECONDS = 1800.0  # default; the app uses settings.admin_idle_seconds
+MAX_ACTOR_NAME_CHARS = 40  # the operator's name typed at login
+MAX_DOCUMENT_CHARS = 500_000  # defaults; the app uses settings.max_document_chars / _clauses
+MAX_DOCUMENT_CLAUSES = 10_000
 AUDIT_FILE = "admin_audit.jsonl"
+AUDIT_FIELD_CHARS = 200  # every text field of an audit entry is cut to this
+AUDIT_LIST_ITEMS = 20  # and every list to this many items
+AUDIT_SCAN_BYTES = 64 * 1024 * 1024  # the viewer reads at most this much, backwards from the end
+AUDIT_LINE_BYTES = 64 * 1024  # longer lines (written before fields were bounded) are skipped
+LOGIN_ACTIONS = frozenset({"login", "login_failed", "login_blocked", "logout", "session_expired"})
+AUDIT_KINDS = ("all", "changes", "logins")  # the viewer's filter: everything, knowledge-base changes, logins
 _UNSAFE = re.compile(r"[^\w\-.()（）\u3001-\u303f]+", re.UNICODE)  # word chars, CJK punctuation
 
 
 class AdminError(PolicyAssistantError):
     """An admin action refused: bad login, rate limit, bad upload or a name conflict."""
+
+
+class SessionError(AdminError):
+    """No live admin session: never logged in, logged out, or idle for too long."""
 
 
 # ---- authentication -------------------------------------------------------------------------
@@ -51,8 +71,8 @@ class RateLimiter:
     """At most ``limit`` recorded events per ``key`` within ``window`` seconds."""
 
     def __init__(self, limit: int = MAX_ATTEMPTS, window: float = WINDOW_SECONDS,
-                 clock: Callable[[], float] = time.monotonic):
-        self.limit, self.window, self.clock = limit, window, clock
+                 clock: Callable[[], float] = time.monotonic, max_keys: int = MAX_TRACKED_KEYS):
+        self.limit, self.window, self.clock, self.max_keys = limit, window, clock, max_keys
         self._events: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
@@ -63,6 +83,16 @@ class RateLimiter:
             events.popleft()
         return events
 
+    def _prune(self) -> None:
+        """Forget keys without recent events (an attacker cycling addresses cannot grow this)."""
+        if len(self._events) <= self.max_keys:
+            return
+        cutoff = self.clock() - self.window
+        for key in [k for k, e in self._events.items() if not e or e[-1] <= cutoff]:
+            del self._events[key]
+        while len(self._events) > self.max_keys:  # all recent: drop the oldest keys
+            self._events.pop(next(iter(self._events)))
+
     def blocked(self, key: str) -> bool:
         with self._lock:
             return len(self._recent(key)) >= self.limit
@@ -70,45 +100,201 @@ class RateLimiter:
     def record(self, key: str) -> None:
         with self._lock:
             self._recent(key).append(self.clock())
+            self._prune()
+
+    def count(self, key: str) -> int:
+        """Events of ``key`` within the window."""
+        with self._lock:
+            return len(self._recent(key)) if key in self._events else 0
 
     def remaining(self, key: str) -> int:
         with self._lock:
             return max(0, self.limit - len(self._recent(key)))
+
+    def wait(self, key: str) -> float:
+        """Seconds until ``key`` is below its limit again (0 when it is not blocked)."""
+        with self._lock:
+            events = self._recent(key)
+            if len(events) < self.limit:
+                return 0.0
+            return max(0.0, events[len(events) - self.limit] + self.window - self.clock())
 
     def reset(self, key: str) -> None:
         with self._lock:
             self._events.pop(key, None)
 
 
-class AdminAuth:
-    """Login for the admin tab: constant-time password check, failed attempts limited
-    per session and overall."""
+@dataclass(frozen=True)
+class LoginAttempt:
+    """What :meth:`AdminAuth.attempt` decided."""
 
-    def __init__(self, password: str, per_session: RateLimiter | None = None, overall: RateLimiter | None = None):
+    ok: bool
+    blocked: bool = False  # refused without checking the password
+    wait: int = 0  # seconds until this address may try again (when blocked)
+    remaining: int = 0  # wrong passwords this address may still try in the window
+    log: bool = True  # False for the repeats of a refusal already logged (a burst is logged once)
+    scope: str = ""  # "address" or "global" when blocked
+
+
+class AdminAuth:
+    """Login for the admin tab: constant-time password check, failed attempts limited per
+    client address (with a doubling lockout for an address that keeps failing) and overall.
+
+    The overall limit never locks out the real admin: once it is reached, addresses with
+    recent failures are refused, while an address without any may still try (so 30 wrong
+    guesses a minute from fresh addresses cannot keep a correct password out). Keys are
+    client addresses taken from the connection (see :mod:`assistant.webguard` for proxies),
+    never a session id the client picks."""
+
+    def __init__(self, password: str, per_address: RateLimiter | None = None, overall: RateLimiter | None = None,
+                 max_lock: float = MAX_LOCK_SECONDS):
         self._password = password
-        self.per_session = per_session or RateLimiter()
+        self.per_address = per_address or RateLimiter()
         self.overall = overall or RateLimiter(GLOBAL_MAX_ATTEMPTS)
+        self.max_lock = max_lock
+        self._locks: dict[str, tuple[float, int, bool]] = {}  # address → (locked until, level, refusal logged)
+        self._global_logged_until = -math.inf
+        self._lock = threading.RLock()
+
+    per_session = property(lambda self: self.per_address)  # the name it had when it was keyed on sessions
 
     @property
     def enabled(self) -> bool:
         return bool(self._password)
 
-    def remaining(self, session: str) -> int:
-        """Failed attempts this session may still make within the window."""
-        return min(self.per_session.remaining(session), self.overall.remaining("*"))
+    def remaining(self, address: str) -> int:
+        """Wrong passwords ``address`` may still try within the window."""
+        return self.per_address.remaining(address)
 
-    def login(self, session: str, password: str) -> bool:
-        """True on success; False on a wrong password; AdminError when rate-limited."""
+    def attempt(self, address: str, password: str) -> LoginAttempt:
+        """Check ``password`` for a login from ``address`` (AdminError when admin is off)."""
         if not self.enabled:
             raise AdminError("管理功能未启用 (admin disabled): set POLICY_ADMIN_PASSWORD")
-        if self.per_session.blocked(session) or self.overall.blocked("*"):
-            raise AdminError(f"登录失败次数过多，请 {int(self.per_session.window)} 秒后再试 (too many attempts)")
-        if check_password(password, self._password):
-            self.per_session.reset(session)
-            return True
-        self.per_session.record(session)
-        self.overall.record("*")
-        return False
+        address = str(address)[:100]
+        with self._lock:
+            now = self.per_address.clock()
+            until, level, logged = self._locks.get(address, (-math.inf, 0, False))
+            if now < until:
+                self._locks[address] = (until, level, True)
+                return LoginAttempt(False, blocked=True, wait=math.ceil(until - now), log=not logged, scope="address")
+            if self.per_address.count(address) and self.overall.blocked("*"):
+                wait = max(1, math.ceil(self.overall.wait("*")))
+                first = now >= self._global_logged_until
+                if first:
+                    self._global_logged_until = now + wait
+                return LoginAttempt(False, blocked=True, wait=wait, log=first, scope="global")
+            if check_password(password, self._password):
+                self.per_address.reset(address)
+                self._locks.pop(address, None)
+                return LoginAttempt(True)
+            self.per_address.record(address)
+            self.overall.record("*")
+            if self.per_address.blocked(address):  # this failure starts a lockout
+                level = level + 1 if now - until < self.max_lock else 1  # repeat offenders wait longer
+                duration = min(self.per_address.window * 2 ** (level - 1), self.max_lock)
+                self._locks[address] = (now + duration, level, False)
+                self._prune_locks(now)
+            return LoginAttempt(False, remaining=self.per_address.remaining(address))
+
+    def _prune_locks(self, now: float) -> None:
+        if len(self._locks) <= MAX_TRACKED_KEYS:
+            return
+        for key in [k for k, (until, _, _) in self._locks.items() if now - until >= self.max_lock]:
+            del self._locks[key]
+        while len(self._locks) > MAX_TRACKED_KEYS:
+            self._locks.pop(next(iter(self._locks)))
+
+    def login(self, address: str, password: str) -> bool:
+        """True on success; False on a wrong password; AdminError when rate-limited."""
+        result = self.attempt(address, password)
+        if result.blocked:
+            raise AdminError(f"登录失败次数过多，请 {result.wait} 秒后再试 (too many attempts)")
+        return result.ok
+
+
+class AdminSessions:
+    """Logged-in admin sessions, server-side: an unguessable token per login (kept in the
+    browser session's server-side state, never sent to the page) that ends after
+    ``idle_seconds`` without an admin action, at logout, or when :data:`MAX_ADMIN_SESSIONS`
+    newer logins push it out. Each session also has an upload token: the only thing that
+    lets a browser post a file to the web server (see :mod:`assistant.webguard`)."""
+
+    def __init__(self, idle_seconds: float = ADMIN_IDLE_SECONDS, clock: Callable[[], float] = time.monotonic,
+                 max_sessions: int = MAX_ADMIN_SESSIONS):
+        self.idle_seconds, self.clock, self.max_sessions = float(idle_seconds), clock, max_sessions
+        self._items: OrderedDict[str, list] = OrderedDict()  # token → [actor, last used, upload token]
+        self._expired: OrderedDict[str, str] = OrderedDict()  # recently expired token → actor (to say so once)
+        self._lock = threading.Lock()
+
+    def _expire(self, now: float) -> None:
+        for token in [t for t, (_, used, _) in self._items.items() if now - used >= self.idle_seconds]:
+            self._expired[token] = self._items.pop(token)[0]
+        while len(self._expired) > self.max_sessions:
+            self._expired.popitem(last=False)
+
+    def expired(self, token: object) -> str | None:
+        """The actor of ``token`` if its session ended by idling (reported once), else None."""
+        if not isinstance(token, str):
+            return None
+        with self._lock:
+            self._expire(self.clock())
+            return self._expired.pop(token, None)
+
+    def open(self, actor: str) -> str:
+        """A new session for ``actor``; returns its token."""
+        token = secrets.token_urlsafe(24)
+        with self._lock:
+            now = self.clock()
+            self._expire(now)
+            self._items[token] = [actor, now, secrets.token_urlsafe(24)]
+            while len(self._items) > self.max_sessions:
+                self._items.popitem(last=False)
+        return token
+
+    def actor(self, token: object) -> str | None:
+        """The actor of a live session (its idle timer restarts); None when unknown or expired."""
+        if not isinstance(token, str) or not token:
+            return None
+        with self._lock:
+            now = self.clock()
+            self._expire(now)
+            item = self._items.get(token)
+            if item is None:
+                return None
+            item[1] = now
+            self._items.move_to_end(token)
+            return item[0]
+
+    def upload_token(self, token: object) -> str:
+        with self._lock:
+            item = self._items.get(token) if isinstance(token, str) else None
+            return item[2] if item else ""
+
+    def allows_upload(self, upload_token: object) -> bool:
+        """Whether ``upload_token`` belongs to a live session (checked for every upload)."""
+        if not isinstance(upload_token, str) or not upload_token:
+            return False
+        with self._lock:
+            self._expire(self.clock())
+            return any(hmac.compare_digest(upload_token, item[2]) for item in self._items.values())
+
+    def close(self, token: object) -> str | None:
+        """End a session; returns its actor (None when it had already ended)."""
+        with self._lock:
+            item = self._items.pop(token, None) if isinstance(token, str) else None
+        return item[0] if item else None
+
+    def __len__(self) -> int:
+        with self._lock:
+            self._expire(self.clock())
+            return len(self._items)
+
+
+def actor_name(name: object) -> str:
+    """The operator's name as typed at login: printable, one line, at most
+    :data:`MAX_ACTOR_NAME_CHARS` characters (it goes into every audit entry)."""
+    text = "".join(ch for ch in str(name or "") if ch.isprintable())
+    return " ".join(text.split())[:MAX_ACTOR_NAME_CHARS]
 
 
 # ---- uploads --------------------------------------------------------------------------------
@@ -141,9 +327,12 @@ class Upload:
     sha256: str
 
 
-def validate_upload(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES) -> Upload:
+def validate_upload(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES, max_chars: int = MAX_DOCUMENT_CHARS,
+                    max_clauses: int = MAX_DOCUMENT_CLAUSES) -> Upload:
     """Check an uploaded file before it goes near the corpus: size, name, type by
-    content, and that it has readable text. Raises AdminError or a CorpusError."""
+    content, that it has readable text, and that the work it makes stays bounded (at
+    most ``max_chars`` readable characters and ``max_clauses`` clauses to embed). Raises
+    AdminError or a CorpusError."""
     if not data:
         raise AdminError(f"{name}: 文件为空 (empty file)")
     if len(data) > max_bytes:
@@ -154,54 +343,108 @@ def validate_upload(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES) -
     text = clean_text(extract_text(data, Path(filename).suffix, filename))
     if not text.strip():
         raise DocumentReadError(f"{filename}: 文件没有可读文字 (no text; a scanned PDF needs OCR first)")
+    if len(text) > max_chars:
+        raise AdminError(f"{filename}: 文字过多（{len(text):,} 字，超过上限 {max_chars:,} 字）：请拆分成几个文件上传 "
+                         "(limit: POLICY_MAX_DOCUMENT_CHARS)")
+    from .structure import split_document
+
+    clauses = len(split_document(SourceDocument(doc_id_for(Path(filename)), filename, text)))
+    if clauses > max_clauses:
+        raise AdminError(f"{filename}: 条款过多（{clauses:,} 条，超过上限 {max_clauses:,} 条）：请拆分成几个文件上传 "
+                         "(limit: POLICY_MAX_DOCUMENT_CLAUSES)")
     return Upload(filename, data, len(text), hashlib.sha256(data).hexdigest())
 
 
 def _check_unpacked_size(data: bytes, filename: str) -> None:
-    """Refuse a zip (docx) whose members would unpack to more than MAX_UNPACKED_BYTES (a
-    "zip bomb"). zipfile never inflates a member past its declared size, so the declared
-    sizes bound the memory reading it takes."""
-    from io import BytesIO
-    from zipfile import BadZipFile, ZipFile
-
-    try:
-        with ZipFile(BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (BadZipFile, ValueError, OSError, RuntimeError, EOFError) as exc:
-        raise DocumentReadError(f"{filename}: docx 无法读取 (corrupt docx: {exc}): re-save it in Word") from exc
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise AdminError(f"{filename}: 解压后过大 ({unpacked / 1048576:.0f} MB > {MAX_UNPACKED_BYTES / 1048576:.0f} MB): "
-                         "not a normal Word document")
+    """Refuse a zip (docx) that unpacks to more than MAX_UNPACKED_BYTES (a "zip bomb"),
+    counting the bytes it really inflates to, not what its directory declares (see
+    :func:`assistant.ingest.check_docx_archive`)."""
+    check_docx_archive(data, filename)
 
 
 # ---- audit log ------------------------------------------------------------------------------
+def _bounded(value: object, depth: int = 0) -> object:
+    """An audit field as stored: strings cut to AUDIT_FIELD_CHARS, lists to AUDIT_LIST_ITEMS."""
+    if isinstance(value, str):
+        return value if len(value) <= AUDIT_FIELD_CHARS else value[: AUDIT_FIELD_CHARS - 1] + "…"
+    if isinstance(value, (bool, int, float)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)) and depth < 2:
+        items = [_bounded(v, depth + 1) for v in list(value)[:AUDIT_LIST_ITEMS]]
+        return items + ([f"…（共 {len(value)} 项）"] if len(value) > AUDIT_LIST_ITEMS else [])
+    return _bounded(str(value), depth + 1)
+
+
+def audit_kind(entry: dict) -> str:
+    """"logins" for login/logout/lockout events, "changes" for everything else."""
+    return "logins" if entry.get("action") in LOGIN_ACTIONS else "changes"
+
+
 class AuditLog:
-    """Append-only JSONL: one line per admin event (time, actor, action, target, detail)."""
+    """Append-only JSONL: one line per admin event (time, actor, action, target, detail).
+    Every field is bounded when written; the viewer reads from the end of the file."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self._lock = threading.Lock()
 
     def append(self, actor: str, action: str, target: str = "", **detail) -> dict:
-        entry = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "actor": actor,
-                 "action": action, "target": target, **detail}
+        entry = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "actor": _bounded(str(actor)),
+                 "action": _bounded(str(action)), "target": _bounded(str(target)),
+                 **{_bounded(str(k))[:40]: _bounded(v) for k, v in list(detail.items())[:AUDIT_LIST_ITEMS]}}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock, open(self.path, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
         return entry
 
-    def entries(self, limit: int = 200) -> list[dict]:
-        """The latest entries, newest first (unreadable lines are skipped)."""
-        if not self.path.exists():
-            return []
-        lines = self.path.read_text(encoding="utf-8").splitlines()[-limit:]
-        entries = []
-        for line in reversed(lines):
+    def entries(self, limit: int = 200, kind: str = "all", offset: int = 0) -> list[dict]:
+        """The latest entries of ``kind`` (see :data:`AUDIT_KINDS`), newest first, skipping
+        the ``offset`` newest; unreadable lines are skipped. Reads backwards from the end
+        of the file, at most AUDIT_SCAN_BYTES of it, never the whole file at once."""
+        if kind not in AUDIT_KINDS:
+            raise AdminError(f"未知的审计日志筛选 {kind!r}: use one of {', '.join(AUDIT_KINDS)}")
+        found: list[dict] = []
+        for line in self._lines_from_end():
             try:
-                entries.append(json.loads(line))
-            except json.JSONDecodeError:
+                entry = json.loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError):
                 continue
-        return entries
+            if not isinstance(entry, dict) or (kind != "all" and audit_kind(entry) != kind):
+                continue
+            if offset:
+                offset -= 1
+                continue
+            found.append(entry)
+            if len(found) >= limit:
+                break
+        return found
+
+    def _lines_from_end(self, chunk: int = 64 * 1024, max_bytes: int | None = None) -> Iterator[bytes]:
+        """Complete lines, last first, read in chunks from the end of the file."""
+        budget = AUDIT_SCAN_BYTES if max_bytes is None else max_bytes
+        try:
+            fh = open(self.path, "rb")
+        except FileNotFoundError:
+            return
+        with fh:
+            position = fh.seek(0, os.SEEK_END)
+            rest, skipping = b"", False  # rest: the start-cut line so far; skipping: inside an overlong line
+            while position > 0 and budget > 0:
+                step = min(chunk, position, budget)
+                position -= step
+                budget -= step
+                fh.seek(position)
+                parts = (fh.read(step) + rest).split(b"\n")
+                rest, complete = parts[0], parts[1:]
+                if complete and skipping:  # the overlong line ends here: drop it
+                    complete, skipping = complete[:-1], False
+                for line in reversed(complete):
+                    if line.strip() and len(line) <= AUDIT_LINE_BYTES:
+                        yield line
+                if len(rest) > AUDIT_LINE_BYTES:
+                    rest, skipping = b"", True
+            if position == 0 and not skipping and rest.strip():
+                yield rest
 
 
 # ---- corpus changes -------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause
 from .query import Query, quote_gives
 from .retrieval import Retrieval
 from .settings import Thresholds
-from .structure import CLOSING, PREAMBLE
+from .structure import CLOSING, PREAMBLE, TITLE
 
 ASK_NAMES = {
     "amount": "具体金额或补贴标准",
@@ -36,7 +36,7 @@ SECOND_ARTICLE_SHARE = 0.85  # another article's clause is cited too if it score
 def article_name(clause: Clause) -> str:
     """How an answer names an article: 第九条 for 九, 第三条 as is, 前言/结语 as parts."""
     label = clause.article
-    if label in (PREAMBLE, CLOSING) or label.startswith("第"):
+    if label in (PREAMBLE, CLOSING, TITLE) or label.startswith("第"):
         return {PREAMBLE: "开头部分", CLOSING: "结尾部分"}.get(label, label)
     return f"第{label}条"
 

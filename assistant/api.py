@@ -166,14 +166,31 @@ def create_router(assistant, store: ConversationStore | None = None, max_body: i
 
 
 def create_server(assistant, store: ConversationStore | None = None) -> FastAPI:
-    """One FastAPI app serving the JSON API under ``/api`` and the gradio chat at ``/``."""
+    """One FastAPI app serving the JSON API under ``/api`` and the gradio chat at ``/``,
+    behind :mod:`assistant.webguard`: the real client address (X-Forwarded-For only from
+    ``settings.trusted_proxies``), file uploads only with a live admin session's cookie, a
+    Content-Security-Policy that loads nothing from elsewhere. gradio's monitoring and run
+    history routes are off; the web temp folder is swept of earlier runs' files."""
     import gradio as gr
 
+    from . import webguard
+    from .admin import AdminSessions
     from .ui import create_app, launch_options
 
+    settings = assistant.settings
+    trusted = webguard.parse_networks(settings.trusted_proxies)  # a bad entry fails here, before serving
+    webguard.sweep()  # uploads and downloads left by an earlier run
+    sessions = AdminSessions(settings.admin_idle_seconds)
     server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     server.include_router(create_router(assistant, store))
-    options = launch_options(assistant.settings)
-    return gr.mount_gradio_app(server, create_app(assistant), path="/", server_name=options["server_name"],
-                               server_port=options["server_port"], footer_links=options["footer_links"],
-                               max_file_size=options["max_file_size"], theme=options["theme"], css=options["css"])
+    options = launch_options(settings)
+    gr.mount_gradio_app(server, create_app(assistant, sessions), path="/", server_name=options["server_name"],
+                        server_port=options["server_port"], footer_links=options["footer_links"],
+                        max_file_size=options["max_file_size"], theme=options["theme"], css=options["css"],
+                        enable_monitoring=options["enable_monitoring"], run_history=options["run_history"])
+    # innermost first: the gate sees the real client, every response gets the headers
+    server.add_middleware(webguard.UploadGate, allows=sessions.allows_upload, max_bytes=options["max_file_size"])
+    server.add_middleware(webguard.SecurityHeaders)
+    server.add_middleware(webguard.ClientAddress, trusted=trusted)
+    server.state.admin_sessions = sessions
+    return server

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import zlib
 from pathlib import Path
@@ -15,7 +16,11 @@ from .cleaning import clean_text, decode
 from .errors import CorpusError, DocumentReadError, UnsupportedFileError
 from .models import SourceDocument
 
+log = logging.getLogger("assistant.ingest")
+
 SUPPORTED = (".txt", ".md", ".docx", ".pdf")
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a .docx (zip) may unpack to at most this much, counted as it inflates
+_INFLATE_CHUNK = 1 << 20  # bytes inflated per read while counting (bounds the memory a member can take)
 # What the PDF and Word parsers raise on a damaged or hostile file besides their own
 # errors (found by fuzzing uploads, see tests/test_uploads.py): reported as unreadable.
 _PARSER_FAILURES = (ValueError, KeyError, IndexError, TypeError, AttributeError, AssertionError, ZeroDivisionError,
@@ -46,6 +51,41 @@ def _read_pdf(data: bytes, name: str) -> str:
         raise DocumentReadError(f"{name}: PDF 无法读取 (corrupt PDF: {type(exc).__name__}: {exc}): re-export the PDF") from exc
 
 
+def check_docx_archive(data: bytes, name: str, limit: int = MAX_UNPACKED_BYTES) -> int:
+    """Inflate every member of a docx (zip) in small chunks, counting the bytes it really
+    gives, and refuse it as soon as the total passes ``limit`` (a zip bomb), or when a
+    member is not what its directory says (a directory that declares 2 KB for a member
+    holding 1 GB fails its CRC after 2 KB here, without the 1 GB ever being inflated:
+    python-docx would read each member whole, in one inflate call). Only the
+    compression methods Word writes (stored, deflate) are accepted: zipfile inflates
+    bzip2/lzma members without any size bound. Returns the unpacked size."""
+    from io import BytesIO
+    from zipfile import ZIP_DEFLATED, ZIP_STORED, BadZipFile, ZipFile
+
+    total = 0
+    try:
+        with ZipFile(BytesIO(data)) as archive:
+            members = archive.infolist()
+            declared = sum(info.file_size for info in members)
+            if declared > limit:
+                raise DocumentReadError(f"{name}: 解压后过大 ({declared / 1048576:.0f} MB > {limit / 1048576:.0f} MB): "
+                                  "not a normal Word document")
+            for info in members:
+                if info.compress_type not in (ZIP_STORED, ZIP_DEFLATED):
+                    raise DocumentReadError(f"{name}: docx 使用了不支持的压缩方式 (compression {info.compress_type}): "
+                                            "re-save it in Word")
+                with archive.open(info) as member:
+                    while chunk := member.read(_INFLATE_CHUNK):
+                        total += len(chunk)
+                        if total > limit:
+                            raise DocumentReadError(f"{name}: 解压后过大 (> {limit / 1048576:.0f} MB): not a normal Word document")
+    except DocumentReadError:
+        raise
+    except (BadZipFile, *_PARSER_FAILURES) as exc:
+        raise DocumentReadError(f"{name}: docx 无法读取 (corrupt docx: {type(exc).__name__}): re-save it in Word") from exc
+    return total
+
+
 def _read_docx(data: bytes, name: str) -> str:
     from io import BytesIO
     from zipfile import BadZipFile
@@ -54,6 +94,7 @@ def _read_docx(data: bytes, name: str) -> str:
     from docx.opc.exceptions import OpcError
     from lxml.etree import LxmlError
 
+    check_docx_archive(data, name)  # python-docx inflates each member whole: bound what it gets first
     try:
         document = docx.Document(BytesIO(data))
         return "\n".join(p.text for p in document.paragraphs)
@@ -104,21 +145,66 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     return sorted(p for p in corpus_dir.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED)
 
 
-def require_corpus(corpus_dir: Path) -> list[Path]:
-    """The corpus files; CorpusError when the folder is missing or has none."""
+def _listed(corpus_dir: Path) -> list[Path]:
     files = corpus_files(corpus_dir)
     if not files:
         raise CorpusError(f"语料目录为空 (no .txt/.md/.docx/.pdf in {corpus_dir}): add policy files first")
     return files
 
 
+def _none_readable(corpus_dir: Path, skipped: list[str]) -> CorpusError:
+    return CorpusError(f"语料目录中没有可读的文件 (no readable document in {corpus_dir}; unreadable: "
+                       f"{'、'.join(skipped)}): fix or replace them")
+
+
+def require_corpus(corpus_dir: Path) -> list[Path]:
+    """The corpus files; CorpusError when the folder is missing, has none, or none of
+    them can be read (files are read in order until one can: usually just the first)."""
+    files = _listed(corpus_dir)
+    skipped = []
+    for path in files:
+        try:
+            load_document(path)
+            return files
+        except (CorpusError, OSError) as exc:
+            skipped.append(path.name)
+            _warn_skipped(path, exc)
+    raise _none_readable(corpus_dir, skipped)
+
+
+def _warn_skipped(path: Path, exc: BaseException) -> None:
+    reason = str(exc) if isinstance(exc, CorpusError) else f"{path.name}: {exc.strerror or exc}"
+    log.warning("跳过无法读取的文件 %s (skipped; the rest of the corpus is served): %s", path.name,
+                " ".join(reason.split()))
+
+
+def read_corpus(corpus_dir: Path) -> tuple[list[SourceDocument], list[str]]:
+    """(documents, names of skipped files): every corpus file that can be read; one that
+    cannot (damaged, encrypted, empty, a broken sidecar, unreadable on disk) is skipped
+    with a one-line warning naming it. CorpusError when none is left, or when two files
+    would share one document id."""
+    documents, skipped = [], []
+    for path in _listed(corpus_dir):
+        try:
+            documents.append(load_document(path))
+        except (CorpusError, OSError) as exc:
+            skipped.append(path.name)
+            _warn_skipped(path, exc)
+    if not documents:
+        raise _none_readable(corpus_dir, skipped)
+    _check_unique_ids(documents)
+    return documents, skipped
+
+
 def load_corpus(corpus_dir: Path) -> list[SourceDocument]:
-    files = require_corpus(corpus_dir)
-    documents = [load_document(p) for p in files]
+    """The readable documents of the corpus (see :func:`read_corpus`)."""
+    return read_corpus(corpus_dir)[0]
+
+
+def _check_unique_ids(documents: list[SourceDocument]) -> None:
     seen: dict[str, str] = {}
     for doc in documents:  # "a.txt" and "a.pdf" (or "a b.txt" and "a-b.txt") would share one id
         name = Path(doc.path).name
         if doc.doc_id in seen:
             raise CorpusError(f"两个文件的文档编号相同 ({seen[doc.doc_id]}, {name} → {doc.doc_id}): rename one of them")
         seen[doc.doc_id] = name
-    return documents

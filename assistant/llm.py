@@ -5,7 +5,8 @@ Our logic stays in charge: the status and the citations come from
 :class:`~assistant.answering.AnswerWriter`; the model only writes text, and that text
 must pass :func:`~assistant.verify.verify_answer` or the extractive answer is kept
 (with the reasons in ``answer.details["llm_rejected"]``). An unreachable or failing
-endpoint also keeps the extractive answer (``answer.details["llm_error"]``).
+endpoint — or one that answers something the client library cannot read, such as a 200
+with an HTML page — also keeps the extractive answer (``answer.details["llm_error"]``).
 
 Off by default; switched on by ``POLICY_LLM_BASE_URL`` (plus ``POLICY_LLM_MODEL`` and
 ``POLICY_LLM_API_KEY``). Needs the ``llm`` extra: ``pip install -e '.[llm]'``.
@@ -81,10 +82,10 @@ class LLMWriter:
             return answer
         messages = self.messages(answer, history, question)
         try:
-            reply = self.client.invoke(messages)
-        except self.errors as exc:
+            text = _text(self.client.invoke(messages).content)
+        except Exception as exc:  # noqa: BLE001 - the model boundary: any failure keeps the extractive answer
             return _endpoint_failed(answer, exc)
-        return self._checked(answer, _text(reply.content))
+        return self._checked(answer, text)
 
     def stream(self, answer: Answer, history: Sequence[str] = (), question: str = "") -> Iterator[str | Answer]:
         """Yield the model's text chunks (``str``) as they arrive, then the final verified
@@ -100,7 +101,7 @@ class LLMWriter:
                 if piece:
                     parts.append(piece)
                     yield piece
-        except self.errors as exc:
+        except Exception as exc:  # noqa: BLE001 - the model boundary: any failure keeps the extractive answer
             yield _endpoint_failed(answer, exc)
             return
         yield self._checked(answer, "".join(parts))
@@ -172,7 +173,9 @@ def error_kind(exc: BaseException) -> str:
         return f"http {exc.status_code}"
     if isinstance(exc, httpx.HTTPStatusError):
         return f"http {exc.response.status_code}"
-    return "api"
+    if isinstance(exc, endpoint_errors()):
+        return "api"
+    return "invalid response"  # e.g. a 200 with an HTML page: the client library cannot parse it
 
 
 def _endpoint_failed(answer: Answer, exc: BaseException) -> Answer:

@@ -106,21 +106,28 @@ class HybridRetriever:
         return self._coverage(self._weighted_terms(query, snap), snap.article_text(clause.doc_id, clause.article))
 
     def _weighted_terms(self, query: Query, snap: Snapshot) -> list[tuple[float, tuple[str, ...]]]:
-        """(weight, the term and its lower-cased synonyms) for each topical term of the query."""
-        expand = self.index.segmenter.lexicon.synonyms
+        """(weight, the term and its lower-cased synonyms) for each topical term of the query.
+
+        A term weighs the IDF of the commonest form the corpus uses for it: 公司 in a law
+        corpus weighs what 用人单位 weighs, not the IDF of the rare word 公司. A term the
+        corpus never uses in any form weighs a share of the highest IDF this corpus gives."""
+        lexicon = self.index.segmenter.lexicon
+        unknown = self.t.unknown_term_share * snap.bm25.idf("")  # "" is never a token: df 0
         weighted = []
         for term in query.terms:
             if _NOT_TOPICAL.fullmatch(term):
                 continue  # numbers and stray letters say nothing about the topic
-            if snap.bm25.knows(term):
-                weight = snap.bm25.idf(term)
-            elif query.is_english and term not in expand:
-                weight = self.t.unknown_term_weight / 4  # English filler words
+            forms = lexicon.forms(term)
+            known = [f for f in forms if snap.bm25.knows(f)]
+            if known:
+                weight = min(snap.bm25.idf(f) for f in known)
+            elif query.is_english and term not in lexicon.synonyms:
+                weight = unknown / 4  # English filler words
             else:
-                weight = self.t.unknown_term_weight
+                weight = unknown
             if len(term) == 1:
                 weight /= 2
-            weighted.append((weight, (term, *(t.lower() for t in expand.get(term, ())))))
+            weighted.append((weight, forms))
         return weighted
 
     @staticmethod

@@ -239,7 +239,8 @@ def test_chat_handler_answers_any_pasted_text(respond, name):
 def test_chat_handler_shows_the_truncation_notice(respond):
     _, _, history, _, known, _, plain = run_handler(respond, ANSWERABLE["50k_chars"], [], Conversation())
     assert TRUNCATED in history[1]["content"] and TRUNCATED in plain
-    assert len(history[0]["content"]) > 50_000  # the question is shown as typed (escaped), only the answer is bounded
+    # the echo is bounded too (issue 11): the first max_question_chars characters and a notice
+    assert len(history[0]["content"]) < 2_200 and "问题过长，只显示开头部分" in history[0]["content"]
 
 
 def test_chat_handler_shows_errors_in_the_chat():

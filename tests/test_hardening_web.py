@@ -5,7 +5,6 @@ tests/test_browser_hardening.py has the checks that need a real page."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -150,6 +149,19 @@ def test_idle_browser_sessions_expire_and_their_number_is_bounded(fresh):
     assert app.state_session_capacity == ui.MAX_WEB_SESSIONS
 
 
+def test_an_idle_sessions_chat_state_is_dropped_by_the_server(fresh):
+    """Through gradio's real queue and its state-expiry loop: after the idle time the
+    session's conversation is gone (a follow-up has no context, the history restarts)."""
+    bot = fresh(web_session_ttl_seconds=1)
+    with TestClient(create_server(bot)) as client:
+        queue_call(client, "respond", ["新型学徒的补贴从什么时候开始？", [], None, None], "idle-session")
+        follow = queue_call(client, "respond", ["那技师班毕业的算不算？", [], None, None], "idle-session")
+        assert "follow-up-answer" in follow and "新型学徒的补贴从什么时候开始" in follow  # within the idle time it holds
+        time.sleep(3)  # gradio deletes expired state every second
+        late = queue_call(client, "respond", ["那技师班毕业的算不算？", [], None, None], "idle-session")
+    assert "follow-up-answer" not in late and "新型学徒的补贴从什么时候开始" not in late  # history restarted
+
+
 def test_feedback_stores_bounded_fields(tmp_path):
     store = FeedbackStore(tmp_path / "f.sqlite3")
     cite = Citation("d", "文件", "九", "资金", "d:a09:s03", "保证60%以上用于一线职工教育和培训")
@@ -279,16 +291,20 @@ def test_client_address_middleware_rewrites_only_for_trusted_proxies():
     seen = []
 
     async def app(scope, receive, send):
-        seen.append(scope["client"])
+        seen.append(scope)
 
     def call(trusted: str, peer: str):
         middleware = webguard.ClientAddress(app, webguard.parse_networks(trusted))
-        scope = {"type": "http", "client": (peer, 5555), "headers": [(b"x-forwarded-for", b"6.6.6.6")]}
+        scope = {"type": "http", "client": (peer, 5555), "headers": [
+            (b"x-forwarded-for", b"6.6.6.6"), (b"x-forwarded-host", b"evil.example"), (b"accept", b"*/*")]}
         asyncio.run(middleware(scope, None, None))
-        return seen[-1][0]
+        return seen[-1]
 
-    assert call("", "127.0.0.1") == "127.0.0.1"
-    assert call("127.0.0.1", "127.0.0.1") == "6.6.6.6"
+    untrusted = call("", "127.0.0.1")
+    assert untrusted["client"][0] == "127.0.0.1"
+    assert untrusted["headers"] == [(b"accept", b"*/*")]  # nothing behind can read a forged host or address
+    proxied = call("127.0.0.1", "127.0.0.1")
+    assert proxied["client"][0] == "6.6.6.6" and (b"x-forwarded-host", b"evil.example") in proxied["headers"]
     with pytest.raises(PolicyAssistantError, match="POLICY_TRUSTED_PROXIES"):
         webguard.parse_networks("127.0.0.1, proxy.example")
 
@@ -440,13 +456,16 @@ def test_download_files_are_unguessable_and_removed_after_a_while(fresh):
 def test_the_web_temp_folder_is_swept_at_start(fresh):
     bot = fresh()
     temp = webguard.web_temp_dir()
-    old = temp / "left-by-an-earlier-run"
-    old.mkdir(exist_ok=True)
-    (old / "feedback.csv").write_text("old", encoding="utf-8")
-    past = time.time() - webguard.WEB_FILE_MAX_AGE - 10
-    os.utime(old, (past, past))
+    old, upload, foreign = temp / f"dl-{'a' * 32}", temp / ("b" * 64), temp / "someone-elses"
+    for folder in (old, upload, foreign):
+        folder.mkdir(exist_ok=True)
+        (folder / "feedback.csv").write_text("old", encoding="utf-8")
+        past = time.time() - webguard.WEB_FILE_MAX_AGE - 10
+        os.utime(folder, (past, past))
     create_server(bot)
-    assert not old.exists()
+    assert not old.exists() and not upload.exists()  # an earlier run's download and upload
+    assert foreign.exists()  # not named like ours or gradio's: left alone (GRADIO_TEMP_DIR may be shared)
+    shutil.rmtree(foreign)
     assert ui.create_app(bot).delete_cache == (webguard.WEB_FILE_SWEEP_EVERY, webguard.WEB_FILE_MAX_AGE)
 
 
@@ -818,10 +837,11 @@ def test_the_hr_form_rejects_unusable_months(kb, typed):
 def test_the_hr_form_still_accepts_ordinary_values(kb):
     rule = kb.rules.rules["education_funds"]
     spec = next(f for f in rule.facts if f.kind == "percent")
-    for typed, outcome in (("60", "met"), ("60%", "met"), ("百分之六十", "met"), ("59.5", "unmet")):
+    ids = {c.id for c in rule.conditions if c.fact == spec.name}
+    for typed, expected in (("60", "met"), ("60%", "met"), (" 60 ％ ", "met"), ("百分之六十", "met"), ("59.5", "unmet")):
         facts = view.facts_from_form(rule.facts, [typed if f is spec else None for f in rule.facts])
         verdict = kb.rules.check(rule.id, facts)
-        assert [c.status for c in verdict.conditions if c.id] and outcome in [c.status for c in verdict.conditions]
+        assert {c.status for c in verdict.conditions if c.id in ids} == {expected}, typed
 
 
 def test_idle_admin_sessions_expire(fresh):
