@@ -71,6 +71,9 @@ class AnswerWriter:
             return hit.clause.doc_id, hit.clause.article
 
         same = [h for h in hits if article(h) == article(top) and not _is_heading(h.clause)] or [top]
+        # within the article, the sentence that holds most of the question's own words leads
+        own = [t for t in retrieval.query.terms if len(t) >= 2]
+        same.sort(key=lambda h: -sum(len(t) for t in own if t in h.clause.text))  # stable: ties keep score order
         other = next((h for h in hits if article(h) != article(top)), None)
         if (other is not None and other.score >= SECOND_ARTICLE_SHARE * top.score and not _is_heading(other.clause)
                 and other.coverage >= self.thresholds.strong_coverage):

@@ -58,7 +58,9 @@ class HybridRetriever:
 
     def _one(self, query: Query, vector: np.ndarray, k: int, prefer: tuple[str, str] | None, index: Snapshot) -> Retrieval:
         dense = index.store.similar(vector.tolist(), self.dense_candidates)
-        sparse = index.bm25.scores(query.expanded)
+        # the question's own words count more than the words the lexicon adds for them
+        added = [t for t in query.expanded if t not in query.terms]
+        sparse = index.bm25.scores(query.terms * self.t.own_term_repeat + added)
         positive = np.flatnonzero(sparse > 0)
         order = positive[np.argsort(-sparse[positive], kind="stable")]  # only clauses BM25 matched
         sparse_rank = np.full(len(sparse), -1)  # clause position → BM25 rank (-1: not matched)

@@ -36,6 +36,7 @@ class Thresholds:
     listed_documents: int = 8  # documents a "not found" reply names
     listed_topics: int = 6  # chapter names or headings it names per document  # articles read in full for the figure asked before saying the text sets none
     coverage_weight: float = 0.02
+    own_term_repeat: int = 2  # BM25 counts the question's own terms this often, lexicon expansions once
     unknown_term_share: float = 0.45  # a term the corpus never uses weighs this share of its highest IDF
 
 
