@@ -307,15 +307,15 @@ def safe_filename(name: str) -> str:
     base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip().strip(".")
     stem, dot, suffix = base.rpartition(".")
     if not dot or not stem:
-        raise AdminError(f"文件名无效 {name!r}: 需要带扩展名 {', '.join(SUPPORTED)}")
+        raise AdminError(f"文件名无效 {name!r}：需要带扩展名 {'、'.join(SUPPORTED)}")
     suffix = "." + suffix.lower()
     if suffix not in SUPPORTED:
-        raise AdminError(f"不支持的文件类型 {suffix}: use one of {', '.join(SUPPORTED)}")
+        raise AdminError(f"不支持的文件类型 {suffix}：请上传 {'、'.join(SUPPORTED)} 文件")
     stem = _UNSAFE.sub("_", stem).strip("._ ")[:MAX_NAME_CHARS]
     while len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
         stem = stem[:-1]
     if not stem:
-        raise AdminError(f"文件名无效 {name!r}: 请改用由文字、数字、-、_ 组成的文件名")
+        raise AdminError(f"文件名无效 {name!r}：请改用由文字、数字、-、_ 组成的文件名")
     return stem + suffix
 
 
@@ -334,24 +334,24 @@ def validate_upload(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES, m
     most ``max_chars`` readable characters and ``max_clauses`` clauses to embed). Raises
     AdminError or a CorpusError."""
     if not data:
-        raise AdminError(f"{name}: 文件为空 (empty file)")
+        raise AdminError(f"{name}：文件为空")
     if len(data) > max_bytes:
-        raise AdminError(f"{name}: 文件过大 ({len(data) / 1048576:.1f} MB > {max_bytes / 1048576:.0f} MB)")
+        raise AdminError(f"{name}：文件过大（{len(data) / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB）")
     filename = safe_filename(name)
     if filename.endswith(".docx") and data.startswith(b"PK\x03\x04"):  # else extract_text names the mismatch
         _check_unpacked_size(data, filename)
     text = clean_text(extract_text(data, Path(filename).suffix, filename))
     if not text.strip():
-        raise DocumentReadError(f"{filename}: 文件没有可读文字 (no text; a scanned PDF needs OCR first)")
+        raise DocumentReadError(f"{filename}：文件没有可读文字（扫描版 PDF 需要先做文字识别）")
     if len(text) > max_chars:
         raise AdminError(f"{filename}: 文字过多（{len(text):,} 字，超过上限 {max_chars:,} 字）：请拆分成几个文件上传 "
-                         "(limit: POLICY_MAX_DOCUMENT_CHARS)")
+                         "（上限由 POLICY_MAX_DOCUMENT_CHARS 设置）")
     from .structure import split_document
 
     clauses = len(split_document(SourceDocument(doc_id_for(Path(filename)), filename, text)))
     if clauses > max_clauses:
         raise AdminError(f"{filename}: 条款过多（{clauses:,} 条，超过上限 {max_clauses:,} 条）：请拆分成几个文件上传 "
-                         "(limit: POLICY_MAX_DOCUMENT_CLAUSES)")
+                         "（上限由 POLICY_MAX_DOCUMENT_CLAUSES 设置）")
     return Upload(filename, data, len(text), hashlib.sha256(data).hexdigest())
 
 
@@ -448,12 +448,57 @@ class AuditLog:
 
 
 # ---- corpus changes -------------------------------------------------------------------------
-class CorpusAdmin:
-    """Adds and removes files in the corpus folder, logging each change."""
+KEEP_DELETED_DAYS = 30  # a deleted document can be restored for this long
+DELETED_DIR = "deleted-documents"  # next to the audit log, never inside the corpus folder
+_DELETED_NAME = re.compile(r"^(\d{8}T\d{6})-(.+)$")
 
-    def __init__(self, corpus_dir: Path, audit: AuditLog):
+
+class CorpusAdmin:
+    """Adds and removes files in the corpus folder, logging each change. A deleted file
+    is kept (in ``deleted-documents/`` next to the audit log) for
+    :data:`KEEP_DELETED_DAYS` days and can be restored."""
+
+    def __init__(self, corpus_dir: Path, audit: AuditLog, deleted_dir: Path | None = None):
         self.dir = Path(corpus_dir)
         self.audit = audit
+        self.deleted_dir = Path(deleted_dir) if deleted_dir else Path(audit.path).parent / DELETED_DIR
+
+    def unchanged(self, upload: Upload) -> bool:
+        """Whether the corpus already holds exactly this file under this name."""
+        target = self.dir / upload.filename
+        return target.is_file() and target.read_bytes() == upload.data
+
+    def deleted(self, now: float | None = None) -> list[tuple[str, str]]:
+        """(kept file name, "原文件名（删除于 …）") of restorable documents, newest first;
+        ones older than KEEP_DELETED_DAYS are removed here."""
+        now = time.time() if now is None else now
+        found = []
+        if not self.deleted_dir.is_dir():
+            return found
+        for path in sorted(self.deleted_dir.iterdir(), reverse=True):
+            m = _DELETED_NAME.match(path.name)
+            if not m or not path.is_file():
+                continue
+            if now - path.stat().st_mtime > KEEP_DELETED_DAYS * 86400:
+                path.unlink(missing_ok=True)
+                continue
+            when = datetime.strptime(m.group(1), "%Y%m%dT%H%M%S").strftime("%Y-%m-%d %H:%M")
+            found.append((path.name, f"{m.group(2)}（删除于 {when}）"))
+        return found
+
+    def restore(self, kept: str, actor: str) -> Path:
+        """Put a deleted document back into the corpus (AdminError when its name is taken)."""
+        m = _DELETED_NAME.match(str(kept or ""))
+        source = self.deleted_dir / str(kept or "")
+        if not m or "/" in kept or "\\" in kept or not source.is_file():
+            raise AdminError("请选择要恢复的文件")
+        name = m.group(2)
+        if self.conflicts(name):
+            raise AdminError(f"语料中已有同名文档 {name}：请先删除或改名后再恢复")
+        target = self.dir / name
+        os.replace(source, target)
+        self.audit.append(actor, "restore", name)
+        return target
 
     def files(self) -> list[Path]:
         return corpus_files(self.dir)
@@ -495,8 +540,18 @@ class CorpusAdmin:
             raise AdminError("不能删除最后一个文档：语料至少需要一个文件")
         path = files[filename]
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        path.unlink()
-        self.audit.append(actor, "delete", filename, sha256=digest)
+        kept = self.deleted_dir / f"{datetime.now().strftime('%Y%m%dT%H%M%S')}-{filename}"
+        try:
+            self.deleted_dir.mkdir(parents=True, exist_ok=True)
+            os.replace(path, kept)  # kept for KEEP_DELETED_DAYS days: can be restored
+            os.utime(kept)
+        except OSError:  # another file system: copy, then remove
+            import shutil
+
+            shutil.copy2(path, kept)
+            os.utime(kept)
+            path.unlink()
+        self.audit.append(actor, "delete", filename, sha256=digest, kept_until=KEEP_DELETED_DAYS)
         return path
 
 

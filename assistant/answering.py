@@ -9,14 +9,18 @@ verbatim quotes with numbered citations. It also decides the status:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
 from .query import Query, quote_gives
 from .retrieval import Retrieval
 from .settings import Thresholds
-from .structure import CLOSING, PREAMBLE, TITLE
+from .structure import CLOSING, FRONT, PREAMBLE, TITLE
+
+if TYPE_CHECKING:
+    from .documents import DocumentRecord
+    from .index import Snapshot
 
 ASK_NAMES = {
     "amount": "具体金额或补贴标准",
@@ -36,7 +40,7 @@ SECOND_ARTICLE_SHARE = 0.85  # another article's clause is cited too if it score
 def article_name(clause: Clause) -> str:
     """How an answer names an article: 第九条 for 九, 第三条 as is, 前言/结语 as parts."""
     label = clause.article
-    if label in (PREAMBLE, CLOSING, TITLE) or label.startswith("第"):
+    if label in (PREAMBLE, CLOSING, TITLE, FRONT) or label.startswith("第"):
         return {PREAMBLE: "开头部分", CLOSING: "结尾部分"}.get(label, label)
     return f"第{label}条"
 
@@ -81,26 +85,29 @@ class AnswerWriter:
         return same[: self.max_quotes]
 
     # ---- writing --------------------------------------------------------------------------
-    def write(self, retrieval: Retrieval, documents: dict[str, SourceDocument], off_topic: list[str] | None = None,
-              articles: Callable[[str, str], list[Clause]] | None = None,
-              outline: dict[str, tuple[str, ...]] | None = None) -> Answer:
-        """The answer for ``retrieval``. ``articles(doc_id, article)`` gives an article's
-        clauses: before saying the text does not set the figure asked for, every clause of
-        the articles found is read, and one that states it is quoted instead."""
+    def write(self, retrieval: Retrieval, corpus: "Snapshot") -> Answer:
+        """The answer for ``retrieval`` from the index generation ``corpus`` (its documents,
+        their records and articles). Before saying the text does not set the figure asked
+        for, every clause of the cited articles is read, and one that states it is quoted."""
         query = retrieval.query
-        if not self.in_scope(retrieval, off_topic):
-            return self.not_found(query, documents, outline)
+        documents, records = corpus.documents, corpus.records
+        ref = query.article_ref
+        if ref and not corpus.article_positions(ref, retrieval.named):
+            return self.no_such_article(ref, retrieval.named, documents)
+        if not self.in_scope(retrieval, corpus.off_topic(query.text)):
+            return self.not_found(query, documents, corpus.outline)
         chosen = self.select(retrieval)
-        if query.asks and articles is not None and not any(quote_gives(query.asks, h.clause.text, query) for h in chosen):
-            stating = self._stating(retrieval, chosen, articles)
+        if query.asks and not any(quote_gives(query.asks, h.clause.text, query) for h in chosen):
+            stating = self._stating(retrieval, chosen, corpus.article_clauses)
             if stating is not None:
                 chosen = [stating, *[h for h in chosen if h.clause.clause_id != stating.clause.clause_id]][: self.max_quotes]
-        citations = [_citation(h.clause) for h in chosen]
+        citations = [_citation(h.clause, records.get(h.clause.doc_id)) for h in chosen]
         quotes = " ".join(c.quote for c in citations)
         lead = chosen[0].clause
-        where = f"《{_short_title(documents, lead.doc_id)}》{article_name(lead)}"
+        where = document_label(lead.doc_id, documents, records) + article_name(lead)
         heading = f"（{lead.heading}）" if lead.heading else ""
-        basis = "\n".join(f"[{n}] {article_name(h.clause)}：“{c.quote}”" for n, (h, c) in enumerate(zip(chosen, citations), 1))
+        basis = "\n".join(f"[{n}] {document_label(h.clause.doc_id, documents, records)}{article_name(h.clause)}：“{c.quote}”"
+                          for n, (h, c) in enumerate(zip(chosen, citations), 1))
         unsupported = [f for f in query.asserted if _normal_figure(f) not in _normal_figure(quotes)]
         if unsupported:
             first = (f"文件中没有您提到的数字，请不要以此为准。{where}{heading}的相关规定是："
@@ -118,6 +125,7 @@ class AnswerWriter:
         return Answer(ANSWERED, _compose(first, basis), citations)
 
     def _stating(self, retrieval: Retrieval, chosen: list[Hit], articles) -> Hit | None:
+        """``articles(doc_id, article)`` gives an article's clauses."""
         """A clause of the cited articles (the main one first) that states a figure of the
         kind the question asks for, as a hit; None when none does. Other articles are not
         searched: a figure found there would answer a question nobody asked."""
@@ -129,6 +137,12 @@ class AnswerWriter:
                     top = chosen[0]
                     return Hit(clause, top.score, dense=top.dense, sparse=top.sparse, coverage=top.coverage)
         return None
+
+    def no_such_article(self, ref: str, named: tuple[str, ...], documents: dict[str, SourceDocument]) -> Answer:
+        """The question names an article (of a document) that does not exist: say so."""
+        where = "、".join(f"《{_short_title(documents, d)}》" for d in named) or "知识库中的文件"
+        return Answer(NOT_FOUND, f"{where}没有第{ref}条，因此不作回答。请核对条文序号，或直接描述您要问的事项。", [],
+                      details={"missing_article": ref})
 
     def not_found(self, query: Query, documents: dict[str, SourceDocument],
                   outline: dict[str, tuple[str, ...]] | None = None) -> Answer:
@@ -157,8 +171,22 @@ def _is_heading(clause: Clause) -> bool:
     return bool(clause.heading) and clause.text.rstrip("。") == clause.heading
 
 
-def _citation(clause: Clause) -> Citation:
-    return Citation(clause.doc_id, clause.doc_title, clause.article, clause.heading, clause.clause_id, clause.text)
+def _citation(clause: Clause, record: "DocumentRecord | None" = None) -> Citation:
+    if record is None:
+        return Citation(clause.doc_id, clause.doc_title, clause.article, clause.heading, clause.clause_id, clause.text)
+    return Citation(clause.doc_id, clause.doc_title, clause.article, clause.heading, clause.clause_id, clause.text,
+                    doc_version=record.version, doc_status=record.status, doc_level=record.level,
+                    doc_region=record.scope)
+
+
+def document_label(doc_id: str, documents: dict[str, SourceDocument], records: dict | None = None) -> str:
+    """How an answer names a document: 《短名》, with its status when it is not in force
+    ("《妇女权益保障法》（已被新版《妇女权益保障法》替代）")."""
+    record = (records or {}).get(doc_id)
+    label = f"《{_short_title(documents, doc_id)}》"
+    if record is not None and not record.in_force:
+        label += f"（{record.status}）"
+    return label
 
 
 def _short_title(documents: dict[str, SourceDocument], doc_id: str) -> str:

@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -48,6 +48,7 @@ class Reply:
     status_code: int
     body: dict
     seconds: float
+    headers: dict = field(default_factory=dict)  # response headers, lower-cased names
 
 
 def post(base_url: str, payload: dict | bytes, timeout: float = REQUEST_TIMEOUT_S, path: str = "/api/ask") -> Reply:
@@ -60,15 +61,16 @@ def post(base_url: str, payload: dict | bytes, timeout: float = REQUEST_TIMEOUT_
     started = time.perf_counter()
     try:
         with _OPENER.open(request, timeout=timeout) as response:
-            code, raw = response.status, response.read()
+            code, raw, headers = response.status, response.read(), response.headers
     except urllib.error.HTTPError as exc:
-        code, raw = exc.code, exc.read()
+        code, raw, headers = exc.code, exc.read(), exc.headers
     seconds = time.perf_counter() - started
     try:
         body = json.loads(raw)
     except ValueError:
         body = {"error": f"not JSON: {raw[:200]!r}"}
-    return Reply(code, body if isinstance(body, dict) else {"error": f"not an object: {body!r}"}, seconds)
+    return Reply(code, body if isinstance(body, dict) else {"error": f"not an object: {body!r}"}, seconds,
+                 {k.lower(): v for k, v in (headers or {}).items()})
 
 
 class AppProcess:

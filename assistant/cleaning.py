@@ -47,6 +47,11 @@ MIN_LONG_LINES = 3  # fewer long lines than this say nothing about the layout: j
 # the wrapping width without punctuation is a heading ("一、总体要求"): it ends its paragraph.
 HEADING_WIDTH_SHARE = 0.6
 
+# An adoption, amendment, promulgation or effective-date line ("2007年6月29日 第十届……会议通过"):
+# complete without punctuation, so it ends its paragraph.
+DATE_LINE = re.compile(r"^[（(]?\d{4}年\d{1,2}月(?:\d{1,2}日)?.{0,120}(通过|公布|发布|印发|施行|修正|修订|批准|颁布|废止)"
+                       r"[^。；]{0,20}[）)]?$")
+
 # The title block ends with the document type; it has no punctuation to end it.
 TITLE_END = re.compile(r"(意见|通知|办法|规定|条例|决定|方案|细则|规划|纲要|规则|制度|公告|通告|批复|函|法)$")
 TITLE_MAX_CHARS = 80
@@ -141,7 +146,8 @@ def clean_lines(text: str) -> list[str]:
         article = articles.starts_article(line)
         structural = article if article is not None else bool(STRUCTURE_START.match(line))
         continues = article is False  # "第四十一条的规定…": a reference wrapped to this line
-        ends = current.endswith(_PARAGRAPH_END) or title_done or heading_done or line_paragraphs
+        ends = (current.endswith(_PARAGRAPH_END) or title_done or heading_done or line_paragraphs
+                or bool(DATE_LINE.match(current)))
         if current and (structural or (ends and not (continues and not current.endswith(_PARAGRAPH_END)))):
             paragraphs.append(current)
             current = line

@@ -201,8 +201,7 @@ class PolicyAssistant:
             return self._finish(verdict_answer, question, query, started)
         if follow_up and context:
             retrieval = _with_context_coverage(retriever, retrieval, context, self.segmenter, self.settings, snap)
-        answer = self.writer.write(retrieval, snap.documents, snap.off_topic(query.text), snap.article_clauses,
-                                   snap.outline)
+        answer = self.writer.write(retrieval, snap)
         # optional LLM rewrite: same status and citations, verified, else the extractive text
         if rewrite and self.llm is not None and answer.status in REWRITTEN:
             answer = self.llm.rewrite(answer, history=conversation.turns, question=query.text)

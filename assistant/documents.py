@@ -9,6 +9,8 @@ names neither (it cannot tell them apart); the longest name found in a question 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 from .models import SourceDocument
 
@@ -19,8 +21,14 @@ _BRACKETS = re.compile(r"[（(][^）)]*[）)]$")
 MIN_ALIAS_CHARS = 4
 
 
+def name_form(text: str) -> str:
+    """A name as compared: without 《》 and without 中华人民共和国 anywhere, so
+    "北京市实施《中华人民共和国妇女权益保障法》办法" and "北京市实施妇女权益保障法办法" agree."""
+    return re.sub(r"[《》〈〉<>“”\"]", "", text).replace(NATION, "")
+
+
 def aliases(doc: SourceDocument) -> list[str]:
-    """The names a question may use for ``doc``, longest first."""
+    """The names a question may use for ``doc`` (in :func:`name_form`), longest first."""
     names = {doc.title.strip()}
     meta = doc.metadata or {}
     names.update(str(x).strip() for x in [meta.get("short_title", ""), *(meta.get("aliases") or ())] if x)
@@ -31,21 +39,29 @@ def aliases(doc: SourceDocument) -> list[str]:
             names.add(bare[len(NATION):])
         if (m := _REGION.match(bare)) is not None:
             names.add(bare[m.end():])
+    names = {name_form(n) for n in names}
     return sorted((n for n in names if len(n) >= MIN_ALIAS_CHARS), key=len, reverse=True)
 
 
-def alias_table(documents: dict[str, SourceDocument]) -> dict[str, str]:
-    """name → doc_id for every name that belongs to exactly one document."""
+def alias_table(documents: dict[str, SourceDocument]) -> dict[str, tuple[str, ...]]:
+    """name → the documents it names: one document, or the versions of one text (same
+    title, e.g. 妇女权益保障法 2018 and 2022). A name two different texts share names none."""
     owners: dict[str, set[str]] = {}
     for doc_id, doc in documents.items():
         for name in aliases(doc):
             owners.setdefault(name, set()).add(doc_id)
-    return {name: next(iter(ids)) for name, ids in owners.items() if len(ids) == 1}
+    table = {}
+    for name, ids in owners.items():
+        if len({_base_title(documents[i].title) for i in ids}) == 1:
+            table[name] = tuple(sorted(ids))
+    return table
 
 
-def named_documents(text: str, table: dict[str, str]) -> list[str]:
-    """The documents ``text`` names, in order of appearance. Longest names first; a span
-    taken by a longer name is not read again as a shorter one."""
+def named_documents(text: str, table: dict[str, tuple[str, ...]]) -> list[str]:
+    """The documents ``text`` names, in order of appearance (every version of a named
+    text). Longest names first; a span taken by a longer name is not read again as a
+    shorter one."""
+    text = name_form(text)
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, str]] = []
     for name in sorted(table, key=len, reverse=True):
@@ -53,5 +69,225 @@ def named_documents(text: str, table: dict[str, str]) -> list[str]:
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
             taken.append((m.start(), m.end()))
-            found.append((m.start(), table[name]))
+            found.extend((m.start(), doc_id) for doc_id in table[name])
     return list(dict.fromkeys(doc_id for _, doc_id in sorted(found)))
+
+
+# ---- the document record ------------------------------------------------------------------------
+IN_FORCE = "有效"
+REPEALED = "已废止"
+_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_FILE_DATE = re.compile(r"(\d{4})[-_.年](\d{1,2})[-_.月](\d{1,2})")
+_EVENTS = (("施行", "effective"), ("公布", "published"), ("发布", "published"), ("印发", "published"),
+           ("修正", "amended"), ("修订", "amended"), ("批准", "approved"), ("通过", "adopted"))
+_EFFECTIVE_IN_TEXT = re.compile(r"自\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|公布之日|发布之日|印发之日)\s*起施行")
+_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号|(?:国务院|[\u4e00-\u9fff]{2,6}?部|[\u4e00-\u9fff]{2,8}?政府)令\s*第\s*\d+\s*号")
+_REPEALS = re.compile(r"《([^》]{4,60})》同时废止")
+_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+_COMPANY = re.compile(r"有限公司|有限责任公司|股份公司|集团|公司")
+_ISSUER_BODY = re.compile(r"(全国人民代表大会常务委员会|全国人民代表大会|国务院|[\u4e00-\u9fff]{2,12}?(?:人民代表大会常务委员会|人民政府|部|委员会|厅|局))")
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """What a document is, derived from what its text states (title, date lines, 文号,
+    "本条例自…起施行", "…同时废止", a date in the file name) and overridable in the sidecar
+    (``<file>.meta.json``: title, short_title, aliases, kind, issuers, level, region,
+    number, adopted, published, effective, status). Nothing is invented: a field the text
+    does not state stays empty."""
+
+    doc_id: str
+    title: str
+    short_name: str
+    kind: str = ""  # 法律 / 行政法规 / 地方性法规 / 地方政府规章 / 部门规章 / 规范性文件 / 企业制度
+    issuers: str = ""
+    level: str = ""  # 国家 / 省 / 市 / 区县 / 企业
+    region: str = ""  # 全国, 北京市, 宁波市 …
+    number: str = ""  # 文号
+    adopted: str = ""  # ISO dates
+    published: str = ""
+    effective: str = ""
+    amended: str = ""
+    status: str = IN_FORCE  # 有效 / 已废止 / 已被《…》替代
+    replaced_by: str = ""  # doc_id of the text that replaces it
+    version: str = ""  # content hash of the cleaned text
+
+    @property
+    def in_force(self) -> bool:
+        return self.status == IN_FORCE
+
+    @property
+    def date(self) -> str:
+        """The date that orders versions of one text: the latest it states (adopted,
+        amended, published or in force)."""
+        return max(self.effective, self.amended, self.published, self.adopted)
+
+    @property
+    def scope(self) -> str:
+        """"全国", "北京市", "企业" …: where the text applies, for labelling citations."""
+        return "企业" if self.level == "企业" else self.region
+
+    def to_dict(self) -> dict:
+        from dataclasses import asdict
+
+        return asdict(self)
+
+
+def _iso(match: re.Match) -> str:
+    return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}-{int(match.group(3)):02d}"
+
+
+def _front_lines(doc: SourceDocument) -> list[str]:
+    """The paragraphs before the first article (title and front matter)."""
+    from .structure import ARTICLE
+
+    lines = []
+    for line in doc.text.split("\n"):
+        if ARTICLE.match(line):
+            break
+        lines.append(line)
+    return lines[:12]
+
+
+def derive_record(doc: SourceDocument) -> DocumentRecord:
+    """The record of one document from its own text and sidecar (versions across
+    documents are settled by :func:`records`)."""
+    import hashlib
+
+    meta = doc.metadata or {}
+    title = doc.title.strip()
+    bare = _BRACKETS.sub("", title)
+    dates: dict[str, str] = {}
+    front = _front_lines(doc)
+    for line in front[1:]:
+        for m in _DATE.finditer(line):
+            rest = line[m.end():m.end() + 80]
+            for word, field in _EVENTS:
+                if word in rest.split("日", 1)[0] + rest[:40]:
+                    dates.setdefault(field, _iso(m)) if field != "amended" else dates.__setitem__(field, _iso(m))
+                    break
+    if (m := _EFFECTIVE_IN_TEXT.search(doc.text)) is not None and "effective" not in dates:
+        found = _DATE.search(m.group(1))
+        if found:
+            dates["effective"] = _iso(found)
+        elif dates.get("published"):
+            dates["effective"] = dates["published"]
+    if not any(dates.values()) and (m := _FILE_DATE.search(Path(doc.path).stem if doc.path else "")):
+        dates["published"] = _iso(m)
+    undated = [_DATE.sub(" ", line) for line in front]
+    number = next((m.group(0).replace(" ", "") for line in undated for m in _NUMBER.finditer(line)), "")
+    number = number.removeprefix(NATION)
+    region_match = _REGION.match(bare)
+    region = region_match.group(0) if region_match else ""
+    company = bool(_COMPANY.search(bare))
+    if company:
+        level, region_name = "企业", ""
+    elif region:
+        level = "省" if region.endswith(("省", "自治区", "特别行政区")) or region in _MUNICIPALITIES else (
+            "区县" if region.endswith(("县", "区")) else "市")
+        region_name = region
+    else:
+        level, region_name = "国家", "全国"
+    front_text = "\n".join(undated[1:])
+    kind = _kind(bare, front_text, region, company)
+    issuers = str(meta.get("issuers") or "")
+    if not issuers:
+        lead = re.match(r"^(.{2,40}?)关于", bare)
+        body = _ISSUER_BODY.search(front_text)
+        issuers = lead.group(1) if lead else (_issuer(body.group(1), region) if body else "")
+    record = DocumentRecord(
+        doc_id=doc.doc_id, title=title, short_name=str(meta.get("short_title") or title.removeprefix(NATION)),
+        kind=kind, issuers=issuers, level=level, region=region_name, number=number,
+        adopted=dates.get("adopted", ""), published=dates.get("published", ""),
+        effective=dates.get("effective", ""), amended=dates.get("amended", ""),
+        version=hashlib.sha256(doc.text.encode("utf-8")).hexdigest()[:12],
+    )
+    overrides = {k: str(v) for k, v in meta.items() if k in _OVERRIDABLE and v}
+    if "short_title" in meta and meta["short_title"]:
+        overrides["short_name"] = str(meta["short_title"])
+    from dataclasses import replace
+
+    return replace(record, **overrides)
+
+
+def _issuer(body: str, region: str) -> str:
+    """"第十届全国人民代表大会常务委员会" → 全国人民代表大会常务委员会; "市十四届人民代表大会常务
+    委员会" in a 宁波市 text → 宁波市人民代表大会常务委员会."""
+    body = re.sub(r"^经|第?[一二三四五六七八九十百\d]+届", "", body)
+    if region and body[:1] in ("省", "市", "区", "县"):
+        body = region + body[1:]
+    return body
+
+
+_OVERRIDABLE = {"kind", "level", "region", "number", "adopted", "published", "effective", "status", "issuers"}
+
+
+def _kind(title: str, front: str, region: str, company: bool) -> str:
+    if company:
+        return "企业制度"
+    if title.endswith("法") and not title.endswith(("办法", "方法")) and not region:
+        return "法律"
+    if title.endswith(("意见", "通知", "方案", "决定", "纲要", "规划", "通告", "公告")):
+        return "规范性文件"
+    if region:
+        return "地方性法规" if "人民代表大会" in front or title.endswith("条例") else "地方政府规章"
+    if re.search(r"部务会议|部令|委务会议|署务会议|局务会议", front):
+        return "部门规章"
+    if "国务院" in front and title.endswith(("条例", "规定", "办法")):
+        return "行政法规"
+    if title.endswith(("办法", "规定", "细则")):
+        return "部门规章"
+    return ""
+
+
+def _base_title(title: str) -> str:
+    """A title without its version marks: "…法（2018年修正）" and "…法" are one text."""
+    return re.sub(r"[（(][^）)]*[）)]|\d{4}年?版?$", "", title).strip()
+
+
+def records(documents: dict[str, SourceDocument]) -> dict[str, DocumentRecord]:
+    """Every document's record, versions settled: of two texts with one title the later
+    (by effective, amended, published or adopted date) is in force and the earlier is
+    marked replaced by it; a text another document declares repealed ("《…》同时废止")
+    is marked repealed. A status set in the sidecar wins."""
+    from dataclasses import replace
+
+    out = {doc_id: derive_record(doc) for doc_id, doc in documents.items()}
+    by_title: dict[str, list[str]] = {}
+    for doc_id, record in out.items():
+        by_title.setdefault(_base_title(record.title), []).append(doc_id)
+    for ids in by_title.values():
+        if len(ids) < 2:
+            continue
+        dated = sorted(ids, key=lambda i: (out[i].date, i))
+        newest = dated[-1]
+        for old in dated[:-1]:
+            if out[old].date and out[old].date < out[newest].date and "status" not in (documents[old].metadata or {}):
+                # no year in the label: every figure in an answer is one a cited sentence holds
+                out[old] = replace(out[old], status=f"已被新版《{out[newest].short_name}》替代", replaced_by=newest)
+    table = alias_table(documents)
+    for doc_id, doc in documents.items():
+        for m in _REPEALS.finditer(doc.text):
+            for target in table.get(name_form(m.group(1)), ()):
+                if target != doc_id and "status" not in (documents[target].metadata or {}):
+                    out[target] = replace(out[target], status=REPEALED, replaced_by=doc_id)
+    return out
+
+
+def mentioned_scope(text: str, recs: dict[str, DocumentRecord]) -> tuple[set[str], set[str]]:
+    """(documents whose region the text names, documents of the level it names): "在北京"
+    → the 北京市 texts; "国家规定" / "全国" → the national ones."""
+    regions = {r.region for r in recs.values() if r.region and r.region != "全国"}
+    named_regions = {r for r in regions if r in text or (len(r) > 2 and r[:-1] in text)}
+    by_region = {d for d, r in recs.items() if r.region in named_regions}
+    national = bool(re.search(r"国家(的|层面)?(规定|法律|法规|政策|标准)|全国|国家级", text))
+    by_level = {d for d, r in recs.items() if r.level == "国家"} if national else set()
+    return by_region, by_level
+
+
+def asks_old_version(text: str, record: DocumentRecord) -> bool:
+    """Whether ``text`` asks about this (older) version: its year ("2018年版", "2018年的") or
+    "旧版/修订前/原来的规定"."""
+    year = record.date[:4]
+    return bool(year and re.search(rf"{year}\s*年?(版|修正|修订|的)", text)) or bool(
+        re.search(r"旧版|老版|修订前|修正前|修改前|原来的规定|以前的规定", text))

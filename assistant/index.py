@@ -22,7 +22,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Collection, Iterator
 
-from .documents import alias_table
+from .documents import DocumentRecord, alias_table, records
+from .clausestore import CLAUSES_FILE, read_clauses, write_clauses
 from .embeddings import Embedder
 from .errors import IndexNotBuiltError
 from .lexicon import Segmenter
@@ -33,7 +34,7 @@ from .structure import split_document
 
 log = logging.getLogger("assistant.index")
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: clauses in clauses.sqlite3 (assistant/clausestore.py), was clauses.jsonl
 MANIFEST = "manifest.json"
 GENERATION_PREFIX = "gen-"
 INDEX_ID = "index_id"  # this folder's id: its collections are named "<collection>-<id>-gen-NNNNNN"
@@ -101,7 +102,8 @@ class Snapshot:
     articles: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (doc_id, article) → clause positions
     absent_topics: tuple[str, ...] = ()
     outline: dict[str, tuple[str, ...]] = field(default_factory=dict)  # doc_id → its chapter names or headings
-    aliases: dict[str, str] = field(default_factory=dict)  # a name questions use → doc_id (documents.alias_table)
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a name questions use → its doc ids (documents.alias_table)
+    records: dict[str, DocumentRecord] = field(default_factory=dict)  # doc_id → what the document is (documents.records)
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # doc_id → its clause positions [start, end)
     store: ChromaStore | None = None
     stamp: tuple = ()  # the manifest file's identity when it was read (see PolicyIndex.stale)
@@ -294,7 +296,7 @@ class PolicyIndex:
         clauses = [c for d in documents for c in all_clauses[d.doc_id]]
         BM25Index.build([self.segmenter.tokens(_sparse_text(c)) for c in clauses]).save(gen_dir / "bm25")
         write_atomic(gen_dir / "documents.json", json.dumps({d.doc_id: asdict(d) for d in documents}, ensure_ascii=False))
-        write_atomic(gen_dir / "clauses.jsonl", "\n".join(json.dumps(asdict(c), ensure_ascii=False) for c in clauses))
+        write_clauses(gen_dir / CLAUSES_FILE, clauses)
         manifest = {
             "format": FORMAT_VERSION,
             "embedder": self.embedder.id,
@@ -319,7 +321,8 @@ class PolicyIndex:
         """The previous generation's collection when it is complete and compatible, else None."""
         if old.get("format") != FORMAT_VERSION or old.get("embedder") != self.embedder.id:
             if old:
-                log.warning("索引格式或向量模型已变化 (%s → %s): rebuilding in full", old.get("embedder"), self.embedder.id)
+                log.warning("索引格式或向量模型已变化 (format %s → %s, embedder %s → %s): rebuilding in full",
+                            old.get("format"), FORMAT_VERSION, old.get("embedder"), self.embedder.id)
             return None
         if not old.get("collection") or not old.get("generation"):
             return None
@@ -368,9 +371,8 @@ class PolicyIndex:
         gen_dir = self.dir / manifest.get("generation", "")
         try:
             docs = json.loads((gen_dir / "documents.json").read_text(encoding="utf-8"))
-            lines = (gen_dir / "clauses.jsonl").read_text(encoding="utf-8").splitlines()
             documents = {k: SourceDocument(**v) for k, v in docs.items()}
-            clauses = [Clause(**json.loads(line)) for line in lines if line.strip()]
+            clauses = read_clauses(gen_dir / CLAUSES_FILE)
             bm25 = BM25Index.load(gen_dir / "bm25", len(clauses))
         except (OSError, ValueError, TypeError, KeyError) as exc:
             raise IndexNotBuiltError(f"索引文件损坏 ({gen_dir}: {exc}): run `policy-assistant ingest` to rebuild") from exc
@@ -396,7 +398,7 @@ class PolicyIndex:
             manifest=manifest, documents=documents, clauses=clauses,
             by_id={c.clause_id: i for i, c in enumerate(clauses)}, bm25=bm25, article_texts=article_text, articles=articles,
             absent_topics=absent_topics(self.segmenter.lexicon, corpus_text), outline=outline(clauses),
-            aliases=alias_table(documents), spans=_spans(clauses),
+            aliases=alias_table(documents), spans=_spans(clauses), records=records(documents),
             store=store, stamp=stamp,
         )
         return self

@@ -64,6 +64,12 @@ class Citation:
     heading: str
     clause_id: str
     quote: str
+    # the cited document's record (documents.DocumentRecord): content hash, 有效 / 已废止 /
+    # 已被《…》替代, level and where it applies — added fields of the JSON contract
+    doc_version: str = ""
+    doc_status: str = ""
+    doc_level: str = ""
+    doc_region: str = ""
 
     def to_dict(self) -> dict[str, str]:
         return asdict(self)

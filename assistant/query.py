@@ -23,7 +23,10 @@ INJECTION = re.compile(
 # A question about the document itself (who issued it, what it is called): its title answers.
 ABOUT_DOCUMENT = re.compile(
     r"(哪个|哪些|什么|哪几个|几个)(部门|机关|单位|机构).{0,8}(发|印发|发布|制定|颁布|出台|联合)|(谁|哪里).{0,4}(发|印发|发布|制定|颁布|出台)的"
-    r"|发文(机关|单位|部门)|(文件|标题|名称)(叫|是)什么|\b(who|which (departments?|agenc(y|ies)|bodies))\b.{0,40}\b(issued?|published|released)\b",
+    r"|发文(机关|单位|部门)|(文件|标题|名称)(叫|是)什么|\b(who|which (departments?|agenc(y|ies)|bodies))\b.{0,40}\b(issued?|published|released)\b"
+    r"|(哪天|哪一天|何时|什么时候|哪一?年|哪个月|几月几[号日]|日期)(开始|起)?(施行|生效|实施|通过|公布|发布|颁布|修订|修正|印发)"
+    r"|(施行|生效|实施|通过|公布|发布|颁布|修订|修正)(的)?(日期|时间|年份)|(哪个|什么)(机关|会议|部门).{0,6}(通过|制定|修订|修正)"
+    r"|文号|令号|(还|是否|是不是|仍然)(有效|失效|废止|在用)|修正过|修订过|修改过",
     re.I,
 )
 # A question about why the document (or law) was made: its purpose clause answers.
@@ -31,6 +34,17 @@ ASKS_PURPOSE = re.compile(r"目的|宗旨|为什么(要)?(制定|出台|发布|�
 # How Chinese legal and policy drafting states a document's purpose: "为了…，制定本法。",
 # "为…，现就…提出如下意见。", "为…，特制定本办法。"
 PURPOSE_CLAUSE = re.compile(r"^为(了)?.{4,}(制定本|特制定|制定如下|现就|提出如下|通知如下|规定如下)")
+# What kind of answer a question asks for (issue 13): each kind's interrogatives. A
+# follow-up's kind comes from its own words; figure kinds come from assistant.figures.
+QUESTION_KINDS = (
+    ("conditions", re.compile(r"什么条件|哪些条件|要满足什么|需要满足|满足什么|需要什么条件|符合什么|什么情况下|哪些情况|什么情形|哪些情形|具备什么")),
+    ("when", re.compile(r"什么时候|何时|哪天|哪一天|几号|从什么时候|从哪天|多久(以)?内|哪一年|截止|期限内|之前还是之后|\bwhen\b", re.I)),
+    ("who", re.compile(r"由谁|谁来|谁负责|谁出|谁承担|哪个部门|哪些部门|哪个机构|哪些机构|向谁|找谁|谁(?!的)|\bwho\b", re.I)),
+    ("list", re.compile(r"哪些|包括什么|包括哪|有什么(?!条件|要求|规定|区别|不同|影响)|都有啥|列举|\bwhich\b", re.I)),
+    ("how", re.compile(r"怎么办|如何|怎么(做|办理|申请|处理|计算|算)|流程|程序|步骤|\bhow\b", re.I)),
+    ("definition", re.compile(r"是什么|指什么|什么是|是指|含义|定义|\bwhat is\b", re.I)),
+    ("yesno", re.compile(r"能不能|可不可以|可以吗|能否|是否|是不是|有没有|算不算|会不会|要不要|合法吗|吗[？?]?$|\b(can|may|is|are|does)\b", re.I)),
+)
 FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果是|要是|这个|这些|这|它|其|该|还有|另外|再问|同样|上述|刚才|那个|and |what about|how about)", re.I)
 # Words that carry no topic of their own: a turn made only of these leans on the conversation.
 GENERIC = frozenset("条件 要求 满足 需要 目的 意义 作用 内容 具体 负责 部门 谁 时候 开始 范围 标准 程序 流程 办理 申请 算 包括 包含 哪些 怎么 做 要做 什么 主要 呢 情况 适用 对象 人员 职责".split())
@@ -60,6 +74,15 @@ class Query:
     def about_document(self) -> bool:
         """Whether the question asks about the document itself (its issuers or name)."""
         return bool(ABOUT_DOCUMENT.search(self.text))
+
+    @cached_property
+    def kind(self) -> str | None:
+        """What the question asks for: a figure kind (ratio, duration …, see
+        :mod:`assistant.figures`), or conditions / when / who / list / how / definition /
+        yesno; None when it says nothing of the kind."""
+        if self.asks:
+            return self.asks
+        return next((name for name, pattern in QUESTION_KINDS if pattern.search(self.text)), None)
 
     @cached_property
     def asks_purpose(self) -> bool:

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .documents import named_documents
+from .documents import asks_old_version, mentioned_scope, named_documents
 from .embeddings import Embedder
 from .index import PolicyIndex, Snapshot
 from .models import Clause, Hit
 from .query import PURPOSE_CLAUSE, Query
 from .settings import Thresholds
-from .structure import TITLE
+from .structure import FRONT, TITLE
 
 
 DENSE_QUERY_CHARS = 160
@@ -26,7 +26,7 @@ class Retrieval:
 
     query: Query
     hits: list[Hit]
-
+    named: tuple[str, ...] = ()  # documents the question names
     @property
     def top(self) -> Hit | None:
         return self.hits[0] if self.hits else None
@@ -54,9 +54,10 @@ class HybridRetriever:
         # e5 reads 512 tokens at most and slows down sharply on long input: embed the head
         texts = [(c + " " + q.text).strip()[:DENSE_QUERY_CHARS] for q, c in zip(queries, contexts)]
         vectors = self.embedder.embed_queries(texts) if queries else []
-        return [self._one(q, v, k, p, snap) for q, v, p in zip(queries, vectors, prefer)]
+        return [self._one(q, v, k, p, snap, c) for q, v, p, c in zip(queries, vectors, prefer, contexts)]
 
-    def _one(self, query: Query, vector: np.ndarray, k: int, prefer: tuple[str, str] | None, index: Snapshot) -> Retrieval:
+    def _one(self, query: Query, vector: np.ndarray, k: int, prefer: tuple[str, str] | None, index: Snapshot,
+             context: str = "") -> Retrieval:
         dense = index.store.similar(vector.tolist(), self.dense_candidates)
         # the question's own words count more than the words the lexicon adds for them
         added = [t for t in query.expanded if t not in query.terms]
@@ -72,6 +73,10 @@ class HybridRetriever:
             start, end = index.spans[doc_id]
             inside = start + np.argsort(-sparse[start:end], kind="stable")[: self.t.named_document_candidates]
             candidates.update(index.clauses[i].clause_id for i in inside if sparse[i] > 0)
+        by_region, by_level = mentioned_scope(query.text, index.records)  # "在北京", "国家规定"
+        if not by_region and context and re.search(r"本市|本省|我市|我省|这里|当地|我们(市|省|这)", query.text):
+            by_region = mentioned_scope(context, index.records)[0]  # "本市" → the city named earlier
+        standing = {doc_id: self._standing(query, record) for doc_id, record in index.records.items()}
         named = set(index.article_positions(query.article_ref, documents)) if query.article_ref else set()
         candidates.update(index.clauses[i].clause_id for i in named)
         dense_rank = {cid: r for r, cid in enumerate(sorted(dense, key=dense.get, reverse=True))}
@@ -80,7 +85,7 @@ class HybridRetriever:
         for cid in candidates:
             i = index.by_id[cid]
             clause = index.clauses[i]
-            if clause.article == TITLE and not query.about_document:
+            if clause.article in (TITLE, FRONT) and not query.about_document:
                 continue  # a title shares words with every question about its document: never the answer
             score = self.t.dense_weight / (self.t.rrf_k + dense_rank.get(cid, len(dense_rank) + 50))
             if sparse_rank[i] >= 0:
@@ -89,6 +94,9 @@ class HybridRetriever:
                 score += 1.0  # the user named the article
             if clause.doc_id in documents:
                 score += self.t.named_document_boost  # the user named the document
+            if clause.doc_id in by_region or clause.doc_id in by_level:
+                score += self.t.scope_boost  # the user named its region or level
+            score += standing.get(clause.doc_id, 0.0)
             if query.asks_purpose and PURPOSE_CLAUSE.match(clause.text):
                 score += self.t.purpose_boost  # "what is it for" → "为了…，制定本法。"
             if prefer and (clause.doc_id, clause.article) == prefer:
@@ -98,7 +106,14 @@ class HybridRetriever:
             hits.append(Hit(clause, score, dense=dense.get(cid, 0.0), sparse=float(sparse[i]), coverage=coverage))
         # equal scores in document order: the same question cites the same clauses in any process
         hits.sort(key=lambda h: (-h.score, index.by_id[h.clause.clause_id]))
-        return Retrieval(query, hits[:k])
+        return Retrieval(query, hits[:k], tuple(documents))
+
+    def _standing(self, query: Query, record) -> float:
+        """A text that is no longer in force answers only when asked about: a penalty, or a
+        boost when the question asks for that version ("2018年版", "修订前")."""
+        if record.in_force:
+            return 0.0
+        return self.t.named_document_boost if asks_old_version(query.text, record) else -self.t.superseded_penalty
 
     def coverage(self, query: Query, clause: Clause, snapshot: Snapshot | None = None) -> float:
         """IDF-weighted share of the question's terms that the clause's article contains

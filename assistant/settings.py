@@ -31,10 +31,11 @@ class Thresholds:
     purpose_boost: float = 0.05  # a purpose question and a clause stating the document's purpose
     named_document_boost: float = 0.1  # a clause of a document the question names (劳动合同法 …)
     named_document_candidates: int = 20  # that document's best BM25 matches added to the candidates
+    scope_boost: float = 0.05  # a clause of a document whose region or level the question names
+    superseded_penalty: float = 0.2  # a clause of a replaced or repealed text, unless that version is asked for
     rule_document_hits: int = 3  # an entitlement rule answers only if its document is among this many best hits
-    figure_articles: int = 3
     listed_documents: int = 8  # documents a "not found" reply names
-    listed_topics: int = 6  # chapter names or headings it names per document  # articles read in full for the figure asked before saying the text sets none
+    listed_topics: int = 6  # chapter names or headings it names per document
     coverage_weight: float = 0.02
     own_term_repeat: int = 2  # BM25 counts the question's own terms this often, lexicon expansions once
     unknown_term_share: float = 0.45  # a term the corpus never uses weighs this share of its highest IDF
@@ -67,6 +68,9 @@ class Settings:
     web_history_turns: int = 20  # question/answer pairs kept in one browser session's chat
     web_session_ttl_seconds: int = 7200  # an idle browser session's chat state is dropped after this
     web_concurrency: int = 4  # chat questions the web page answers at once (builds never hold them up)
+    # where POST /api/ask keeps conversations (assistant/conversations.py): "sqlite" = conversations.sqlite3
+    # beside feedback_db (shared by every app process on this machine), "sqlite:<path>", or "memory"
+    conversation_store: str = "sqlite"
     thresholds: Thresholds = field(default_factory=Thresholds)
 
     @classmethod

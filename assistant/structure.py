@@ -4,9 +4,10 @@ Recognised: preamble (前言), chapters and sections (第X章 / 第X节, nested)
 (一、 … or 第X条, numbered in sequence), sub-items (（一） or 1.), a closing paragraph (结语)
 and sentences. A document with no article markers is split by paragraph (第N段).
 
-What the document sets apart as metadata is not a clause: its title line and front matter
-before the first article (adoption, promulgation and effective-date lines, 文号, the
-addressee line). A heading is only what the document itself sets apart as one: a line of
+What the document sets apart as metadata is kept apart: its title line (标题) and its front
+matter before the first article (题注: adoption, promulgation and effective-date lines, 文号,
+the addressee line) are clauses of their own parts, cited only for questions about the
+document itself (who issued it, when it takes effect), never as the answer to a rule. A heading is only what the document itself sets apart as one: a line of
 its own without sentence-ending punctuation, a 【…】 lead, or the short lead sentence of a
 policy article ("一、打造产教评技能生态链。…"). In a 第X条 article the text after the
 number is the rule, quoted like any other sentence.
@@ -18,13 +19,14 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .cleaning import NUMERAL
+from .cleaning import DATE_LINE, NUMERAL
 from .models import Clause, SourceDocument
 from .numerals import cn_to_int
 
 PREAMBLE = "前言"
 CLOSING = "结语"
 TITLE = "标题"  # the document's title line: cited only for questions about the document itself
+FRONT = "题注"  # its front matter (adoption, amendment and effective-date lines, 文号, addressees): likewise
 _N = rf"[{NUMERAL}\d]+"
 CHAPTER = re.compile(rf"^(第{_N}[章节编])[ \u3000]*(\S.*)?$")
 ARTICLE = re.compile(rf"^(?:(第{_N}条)[ \u3000]*|([{NUMERAL}]+)、)")
@@ -33,9 +35,8 @@ CROSS_REFERENCE_NEXT = tuple("的、，,和或及与至到第规之款项中所�
 BRACKET_HEADING = re.compile(r"^【([^】]{1,30})】")
 SENTENCE_END = ("。", "！", "？", "；", "!", "?", ";", "：", ":")
 # Front matter: lines about the document, not rules in it.
-_DATE = r"\d{4}年\d{1,2}月(?:\d{1,2}日)?"
 FRONT_MATTER = (
-    re.compile(rf"^[（(]?{_DATE}.{{0,120}}(通过|公布|发布|印发|施行|修正|修订|批准|颁布|废止)[^。；]{{0,20}}[）)]?$"),
+    DATE_LINE,
     re.compile(r"^[（(]?(发布|施行|生效|成文|印发|公布|实施)(日期|时间)[:：]"),
     re.compile(r"^[^。；]{0,30}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号[）)]?$"),  # 文号: 人社部发〔2024〕12号
     re.compile(r"^各[^。；]{2,400}[：:]$"),  # the addressees: 各省、自治区……：
@@ -66,6 +67,8 @@ def article_key(label: str) -> str:
         return "end"
     if label == TITLE:
         return "ttl"
+    if label == FRONT:
+        return "ftn"
     digits = re.sub(r"^第|[条段]$", "", label)
     try:
         return f"a{cn_to_int(digits):02d}"
@@ -176,8 +179,9 @@ def split_document(doc: SourceDocument) -> list[Clause]:
         if row == 0 and para.strip() == doc.title.strip():
             pos = _Position(article=TITLE, article_key="ttl")
         elif row < article_rows[0] and is_front_matter(para):
-            continue
-        elif pos.article == TITLE:
+            if pos.article != FRONT:
+                pos = _Position(chapter=pos.chapter, article=FRONT, article_key="ftn")
+        elif pos.article in (TITLE, FRONT):
             pos = _Position(chapter=pos.chapter)
         if row in starts:
             m = ARTICLE.match(para)

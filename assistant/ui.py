@@ -23,17 +23,20 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # offline: before gradio is im
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
 import logging  # noqa: E402
+import re  # noqa: E402
+from html import unescape as html_unescape  # noqa: E402
 from dataclasses import replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from . import presenter as view  # noqa: E402
 from . import webguard  # noqa: E402
-from .admin import (AUDIT_FILE, MAX_UPLOAD_BYTES, AdminAuth, AdminError, AdminSessions, AuditLog,  # noqa: E402
+from .admin import (AUDIT_FILE, KEEP_DELETED_DAYS, MAX_UPLOAD_BYTES, AdminAuth, AdminError, AdminSessions, AuditLog,  # noqa: E402
                     CorpusAdmin, SessionError, actor_name, document_rows, validate_upload)
 from .conversation import Conversation  # noqa: E402
 from .eligibility import MAX_FACT_CHARS  # noqa: E402
 from .errors import PolicyAssistantError, RuleBaseError  # noqa: E402
 from .feedback import MAX_COMMENT_CHARS, FeedbackStore  # noqa: E402
+from . import wording  # noqa: E402
 
 logger = logging.getLogger("assistant.ui")
 
@@ -47,9 +50,101 @@ EXAMPLES = [
 FONTS = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "sans-serif"]
 CSS = """
 .status-line {min-height: 1.6em}
-.article-text mark, .article mark {background: #fde68a; padding: 0 2px}
+.article-text mark, .article mark {background: #fde68a; color: #111827; padding: 0 2px}
 footer {display: none !important}
+#chat {height: calc(100dvh - 330px) !important; min-height: 240px; max-height: none !important}
+@media (max-width: 640px) {
+  #chat {height: calc(100dvh - 390px) !important; min-height: 200px}
+  #page-intro p {display: none}
+  #page-intro h1 {font-size: 1.3em; margin: 0}
+  #chat-actions {flex-direction: row !important; flex-wrap: wrap; min-width: 0 !important}
+  #chat-actions button {flex: 1 1 30%; min-width: 0}
+  [role=tablist] [role=tab] {padding: 4px 6px !important; font-size: 0.9em !important}
+}
+*:focus-visible, button:focus-visible, a:focus-visible, summary:focus-visible, input:focus-visible,
+textarea:focus-visible, [role=tab]:focus-visible, [role=radio]:focus-visible {
+  outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important}
+[role=tab] {color: #374151 !important}
+[role=tab][aria-selected=true] {color: #1d4ed8 !important}
+a.cite-ref {color: #1d4ed8; text-decoration: underline; cursor: pointer; font-weight: 600}
+details.citation.flash > summary {background: #fef3c7}
+.sr-only {position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap}
+.verdict table th, .verdict table td {color: #111827}
 """
+# The page's own script (run once on load): Enter sends and Shift+Enter starts a new line
+# (not while an input method is composing Chinese), inline [n] open citation n, "在政策浏览中打开"
+# opens the article in the policy browser, "复制回答" says 已复制, and gradio's own English
+# words (aria labels, titles, toasts) are replaced by the Chinese ones of assistant.wording.
+PAGE_JS_TEMPLATE = """() => {
+  if (window.__policyPage) return; window.__policyPage = true;
+  const WORDS = __WORDS__, PATTERNS = __PATTERNS__.map(([p, r]) => [new RegExp(p, 's'), r]);
+  const tr = (text) => {
+    if (!text) return text;
+    const t = text.trim();
+    if (Object.prototype.hasOwnProperty.call(WORDS, t)) return WORDS[t];
+    for (const [re, rep] of PATTERNS) if (re.test(t)) return rep;
+    return text;
+  };
+  const ATTRS = ['aria-label', 'title', 'placeholder', 'aria-roledescription'];
+  const fixNode = (el) => {
+    if (!(el instanceof Element)) return;
+    for (const a of ATTRS) { const v = el.getAttribute(a); if (v) { const n = tr(v); if (n !== v) el.setAttribute(a, n); } }
+  };
+  const fixText = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const nodes = []; while (walker.nextNode()) nodes.push(walker.currentNode);
+    for (const n of nodes) {
+      const p = n.parentElement; if (!p || p.closest('.answer, .question, .article, #browse-text, textarea')) continue;
+      const v = n.nodeValue, t = tr(v); if (t !== v) n.nodeValue = t;
+    }
+  };
+  const fixAll = (root) => { if (!(root instanceof Element)) return; fixNode(root);
+    root.querySelectorAll('*').forEach(fixNode); fixText(root); };
+  fixAll(document.body);
+  new MutationObserver((records) => { for (const r of records) {
+    if (r.type === 'attributes') fixNode(r.target);
+    else if (r.type === 'characterData') { const p = r.target.parentElement; if (p) fixText(p); }
+    else for (const n of r.addedNodes) { if (n instanceof Element) fixAll(n); else if (n.parentElement) fixText(n.parentElement); }
+  }}).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true, attributeFilter: ATTRS});
+
+  const inQuestion = (e) => e.target instanceof HTMLTextAreaElement && e.target.closest('#question') && e.key === 'Enter';
+  document.addEventListener('keydown', (e) => {
+    if (!inQuestion(e) || e.isComposing || e.keyCode === 229) return;
+    e.stopPropagation();  // gradio's own handler would send on Shift+Enter
+    if (e.shiftKey) return;  // the browser adds the new line
+    e.preventDefault();
+    const send = document.querySelector('#send'); if (send) send.click();
+  }, true);
+  document.addEventListener('keypress', (e) => { if (inQuestion(e)) e.stopPropagation(); }, true);
+
+  const openCitation = (answer, n) => {
+    const card = answer && answer.querySelector('details.citation-' + n);
+    if (!card) return;
+    card.open = true; card.classList.add('flash'); setTimeout(() => card.classList.remove('flash'), 1500);
+    card.scrollIntoView({block: 'nearest', behavior: 'smooth'});
+    const s = card.querySelector('summary'); if (s) s.focus({preventScroll: true});
+  };
+  document.addEventListener('click', (e) => {
+    const ref = e.target.closest && e.target.closest('a.cite-ref');
+    if (ref) { e.preventDefault(); const m = ref.className.match(/cite-ref-(\\d+)/);
+      if (m) openCitation(ref.closest('.answer'), m[1]); return; }
+    const open = e.target.closest && e.target.closest('a.open-article');
+    if (open) { e.preventDefault();
+      const target = open.parentElement.querySelector('.open-target');
+      const box = document.querySelector('#open-target textarea, #open-target input');
+      if (target && box) { box.value = target.textContent + '::' + Date.now();
+        box.dispatchEvent(new Event('input', {bubbles: true})); }
+      return; }
+    const copy = e.target.closest && e.target.closest('#copy-answer');
+    if (copy) { const old = copy.textContent; setTimeout(() => { copy.textContent = '__COPIED__';
+      setTimeout(() => { copy.textContent = old; }, 1500); }, 50); }
+  }, true);
+  document.addEventListener('keydown', (e) => {
+    const ref = e.target.closest && e.target.closest('a.cite-ref');
+    if (ref && (e.key === ' ')) { e.preventDefault(); ref.click(); }
+  });
+}"""
 MAX_WEB_SESSIONS = 1000  # browser sessions whose state the server keeps (the least recently used go first)
 FEEDBACK_ROWS = 200  # feedback rows in the admin table
 FEEDBACK_CELL_CHARS = 300  # characters per text cell in that table
@@ -71,14 +166,36 @@ COPY_JS = """(text) => {
 }"""
 
 
+def page_js() -> str:
+    """The page script with the vocabulary of :mod:`assistant.wording` filled in."""
+    import json
+
+    return (PAGE_JS_TEMPLATE.replace("__WORDS__", json.dumps(wording.GRADIO_STRINGS, ensure_ascii=False))
+            .replace("__PATTERNS__", json.dumps([list(p) for p in wording.GRADIO_PATTERNS], ensure_ascii=False))
+            .replace("__COPIED__", wording.COPIED))
+
+
+def theme():
+    """The Soft theme with text colours that meet WCAG AA (4.5:1) on their backgrounds:
+    primary buttons, tab labels, field labels, placeholders."""
+    import gradio as gr
+
+    base = gr.themes.Soft(primary_hue="blue", font=FONTS, font_mono=["ui-monospace", "monospace"])
+    return base.set(
+        button_primary_background_fill="#1d4ed8", button_primary_background_fill_hover="#1e40af",
+        button_primary_text_color="#ffffff", button_primary_text_color_hover="#ffffff",
+        button_secondary_text_color="#1f2937", button_secondary_background_fill="#e5e7eb",
+        button_cancel_background_fill="#b91c1c", button_cancel_text_color="#ffffff",
+        body_text_color="#111827", body_text_color_subdued="#4b5563", block_label_text_color="#1f2937",
+        block_title_text_color="#1f2937", block_info_text_color="#4b5563", input_placeholder_color="#6b7280",
+        link_text_color="#1d4ed8", checkbox_label_text_color="#1f2937")
+
+
 def launch_options(settings) -> dict:
     """Keyword arguments for ``app.launch``: local only, no share link, no browser
     window, local fonts (no CDN), uploads capped at the admin size limit."""
-    import gradio as gr
-
-    theme = gr.themes.Soft(primary_hue="blue", font=FONTS, font_mono=["ui-monospace", "monospace"])
     return dict(server_name=settings.host, server_port=settings.port, share=False, inbrowser=False,
-                theme=theme, css=CSS, footer_links=[], max_file_size=MAX_UPLOAD_BYTES, quiet=True,
+                theme=theme(), css=CSS, footer_links=[], max_file_size=MAX_UPLOAD_BYTES, quiet=True,
                 enable_monitoring=False, run_history=False)
 
 
@@ -94,17 +211,20 @@ def create_app(assistant, sessions: AdminSessions | None = None):
     sessions = sessions if sessions is not None else AdminSessions(settings.admin_idle_seconds)
     cleanup = (webguard.WEB_FILE_SWEEP_EVERY, webguard.WEB_FILE_MAX_AGE)
     with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=cleanup) as app:
-        gr.Markdown(f"# {TITLE}\n技能政策问答：每个回答都引用政策原文，点击引用可查看整条条文。离线运行，不上传任何数据。")
-        with gr.Tabs():
+        gr.Markdown(f"# {TITLE}\n技能政策问答：每个回答都引用政策原文，点击引用可查看整条条文。离线运行，不上传任何数据。",
+                    elem_id="page-intro")
+        open_target = gr.Textbox(visible="hidden", elem_id="open-target")  # set by the page script
+        with gr.Tabs() as tabs:
             with gr.Tab("政策问答", id="chat"):
                 _chat_tab(gr, assistant, feedback)
             with gr.Tab("政策浏览", id="browse"):
-                _browse_tab(gr, app, assistant)
+                _browse_tab(gr, app, assistant, tabs, open_target)
             with gr.Tab("资格核对（HR）", id="check"):
                 _check_tab(gr, assistant)
             if settings.admin_password:
                 with gr.Tab("知识库管理", id="admin"):
                     _admin_tab(gr, assistant, feedback, sessions)
+        app.load(None, None, None, js=page_js())
     app.state_session_capacity = MAX_WEB_SESSIONS
     app.admin_sessions = sessions
     return app
@@ -118,14 +238,15 @@ def _chat_tab(gr, assistant, feedback: FeedbackStore) -> None:
     history = gr.State([], time_to_live=ttl)
     answers = gr.State({}, time_to_live=ttl)  # chat message index → Answer, for feedback
     rated = gr.State(None, time_to_live=ttl)  # id of this session's latest feedback row
-    chatbot = gr.Chatbot(label="对话", elem_id="chat", height=560, buttons=[], sanitize_html=True,
+    chatbot = gr.Chatbot(label="对话", show_label=False, elem_id="chat", height="60vh", buttons=[], sanitize_html=True,
                          latex_delimiters=[], allow_tags=False, group_consecutive_messages=False,
                          placeholder="请在下方输入问题，或点击示例问题。")
     status = gr.HTML("", elem_classes="status-line", elem_id="status")
-    with gr.Row():
+    with gr.Row(equal_height=False):
         question = gr.Textbox(label="问题", placeholder="例如：职工教育经费用在一线职工身上的比例有什么要求？",
-                              lines=2, max_length=settings.max_question_chars, scale=5, elem_id="question")
-        with gr.Column(scale=1, min_width=140):
+                              info=wording.ENTER_HINT, lines=2, max_length=settings.max_question_chars, scale=5,
+                              elem_id="question")
+        with gr.Column(scale=1, min_width=140, elem_id="chat-actions"):
             send = gr.Button("发送", variant="primary", elem_id="send")
             new = gr.Button("新对话", elem_id="new-chat")
             copy = gr.Button("复制回答", elem_id="copy-answer")
@@ -139,32 +260,45 @@ def _chat_tab(gr, assistant, feedback: FeedbackStore) -> None:
     def respond(text, past, convo, known):
         past, known = list(past or []), dict(known or {})
         convo = convo if isinstance(convo, Conversation) else Conversation()
+        if not isinstance(text, str) or not text.strip():  # a short message (a toast), nothing else changes
+            gr.Info(wording.EMPTY_QUESTION, duration=3)
+            yield gr.update(), past, past, convo, known, "", gr.update()
+            return
+        waiting = wording.SEARCHING if getattr(assistant, "_loaded", True) else wording.LOADING
+        if getattr(assistant, "building", False):
+            waiting = wording.BUILDING
+        _, shown = view.bound_question(text, view._max_question_chars(assistant))
+        pending = [*past, {"role": "user", "content": view.question_html(shown)},
+                   {"role": "assistant", "content": view.pending_html(waiting)}]
+        yield "", pending, past, convo, known, waiting, gr.update()  # the question stays visible while it is answered
         for updated, answer, done in view.chat_turn_stream(assistant, text, past, convo):
             if not done:  # an LLM draft streaming in
-                yield gr.update(), updated, updated, convo, known, "正在生成回答…", gr.update()
+                yield gr.update(), updated, updated, convo, known, wording.GENERATING, gr.update()
                 continue
             del convo.turns[:-turns]
-            if answer is None:  # blank question (nothing changes) or an error shown in the chat
+            if answer is None:  # an error shown in the chat
                 note = "" if len(updated) == len(past) else "出错了：请查看对话中的提示。"
                 updated, known = view.trim_history(updated, known, turns)
                 yield gr.update(), updated, updated, convo, known, note, gr.update()
             else:  # kept for feedback without its index generation (that may be large)
                 known = {**known, len(updated) - 1: replace(answer, snapshot=None)}
                 updated, known = view.trim_history(updated, known, turns)
-                badge = f"当前回答状态：{view.status_badge(answer.status)}"
-                yield "", updated, updated, convo, known, badge, view.answer_plain(answer)
+                # the status shows once, in the bubble; this line only tells screen readers
+                note = f'<span class="sr-only" role="status">当前回答状态：{view.status_label(answer.status)}</span>'
+                yield "", updated, updated, convo, known, note, view.answer_plain(answer)
 
     outputs = [question, chatbot, history, conversation, answers, status, plain]
-    for trigger in (send.click, question.submit):  # its own queue: never behind an admin rebuild
-        trigger(respond, [question, history, conversation, answers], outputs, concurrency_id="chat",
-                concurrency_limit=max(1, settings.web_concurrency), api_visibility="private")
+    # Enter sends through the page script's click on #send (Shift+Enter: a new line); its
+    # own queue: never behind an admin rebuild; no gradio spinner or timer (we say what happens)
+    send.click(respond, [question, history, conversation, answers], outputs, concurrency_id="chat",
+               concurrency_limit=max(1, settings.web_concurrency), api_visibility="private", show_progress="hidden")
 
     def reset():
         return [], [], Conversation(), {}, None, "", ""
 
     for trigger in (new.click, chatbot.clear):  # the chat's own 🗑 button starts over too
         trigger(reset, None, [chatbot, history, conversation, answers, rated, status, plain], api_visibility="private")
-    copy.click(None, [plain], None, js=COPY_JS)
+    copy.click(None, [plain], None, js=COPY_JS)  # the page script shows 已复制
 
     def rate(data: gr.LikeData, known, request: gr.Request):
         index = data.index if isinstance(data.index, int) else (data.index or [None])[0]
@@ -188,13 +322,27 @@ def _chat_tab(gr, assistant, feedback: FeedbackStore) -> None:
 
 
 # ---- policy browser -------------------------------------------------------------------------
-def _browse_tab(gr, app, assistant) -> None:
+def _browse_tab(gr, app, assistant, tabs, open_target) -> None:
     index = assistant.index
     with gr.Row():
         doc = gr.Dropdown(label="文件", choices=[], elem_id="browse-doc", scale=2)
         article = gr.Dropdown(label="条文", choices=[], elem_id="browse-article", scale=1)
     meta = gr.HTML("")
     text = gr.HTML("", elem_id="browse-text")
+    with gr.Row():
+        previous = gr.Button("上一条", elem_id="browse-previous", size="sm")
+        following = gr.Button("下一条", elem_id="browse-next", size="sm")
+
+    def show(doc_id, article_key=None):
+        """[meta, article dropdown, article text] for a document (its first article unless given)."""
+        snap = view.snapshot_of(index)
+        if not doc_id or doc_id not in snap.documents:
+            return "", gr.update(choices=[], value=None), ""
+        choices = view.article_choices(snap, doc_id)
+        keys = [key for _, key in choices]
+        key = article_key if article_key in keys else (keys[0] if keys else None)
+        body = view.article_html(snap, doc_id, key) if key else ""
+        return view.document_meta_html(snap.documents[doc_id]), gr.update(choices=choices, value=key), body
 
     def documents():
         try:
@@ -203,23 +351,36 @@ def _browse_tab(gr, app, assistant) -> None:
             raise gr.Error(f"政策文件无法加载：{exc}") from exc
         choices = [(d.title, d.doc_id) for d in view.snapshot_of(index).documents.values()]
         first = choices[0][1] if choices else None
-        return gr.update(choices=choices, value=first)
-
-    def pick_document(doc_id):
-        snap = view.snapshot_of(index)
-        if not doc_id or doc_id not in snap.documents:
-            return "", gr.update(choices=[], value=None)
-        choices = view.article_choices(snap, doc_id)
-        return view.document_meta_html(snap.documents[doc_id]), gr.update(choices=choices, value=choices[0][1] if choices else None)
+        return gr.update(choices=choices, value=first), *show(first)
 
     def pick_article(doc_id, article_key):
         if not doc_id or not article_key:
             return ""
         return view.article_html(view.snapshot_of(index), doc_id, article_key)
 
-    app.load(documents, None, [doc], api_visibility="private")
-    doc.change(pick_document, [doc], [meta, article], api_visibility="private")
-    article.change(pick_article, [doc, article], [text], api_visibility="private")
+    def step(doc_id, article_key, delta):
+        keys = [key for _, key in view.article_choices(view.snapshot_of(index), doc_id)] if doc_id else []
+        if not keys:
+            return gr.update(), ""
+        at = keys.index(article_key) if article_key in keys else 0
+        key = keys[max(0, min(len(keys) - 1, at + delta))]
+        return gr.update(value=key), pick_article(doc_id, key)
+
+    def open_article(target):
+        """A citation's "在政策浏览中打开": "doc_id::article::click time" → that article, in context."""
+        doc_id, _, rest = str(target or "").partition("::")
+        article_key = rest.partition("::")[0]
+        if doc_id not in view.snapshot_of(index).documents:
+            return gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
+        return gr.Tabs(selected="browse"), gr.update(value=doc_id), *show(doc_id, article_key)
+
+    private = dict(api_visibility="private")
+    app.load(documents, None, [doc, meta, article, text], **private)
+    doc.input(show, [doc], [meta, article, text], **private)
+    article.input(pick_article, [doc, article], [text], **private)
+    previous.click(lambda d, a: step(d, a, -1), [doc, article], [article, text], **private)
+    following.click(lambda d, a: step(d, a, 1), [doc, article], [article, text], **private)
+    open_target.change(open_article, [open_target], [tabs, doc, meta, article, text], **private)
 
 
 # ---- eligibility checker --------------------------------------------------------------------
@@ -233,7 +394,11 @@ def _check_tab(gr, assistant) -> None:
     if not rules:
         gr.Markdown("规则库为空。")
         return
-    gr.Markdown("选择一项待遇，填写员工情况，查看每个条件是否满足及其政策依据。不清楚的项目可选“不确定”。")
+    gr.Markdown(f"选择一项待遇，填写员工情况，查看每个条件是否满足及其政策依据。不清楚的项目可选“{view.UNKNOWN_CHOICE}”或留空。")
+    with gr.Row(elem_id="record-fields"):
+        record = [gr.Textbox(label=label, max_length=view.MAX_RECORD_CHARS, elem_id=f"record-{key}",
+                             placeholder="今天" if key == "checked_on" else "", min_width=140)
+                  for key, label in wording.RECORD_FIELDS]
     pick = gr.Dropdown(label="待遇 / 资格", choices=[(r.title, r.id) for r in rules], value=rules[0].id, elem_id="rule-pick")
     groups = []
     forms = []
@@ -246,21 +411,65 @@ def _check_tab(gr, assistant) -> None:
         forms.append((rule, fields, check))
     result = gr.HTML("", elem_id="verdict")
     with gr.Row():
-        md_file = gr.DownloadButton("导出 Markdown", visible=False)
-        csv_file = gr.DownloadButton("导出 CSV", visible=False)
+        md_file = gr.DownloadButton("导出 Markdown", visible=False, elem_id="export-md")
+        csv_file = gr.DownloadButton("导出 CSV", visible=False, elem_id="export-csv")
+        page_file = gr.DownloadButton("导出打印页（可另存为 PDF）", visible=False, elem_id="export-page")
+    hidden = gr.update(visible=False)
 
-    pick.change(lambda rid: [gr.update(visible=r.id == rid) for r in rules], [pick], groups, api_visibility="private")
+    def switch(rule_id):  # another entitlement: the previous verdict and its exports go
+        return [*[gr.update(visible=r.id == rule_id) for r in rules], "", hidden, hidden, hidden]
+
+    pick.change(switch, [pick], [*groups, result, md_file, csv_file, page_file], api_visibility="private")
     for rule, fields, check in forms:
-        check.click(_checker(gr, assistant, rule), fields, [result, md_file, csv_file], api_visibility="private")
+        check.click(_checker(gr, assistant, rule), [*fields, *record], [result, md_file, csv_file],
+                    api_visibility="private").then(_printable, [result], [page_file], api_visibility="private")
+
+    with gr.Accordion("批量核对（多名员工）", open=False, elem_id="batch"):
+        template = gr.Textbox(label="表头（复制到表格软件，每行一名员工；可直接粘贴表格内容或 CSV）", interactive=False,
+                              value=view.batch_template(rules[0]).strip(), elem_id="batch-template")
+        table = gr.Textbox(label="员工信息表", lines=6, max_length=view.MAX_BATCH_CHARS, elem_id="batch-table",
+                           placeholder="第一行为表头，其后每行一名员工")
+        run = gr.Button("批量核对", variant="primary", elem_id="batch-run")
+        batch_note = gr.Markdown("", elem_id="batch-note")
+        batch_file = gr.DownloadButton("下载核对结果 CSV", visible=False, elem_id="batch-download")
+
+    def template_for(rule_id):
+        rule = rulebase.rules.get(rule_id) or rules[0]
+        return view.batch_template(rule).strip(), "", hidden
+
+    pick.change(template_for, [pick], [template, batch_note, batch_file], api_visibility="private")
+
+    def run_batch(rule_id, text, checked_on, checker):
+        rule = next((r for r in rules if r.id == rule_id), None)
+        try:
+            if rule is None:
+                raise RuleBaseError("请先选择待遇 / 资格。")
+            assistant.ensure_index()
+            snap = view.snapshot_of(assistant.index)
+            current = assistant.rules
+            doc = snap.documents.get(rule.doc_id)
+            out, count, problems = view.batch_check(current, rule, text, checked_on, checker,
+                                                    doc_title=doc.title if doc else "", version=snap.corpus_version)
+        except PolicyAssistantError as exc:
+            return f"**未完成：** {view.esc(exc)}", hidden
+        folder = webguard.download_dir()
+        path = folder / f"{wording.file_stem(wording.BATCH_STEM, rule.title)}.csv"
+        path.write_text(out, encoding="utf-8-sig")
+        note = f"已核对 {count} 名员工。"
+        if problems:
+            note += f"其中 {len(problems)} 行未核对（填写有误）：\n\n" + "\n".join(f"- {view.esc(p)}" for p in problems[:20])
+        return note, gr.update(value=str(path), visible=True)
+
+    run.click(run_batch, [pick, table, record[2], record[3]], [batch_note, batch_file], api_visibility="private")
 
 
 def _fact_input(gr, spec):
     if spec.kind == "bool":
-        return gr.Radio(list(view.BOOL_CHOICES), value=view.UNKNOWN_CHOICE, label=spec.label)
+        return gr.Radio(list(view.BOOL_CHOICES), value=view.UNKNOWN_CHOICE, label=spec.label, elem_classes="fact-bool")
     if spec.kind == "choice":
         return gr.Dropdown([*spec.choices, view.UNKNOWN_CHOICE], value=view.UNKNOWN_CHOICE, label=spec.label)
     hint = "百分比，如 60" if spec.kind == "percent" else "月数，如 6、12 或“半年”"
-    return gr.Textbox(label=f"{spec.label}（{hint}）", placeholder="不清楚可留空", max_length=MAX_FACT_CHARS)
+    return gr.Textbox(label=f"{spec.label}（{hint}）", placeholder=f"{view.UNKNOWN_CHOICE}可留空", max_length=MAX_FACT_CHARS)
 
 
 def check_rule(assistant, rule, values):
@@ -287,18 +496,42 @@ def check_rule(assistant, rule, values):
     return verdict, snap
 
 
+_PAGE_MARK = re.compile(r'<span class="record-page" style="display:none">(dl-[0-9a-f]{32})/([^<>/\\]+\.html)</span>')
+
+
 def _checker(gr, assistant, rule):
+    count = len(rule.facts)
+
     def check(*values):
+        """``values``: the rule's facts, then (optionally) the record fields of the form."""
         hidden = gr.update(visible=False)
         try:
-            verdict, snap = check_rule(assistant, rule, values)
+            record = view.record_from_form(*values[count:count + len(wording.RECORD_FIELDS)])
+            verdict, snap = check_rule(assistant, rule, values[:count])
         except PolicyAssistantError as exc:
             return view.error_html(str(exc)), hidden, hidden
-        md_path, csv_path = view.write_verdict_files(verdict, webguard.download_dir())
-        return (view.verdict_html(verdict, snap), gr.update(value=str(md_path), visible=True),
-                gr.update(value=str(csv_path), visible=True))
+        title, version = view.rule_document(snap, verdict)
+        folder = webguard.download_dir()
+        md_path, csv_path, page_path = view.write_record_files(verdict, record, title, version, folder)
+        mark = f'<span class="record-page" style="display:none">{folder.name}/{view.esc(page_path.name)}</span>'
+        return (view.verdict_html(verdict, snap, record, title, version) + mark,
+                gr.update(value=str(md_path), visible=True), gr.update(value=str(csv_path), visible=True))
 
     return check
+
+
+def _printable(result_html):
+    """The printable page written with the verdict now shown (named in its hidden mark;
+    only a file of our own download folders)."""
+    import gradio as gr
+
+    m = _PAGE_MARK.search(result_html or "")
+    if m is None:
+        return gr.update(visible=False)
+    path = webguard.web_temp_dir() / m.group(1) / html_unescape(m.group(2))
+    if not path.is_file():
+        return gr.update(visible=False)
+    return gr.update(value=str(path), visible=True)
 
 
 # ---- knowledge-base admin (only when a password is configured) ------------------------------
@@ -322,16 +555,18 @@ def _admin_tab(gr, assistant, feedback: FeedbackStore, sessions: AdminSessions) 
         docs = gr.Dataframe(headers=["文件", "文档编号", "标题", "大小(KB)"], interactive=False, label="当前语料",
                             elem_id="admin-docs")
         with gr.Row():
-            upload = gr.File(label="上传政策文件（.txt/.md/.docx/.pdf，≤10 MB）", file_types=[".txt", ".md", ".docx", ".pdf"],
-                             type="filepath", elem_id="admin-upload")
+            upload = gr.File(label="上传政策文件（.txt/.md/.docx/.pdf，≤10 MB）", type="filepath", elem_id="admin-upload")
             with gr.Column():
                 replace_box = gr.Checkbox(label="替换已有文档（同名或同编号）")
                 do_upload = gr.Button("校验、上传并重建索引", variant="primary")
         with gr.Row():
             victim = gr.Dropdown(label="删除文件", choices=[])
-            confirm = gr.Checkbox(label="确认删除")
+            confirm = gr.Checkbox(label="确认删除", elem_id="confirm-delete")
             do_delete = gr.Button("删除并重建索引", variant="stop")
             rebuild = gr.Button("仅重建索引")
+        with gr.Row():
+            restorable = gr.Dropdown(label=f"已删除的文件（保留 {KEEP_DELETED_DAYS} 天）", choices=[], elem_id="restore-pick")
+            do_restore = gr.Button("恢复并重建索引", elem_id="restore-button")
         admin_note = gr.Markdown("", elem_id="admin-note")
         with gr.Accordion("审计日志", open=False):
             with gr.Row():
@@ -339,10 +574,10 @@ def _admin_tab(gr, assistant, feedback: FeedbackStore, sessions: AdminSessions) 
                 audit_page = gr.Number(value=1, precision=0, minimum=1, label=f"页码（每页 {AUDIT_PAGE} 条，最新在前）",
                                        elem_id="audit-page")
                 audit_show = gr.Button("刷新", elem_id="audit-show")
-            log = gr.Dataframe(headers=["时间(UTC)", "操作人", "操作", "对象", "详情"], interactive=False,
+            log = gr.Dataframe(headers=wording.AUDIT_HEADERS, interactive=False,
                                elem_id="audit-log")
         with gr.Accordion("用户反馈", open=False):
-            feedback_table = gr.Dataframe(headers=["时间(UTC)", "评价", "问题", "状态", "意见", "语料版本"],
+            feedback_table = gr.Dataframe(headers=["时间", "评价", "问题", "状态", "意见", "语料版本"],
                                           interactive=False)
             export = gr.Button("导出反馈 CSV")
             export_file = gr.File(label="反馈 CSV", interactive=False)
@@ -381,15 +616,16 @@ def _admin_tab(gr, assistant, feedback: FeedbackStore, sessions: AdminSessions) 
         files = corpus.files()
         rows = document_rows(files, view.snapshot_of(assistant.index).documents)
         return (rows, gr.update(choices=[p.name for p in files], value=None), audit_rows(),
-                _feedback_rows(feedback.summaries(limit=FEEDBACK_ROWS, chars=FEEDBACK_CELL_CHARS)))
+                _feedback_rows(feedback.summaries(limit=FEEDBACK_ROWS, chars=FEEDBACK_CELL_CHARS)),
+                gr.update(choices=[(label, kept) for kept, label in corpus.deleted()], value=None), False)
 
-    overview_outputs = [docs, victim, log, feedback_table]
+    overview_outputs = [docs, victim, log, feedback_table, restorable, confirm]
     keep = gr.update()
 
     def do_login(who, secret, request: gr.Request):
         who = actor_name(who)
         if not who:
-            return None, keep, keep, "请填写操作人姓名。", "", *[keep] * 4, ""
+            return None, keep, keep, "请填写操作人姓名。", "", *[keep] * 6, ""
         host = webguard.client_host(request)
         person = f"{who}@{host}"
         secret = secret[:1024] if isinstance(secret, str) else ""
@@ -397,10 +633,10 @@ def _admin_tab(gr, assistant, feedback: FeedbackStore, sessions: AdminSessions) 
         if result.blocked:  # a burst is logged once, not every refused attempt
             if result.log:
                 audit.append(person, "login_blocked", scope=result.scope, wait_seconds=result.wait)
-            return None, keep, keep, f"登录失败次数过多，请 {result.wait} 秒后再试。", "", *[keep] * 4, ""
+            return None, keep, keep, f"登录失败次数过多，请 {result.wait} 秒后再试。", "", *[keep] * 6, ""
         audit.append(person, "login" if result.ok else "login_failed")
         if not result.ok:
-            return None, keep, keep, f"密码错误。还可尝试 {result.remaining} 次。", "", *[keep] * 4, ""
+            return None, keep, keep, f"密码错误。还可尝试 {result.remaining} 次。", "", *[keep] * 6, ""
         token = sessions.open(person)
         return (token, gr.update(visible=False), gr.update(visible=True), f"已登录：{view.esc(who)}", "", *overview(),
                 sessions.upload_token(token))
@@ -424,15 +660,17 @@ def _admin_tab(gr, assistant, feedback: FeedbackStore, sessions: AdminSessions) 
                 raise AdminError("请先选择文件")
             source = Path(path)
             if source.stat().st_size > MAX_UPLOAD_BYTES:
-                raise AdminError(f"{source.name}: 文件过大 (> {MAX_UPLOAD_BYTES // 1048576} MB)")
+                raise AdminError(f"{source.name}：文件过大（上限 {MAX_UPLOAD_BYTES // 1048576} MB）")
             checked = validate_upload(source.read_bytes(), source.name, max_chars=settings.max_document_chars,
                                       max_clauses=settings.max_document_clauses)
+            if corpus.unchanged(checked):
+                return f"{view.esc(checked.filename)}：内容未变化，无需重建索引。", None, *[keep] * 6, keep, keep
             corpus.add(checked, who, replace=bool(replacing))
             message = f"已上传 {checked.filename}（{checked.chars} 字）。" + reindex(who, progress)
         except PolicyAssistantError as exc:
-            return f"**未完成：** {view.esc(exc)}", None, *[keep] * 4, *gate(exc)
+            return f"**未完成：** {view.esc(exc)}", None, *[keep] * 6, *gate(exc)
         except OSError as exc:
-            return f"**未完成：** 无法读取上传的文件 ({view.esc(exc.strerror or exc)})", None, *[keep] * 4, keep, keep
+            return f"**未完成：** 无法读取上传的文件 ({view.esc(exc.strerror or exc)})", None, *[keep] * 6, keep, keep
         finally:
             webguard.discard(path if isinstance(path, (str, os.PathLike)) else None)  # never kept after use
         return message, None, *overview(), keep, keep
@@ -451,16 +689,27 @@ def _admin_tab(gr, assistant, feedback: FeedbackStore, sessions: AdminSessions) 
             corpus.delete(filename, who)
             message = f"已删除 {filename}。" + reindex(who, progress)
         except PolicyAssistantError as exc:
-            return f"**未完成：** {view.esc(exc)}", *[keep] * 4, *gate(exc)
+            return f"**未完成：** {view.esc(exc)}", *[keep] * 6, *gate(exc)
         return message, *overview(), keep, keep
 
     do_delete.click(do_delete_file, [session, victim, confirm], [admin_note, *overview_outputs, login_box, panel], **builds)
+
+    def do_restore_file(token, kept, progress=gr.Progress()):
+        try:
+            who = require(token)
+            path = corpus.restore(kept, who)
+            message = f"已恢复 {path.name}。" + reindex(who, progress)
+        except PolicyAssistantError as exc:
+            return f"**未完成：** {view.esc(exc)}", *[keep] * 6, *gate(exc)
+        return message, *overview(), keep, keep
+
+    do_restore.click(do_restore_file, [session, restorable], [admin_note, *overview_outputs, login_box, panel], **builds)
 
     def do_rebuild(token, progress=gr.Progress()):
         try:
             message = reindex(require(token), progress)
         except PolicyAssistantError as exc:
-            return f"**未完成：** {view.esc(exc)}", *[keep] * 4, *gate(exc)
+            return f"**未完成：** {view.esc(exc)}", *[keep] * 6, *gate(exc)
         return message, *overview(), keep, keep
 
     rebuild.click(do_rebuild, [session], [admin_note, *overview_outputs, login_box, panel], **builds)
@@ -492,7 +741,7 @@ def _admin_tab(gr, assistant, feedback: FeedbackStore, sessions: AdminSessions) 
         if who:
             audit.append(who, "logout")
         return (None, gr.update(visible=True), gr.update(visible=False), "已退出。", [], gr.update(choices=[]), [], [],
-                "")
+                gr.update(choices=[]), False, "")
 
     logout.click(do_logout, [session], [session, login_box, panel, login_note, *overview_outputs, upload_key],
                  api_visibility="private").then(None, None, None, js=CLEAR_UPLOAD_COOKIE_JS)
@@ -503,16 +752,31 @@ def _cut(value: object, limit: int = AUDIT_CELL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _audit_detail(key: str, value: object) -> str:
+    label = wording.AUDIT_DETAILS.get(key, key)
+    if key == "scope":
+        value = wording.AUDIT_SCOPES.get(str(value), value)
+    elif key == "kept_until":
+        return f"可恢复 {value} 天"
+    elif key == "sha256":
+        value = str(value)[:12]
+    elif isinstance(value, list):
+        value = "、".join(map(str, value)) or "无"
+    return f"{label} {value}"
+
+
 def _audit_rows(entries: list[dict]) -> list[list]:
+    """Audit entries for people: local time, Chinese action names, readable details."""
     rows = []
     for e in entries:
         detail = {k: v for k, v in e.items() if k not in ("time", "actor", "action", "target")}
-        rows.append([_cut(e.get("time", "")), _cut(e.get("actor", "")), _cut(e.get("action", "")),
-                     _cut(e.get("target", "")), _cut(", ".join(f"{k}={v}" for k, v in detail.items()))])
+        rows.append([wording.local_time(e.get("time", "")), _cut(e.get("actor", "")),
+                     _cut(wording.audit_action(e.get("action", ""))), _cut(e.get("target", "")),
+                     _cut("；".join(_audit_detail(k, v) for k, v in detail.items()))])
     return rows
 
 
 def _feedback_rows(rows: list[dict]) -> list[list]:
     labels = {"up": "👍", "down": "👎"}
-    return [[r["created_at"], labels.get(r["rating"], r["rating"]), r["question"],
+    return [[wording.local_time(r["created_at"]), labels.get(r["rating"], r["rating"]), r["question"],
              view.status_label(r["status"]), r["comment"], r["corpus_version"]] for r in rows]

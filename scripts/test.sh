@@ -17,6 +17,19 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "we
   fi
 fi
 
+# Load test (tests/test_scaleout.py): Debian's nginx in front of two app processes.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = "0" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq nginx >/dev/null
+    # the tests run their own nginx on 127.0.0.1 only: stop the package's default server if it started one
+    if [ -s /run/nginx.pid ]; then /usr/sbin/nginx -s quit || true; fi
+  else
+    echo "note: nginx missing and not root: the load test will skip" >&2
+  fi
+fi
+
 # torch first, pinned to the local CPU build, so nothing pulls the CUDA wheels.
 python -m pip install -q "torch==2.13.0"
 python -m pip install -q -e ".[st,test,llm]"

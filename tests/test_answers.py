@@ -83,7 +83,10 @@ def test_answer_json_contract(shared_fake_bot) -> None:
     answer = shared_fake_bot.ask(RATIO_QUESTION)
     data = answer.to_dict()
     assert set(data) == {"status", "answer", "citations", "corpus_version", "latency_ms"}
-    assert set(data["citations"][0]) == {"doc_id", "doc_title", "article", "heading", "clause_id", "quote"}
+    assert set(data["citations"][0]) == {"doc_id", "doc_title", "article", "heading", "clause_id", "quote",
+                                         # added fields (issue 14): the cited document's record
+                                         "doc_version", "doc_status", "doc_level", "doc_region"}
+    assert data["citations"][0]["doc_status"] == "有效" and len(data["citations"][0]["doc_version"]) == 12
     assert set(answer.to_dict(id="q1")) == {"id", *data}
     assert data["citations"][0]["doc_id"] == SEED_ID
     assert data["latency_ms"] == round(answer.latency_ms, 1)

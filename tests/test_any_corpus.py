@@ -87,7 +87,7 @@ def test_a_question_naming_a_document_is_answered_from_it(make_bot, seed_corpus)
     _write(seed_corpus, "training.md", TRAINING_RULES)
     bot = make_bot(seed_corpus)
     bot.ingest()
-    assert bot.index.snapshot.aliases["职工休假示范条例"] == "leave"
+    assert bot.index.snapshot.aliases["职工休假示范条例"] == ("leave",)
     # the same article number exists in three documents: the name decides
     answer = bot.ask("某公司培训管理办法第三条是怎么规定的？")
     assert (answer.citations[0].doc_id, answer.citations[0].article) == ("training", "第三条")

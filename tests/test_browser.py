@@ -259,7 +259,7 @@ def test_hr_checker_verdict_with_conditions_citations_and_export(tab):
     with page.expect_download() as download:
         page.get_by_role("button", name="导出 CSV").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    assert "新型学徒补贴" in text and "unmet" in text
+    assert "新型学徒补贴" in text and "不满足" in text and "unmet" not in text  # Chinese words (issue 15)
 
 
 # ---- admin ----------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from conftest import CORPUS, REPO, SEED_ID
 
 RATIO_QUESTION = "职工教育经费用在一线职工身上的比例有什么要求？"
 ANSWER_KEYS = {"status", "answer", "citations", "corpus_version", "latency_ms"}
-CITATION_KEYS = {"doc_id", "doc_title", "article", "heading", "clause_id", "quote"}
+CITATION_KEYS = {"doc_id", "doc_title", "article", "heading", "clause_id", "quote",
+                 "doc_version", "doc_status", "doc_level", "doc_region"}  # the last four added by issue 14
 
 
 def cli_env(index_dir: Path, corpus_dir: Path = CORPUS) -> dict[str, str]:

@@ -159,12 +159,13 @@ def test_store_gives_fresh_unguessable_ids_and_never_adopts_a_client_id():
 
 def test_store_returns_the_same_conversation_for_its_id():
     store = ConversationStore()
-    cid, entry, created = store.checkout(None)
-    entry.conversation.remember("问题", ("d", "九"), standalone=True)
-    again, entry2, created2 = store.checkout(cid)
-    assert (again, created, created2) == (cid, True, False) and entry2.conversation is entry.conversation
+    cid, conversation, created = store.checkout(None)
+    conversation.remember("问题", ("d", "九"), standalone=True)
+    store.save(cid, conversation)
+    again, conversation2, created2 = store.checkout(cid)
+    assert (again, created, created2) == (cid, True, False) and conversation2.topic == ("d", "九")
     other = store.checkout(None)[1]
-    assert other.conversation is not entry.conversation and other.conversation.turns == []
+    assert other is not conversation and other.turns == []
 
 
 def test_store_is_bounded_least_recently_used_first():

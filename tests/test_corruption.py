@@ -7,10 +7,13 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from assistant.clausestore import CLAUSES_FILE
 from assistant.index import GENERATION_PREFIX, MANIFEST
 
 QUESTION = "职工教育经费用在一线职工身上的比例有什么要求？"
@@ -20,22 +23,30 @@ def generation(index_dir: Path) -> Path:
     return index_dir / json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))["generation"]
 
 
-def _rewrite_clauses(index_dir: Path, keep: int | None = None, cut: int = 0, text: str | None = None) -> None:
-    path = generation(index_dir) / "clauses.jsonl"
-    if text is None:
-        lines = path.read_text(encoding="utf-8").splitlines()
-        text = "\n".join(lines[:keep])
-        text = text[:-cut] if cut else text
-    path.write_text(text, encoding="utf-8")
+def _clause_file(index_dir: Path) -> Path:
+    return generation(index_dir) / CLAUSES_FILE
+
+
+def _edit_clauses(index_dir: Path, *statements: str) -> None:
+    with closing(sqlite3.connect(_clause_file(index_dir), isolation_level=None)) as db:
+        for statement in statements:
+            db.execute(statement)
+
+
+def _tear(path: Path, keep: float = 0.5) -> None:
+    """Cut the file to ``keep`` of its length (a write that stopped half-way)."""
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
 
 
 DAMAGE = {
-    "clauses_binary_garbage": lambda d: (generation(d) / "clauses.jsonl").write_bytes(b"\x00\xff\xfe garbage"),
-    "clauses_torn_mid_line": lambda d: _rewrite_clauses(d, cut=50),
-    "clauses_lines_missing": lambda d: _rewrite_clauses(d, keep=10),  # valid JSON lines, too few
-    "clauses_empty": lambda d: _rewrite_clauses(d, text=""),
-    "clauses_wrong_fields": lambda d: _rewrite_clauses(d, text='{"unexpected": 1}\n'),
-    "clauses_deleted": lambda d: (generation(d) / "clauses.jsonl").unlink(),
+    "clauses_binary_garbage": lambda d: _clause_file(d).write_bytes(b"\x00\xff\xfe garbage"),
+    "clauses_torn_mid_file": lambda d: _tear(_clause_file(d)),
+    "clauses_rows_missing": lambda d: _edit_clauses(d, "DELETE FROM clauses WHERE position >= 10"),  # valid, too few
+    "clauses_empty": lambda d: _clause_file(d).write_bytes(b""),
+    "clauses_wrong_fields": lambda d: _edit_clauses(d, "DROP TABLE clauses", "CREATE TABLE clauses (unexpected)",
+                                                    "INSERT INTO clauses VALUES (1)"),
+    "clauses_deleted": lambda d: _clause_file(d).unlink(),
     "documents_garbage": lambda d: (generation(d) / "documents.json").write_text("{", encoding="utf-8"),
     "bm25_deleted": lambda d: shutil.rmtree(generation(d) / "bm25"),
     "manifest_garbage": lambda d: (d / MANIFEST).write_text("{{{", encoding="utf-8"),
@@ -61,7 +72,7 @@ def _assert_serves_like_before(bot, index_dir: Path, first) -> None:
     assert answer.corpus_version == first.corpus_version  # same corpus, same version
     manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
     assert [p.name for p in index_dir.glob(GENERATION_PREFIX + "*")] == [manifest["generation"]]
-    assert len(bot.index.clauses) == manifest["clauses"] == 44
+    assert len(bot.index.clauses) == manifest["clauses"] == 45
 
 
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
@@ -85,7 +96,7 @@ def test_a_dropped_vector_collection_is_rebuilt(built, caplog):
     _assert_serves_like_before(bot, index_dir, first)
 
 
-@pytest.mark.parametrize("damage", ["clauses_torn_mid_line", "clauses_lines_missing", "bm25_deleted"])
+@pytest.mark.parametrize("damage", ["clauses_torn_mid_file", "clauses_rows_missing", "bm25_deleted"])
 def test_ingest_heals_a_damaged_generation_instead_of_reusing_it(built, damage, caplog):
     """`policy-assistant ingest` on an unchanged corpus would reuse the generation: not when
     its files are damaged (it used to fail with the same error forever)."""
@@ -93,5 +104,5 @@ def test_ingest_heals_a_damaged_generation_instead_of_reusing_it(built, damage, 
     DAMAGE[damage](index_dir)
     with caplog.at_level(logging.WARNING):
         report = new_bot().ingest()
-    assert not report.reused and report.clauses == 44 and "rebuilding in full" in caplog.text
+    assert not report.reused and report.clauses == 45 and "rebuilding in full" in caplog.text
     _assert_serves_like_before(new_bot(), index_dir, first)

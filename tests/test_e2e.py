@@ -72,7 +72,7 @@ def test_a_second_document_is_indexed_and_cited(e2e_bot, tmp_path: Path) -> None
                           segmenter=e2e_bot.segmenter)
     report = bot.ingest()
     assert sorted(report.embedded) == sorted([SEED_ID, "shi-peixun-tongzhi"])
-    assert report.documents == 2 and report.clauses == 44 + 8  # 标题 1 + 一 2 + 二 3 + 三 2
+    assert report.documents == 2 and report.clauses == 45 + 8  # 标题 1 + 一 2 + 二 3 + 三 2
 
     answer = bot.ask("取得高级工证书的每人补贴多少钱？")
     assert answer.status == ANSWERED
@@ -91,5 +91,5 @@ def test_a_second_document_is_indexed_and_cited(e2e_bot, tmp_path: Path) -> None
     before = embedder.passages
     report = bot.ingest()
     assert report.removed == ["shi-peixun-tongzhi"] and embedder.passages == before
-    assert bot.index.store.count() == 44
+    assert bot.index.store.count() == 45
     assert all(c.doc_id == SEED_ID for c in bot.ask("取得高级工证书的每人补贴多少钱？").citations)

@@ -366,7 +366,7 @@ def test_the_admin_tab_filters_the_audit_log(fresh):
     changes = fns["do_show_audit"](token, "变更", 1)
     logins = fns["do_show_audit"](token, "登录", 2)
     assert [row[3] for row in changes] == ["通知.txt"]
-    assert len(logins) == ui.AUDIT_PAGE and all(row[2].startswith("login") for row in logins)
+    assert len(logins) == ui.AUDIT_PAGE and all(row[2] == "登录失败" for row in logins)  # issue 15: Chinese action names
     import gradio as gr
 
     with pytest.raises(gr.Error, match="请先登录"):

@@ -13,7 +13,7 @@ from assistant.ingest import load_corpus
 from assistant.store import embedding_text
 from conftest import SEED_ID, FakeEmbedder, OtherFakeEmbedder
 
-SEED_CLAUSES = 44
+SEED_CLAUSES = 45
 NOTICE = "关于开展职工技能培训的通知\n一、培训对象。企业新招用职工。转岗职工。\n二、培训补贴。按规定给予补贴。\n"
 NOTICE_CHANGED = "关于开展职工技能培训的通知\n一、培训对象。企业新招用职工。\n二、培训补贴。按规定给予补贴。\n"
 
@@ -215,8 +215,9 @@ def test_index_files_on_disk(make_bot, seed_corpus, tmp_path) -> None:
     manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
     generation = index_dir / manifest["generation"]
     assert (generation / "documents.json").is_file() and (index_dir / "chroma").is_dir()
-    lines = (generation / "clauses.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == SEED_CLAUSES
+    from assistant.clausestore import CLAUSES_FILE, read_clauses
+
+    assert len(read_clauses(generation / CLAUSES_FILE)) == SEED_CLAUSES
     assert not list(index_dir.rglob("*.tmp"))  # atomic writes leave no temporaries
     # a rebuild replaces the generation and clears the old one
     (seed_corpus / "notice.txt").write_text(NOTICE, encoding="utf-8")

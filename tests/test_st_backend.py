@@ -117,8 +117,8 @@ def test_assistant_with_the_st_backend(tiny_model, st_embedder, tmp_path, segmen
     spec = "st:" + str(tiny_model)
     bot = PolicyAssistant(settings_for(corpus, tmp_path / "index", spec), embedder=st_embedder, segmenter=segmenter)
     report = bot.ingest()
-    assert report.embedded == [SEED_ID] and report.clauses == 44
-    assert bot.index.store.count() == 44
+    assert report.embedded == [SEED_ID] and report.clauses == 45
+    assert bot.index.store.count() == 45
     assert bot.index.manifest["embedder"] == "st:tiny-st"
     # chroma keeps our function with the st spec, so it can rebuild the embedder itself
     config = bot.index.store.collection.configuration_json["embedding_function"]

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from assistant.cleaning import clean_text
 from assistant.ingest import load_document
 from assistant.models import SourceDocument
-from assistant.structure import CLOSING, PREAMBLE, TITLE, article_key, sentences, split_document
+from assistant.structure import CLOSING, FRONT, PREAMBLE, TITLE, article_key, sentences, split_document
 from conftest import SEED_ID, SEED_TXT
 
 ARTICLES = ["一", "二", "三", "四", "五", "六", "七", "八", "九"]
@@ -48,7 +48,7 @@ def seed_clauses(seed_doc):
 
 def test_seed_articles_in_order(seed_clauses) -> None:
     order = list(dict.fromkeys(c.article for c in seed_clauses))
-    assert order == [TITLE, PREAMBLE, *ARTICLES, CLOSING]
+    assert order == [TITLE, FRONT, PREAMBLE, *ARTICLES, CLOSING]
 
 
 def test_seed_headings(seed_clauses) -> None:
@@ -58,12 +58,12 @@ def test_seed_headings(seed_clauses) -> None:
 
 
 def test_seed_clause_counts(seed_clauses) -> None:
-    counts = {a: sum(c.article == a for c in seed_clauses) for a in [TITLE, PREAMBLE, *ARTICLES, CLOSING]}
+    counts = {a: sum(c.article == a for c in seed_clauses) for a in [TITLE, FRONT, PREAMBLE, *ARTICLES, CLOSING]}
     # sentences per part, counted by hand from the cleaned text (heading sentence included);
-    # the addressee line (各省、自治区……：) is front matter, not a clause
-    assert counts == {TITLE: 1, PREAMBLE: 1, "一": 3, "二": 7, "三": 4, "四": 4, "五": 5, "六": 5, "七": 4, "八": 4,
-                      "九": 3, CLOSING: 3}
-    assert len(seed_clauses) == 44  # 1+1+3+7+4+4+5+5+4+4+3+3
+    # the addressee line (各省、自治区……：) is front matter (题注), not part of the preamble
+    assert counts == {TITLE: 1, FRONT: 1, PREAMBLE: 1, "一": 3, "二": 7, "三": 4, "四": 4, "五": 5, "六": 5, "七": 4,
+                      "八": 4, "九": 3, CLOSING: 3}
+    assert len(seed_clauses) == 45  # 1+1+1+3+7+4+4+5+5+4+4+3+3
 
 
 def test_seed_clauses_are_verbatim_slices(seed_doc, seed_clauses) -> None:
@@ -86,7 +86,8 @@ def test_seed_clause_ids_stable_and_unique(seed_clauses) -> None:
     ids = [c.clause_id for c in seed_clauses]
     assert ids == [c.clause_id for c in again]
     assert len(set(ids)) == len(ids)
-    assert ids[:2] == [f"{SEED_ID}:ttl:s01", f"{SEED_ID}:pre:s01"] and ids[-1] == f"{SEED_ID}:end:s03"
+    assert ids[:3] == [f"{SEED_ID}:ttl:s01", f"{SEED_ID}:ftn:s01", f"{SEED_ID}:pre:s01"]
+    assert ids[-1] == f"{SEED_ID}:end:s03"
 
 
 def test_chapters_and_numbered_articles() -> None:
@@ -250,9 +251,11 @@ def test_front_matter_is_metadata_and_the_title_its_own_part() -> None:
     assert "INFO END" not in doc.text and "title: 示例" not in doc.text
     clauses = split_document(doc)
     assert_verbatim(doc, clauses)
-    assert [(c.article, c.text) for c in clauses[:2]] == [
-        (TITLE, "中华人民共和国职工培训示范法"), ("第一条", "为了保障职工培训权利，制定本法。")]
-    assert not any("通过" in c.text or "修正" in c.text for c in clauses)  # date lines are front matter
+    assert [(c.article, c.text) for c in clauses[:4]] == [
+        (TITLE, "中华人民共和国职工培训示范法"),
+        (FRONT, "2020年1月1日第十三届全国人民代表大会常务委员会第十五次会议通过"),  # date lines: front matter
+        (FRONT, "2022年6月1日第十三届全国人民代表大会常务委员会第三十五次会议修正"),
+        ("第一条", "为了保障职工培训权利，制定本法。")]
     assert PREAMBLE not in {c.article for c in clauses}
 
 
@@ -268,7 +271,7 @@ def test_the_first_sentence_of_a_numbered_article_is_the_rule_not_a_heading() ->
 
 def test_a_section_nests_under_its_chapter() -> None:
     chapters = {c.article: c.chapter for c in split_document(law_doc())}
-    assert chapters == {TITLE: "", "第一条": "第一章 总则", "第二条": "第一章 总则",
+    assert chapters == {TITLE: "", FRONT: "", "第一条": "第一章 总则", "第二条": "第一章 总则",
                         "第三条": "第二章 特别规定 第一节 学徒", "第四条": "第二章 特别规定 第一节 学徒",
                         "第五条": "第二章 特别规定 第二节 非全日制"}
 

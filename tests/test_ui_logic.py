@@ -72,10 +72,13 @@ def test_answer_html_escapes_answer_text_and_numbers_citations(bot):
     out = view.answer_html(answer, bot.index)
     assert "<img" not in out and "&lt;img src=x onerror=alert(1)&gt;" in out
     assert "已回答" in out and out.startswith('<div class="answer answer-answered">')
-    assert out.count('<details class="citation"') == 2
+    assert out.count('<details class="citation citation-') == 2
     assert "[1] 《技能强企指导意见》第九条 强化技能强企资金保障" in out and "[2] 《" in out
     assert f"<mark>{cite.quote}</mark>" in out
     assert "语料版本 v1" in out and "\n" not in out
+    # issue 15: the [1] in the text opens card 1; the basis list is not repeated above the cards
+    assert '<a class="cite-ref cite-ref-1" href="#citation-1"' in out and "依据：" not in out
+    assert out.count("在政策浏览中打开") == 2 and "::九</span>" in out
 
 
 def test_answer_html_without_citations_has_no_citation_block(bot):
@@ -162,7 +165,7 @@ def test_chat_turn_stream_shows_drafts_then_the_checked_answer(bot):
 def test_article_choices_follow_document_order(bot):
     doc_id = next(iter(bot.index.documents))
     choices = view.article_choices(bot.index, doc_id)
-    assert choices[:2] == [("标题", "标题"), ("开头部分", "前言")]  # the title line is its own part
+    assert choices[:3] == [("标题", "标题"), ("题注", "题注"), ("开头部分", "前言")]  # title and front matter: own parts
     assert ("第九条 强化技能强企资金保障", "九") in choices
     assert [a for _, a in choices][-1] == "结语"
 
@@ -221,8 +224,12 @@ def test_facts_from_form_converts_and_drops_unknowns():
     specs = [Spec("grad", "毕业年度", "bool"), Spec("no", "否", "bool"), Spec("months", "期限", "months"),
              Spec("school", "学校", "choice", ["技师班", "高校"]), Spec("blank", "空", "months"),
              Spec("unsure", "不确定", "bool"), Spec("bad", "非法选项", "choice", ["甲"])]
-    values = ["是", "否", " 半年 ", "技师班", "", "不确定", "乙"]
+    values = ["是", "否", " 半年 ", "技师班", "", "未知", None]
     assert view.facts_from_form(specs, values) == {"grad": True, "no": False, "months": "半年", "school": "技师班"}
+    with pytest.raises(InputError, match="非法选项"):  # a value not in the list is refused, naming the field
+        view.facts_from_form(specs, ["是", "否", "", "技师班", "", "", "乙"])
+    with pytest.raises(InputError, match="毕业年度"):
+        view.facts_from_form(specs, ["也许", "", "", "", "", "", ""])
     assert view.facts_from_form([Spec("m", "期限", "months")], [12]) == {"m": 12}
 
 
@@ -234,7 +241,7 @@ def test_verdict_html_shows_each_condition_with_status_and_citation(bot):
                           [Spec("contract", "劳动合同期限", "months")], f"说明{XSS}")
     out = view.verdict_html(verdict, bot.index)
     assert "<img" not in out and out.count("&lt;img") == 2
-    assert "满足" in out and "不满足" in out and "待确认" in out and "暂无法判断" in out
+    assert "满足" in out and "不满足" in out and "未知" in out and "暂不能判断" in out
     assert "condition-status condition-met" in out and "condition-status condition-unmet" in out
     assert "condition-status condition-unknown" in out and 'class="verdict outcome-unknown"' in out
     assert "第四条" in out and "<mark>" in out and "还需补充：劳动合同期限" in out
@@ -247,6 +254,7 @@ def test_write_verdict_files(tmp_path):
     assert md.read_text(encoding="utf-8") == "# 新型学徒补贴\n"
     assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
     assert "条件,met" in csv_path.read_text(encoding="utf-8-sig")
+    assert md.name == "核对结果-新型学徒补贴.md"
 
 
 def test_rule_intro_is_escaped():
@@ -552,7 +560,7 @@ def test_real_rule_base_verdict_renders(bot):
     rules = bot.rules
     rule = rules.rules["apprentice_subsidy"]
     values = {"graduate_type": "技工院校技师班毕业生", "graduating_year": "是", "internship_months": "半年",
-              "contract_months": "6", "same_employer": "不确定"}
+              "contract_months": "6", "same_employer": "未知"}
     facts = view.facts_from_form(rule.facts, [values.get(f.name) for f in rule.facts])
     verdict = rules.check(rule.id, facts)
     out = view.verdict_html(verdict, bot.index)
