@@ -162,11 +162,13 @@ class ChromaStore:
 
     def exists(self) -> bool:
         """Whether the collection is still there (a reindex drops the generation it replaced)."""
-        from chromadb.errors import NotFoundError
+        from chromadb.errors import ChromaError, NotFoundError
 
         try:
             self.client.get_collection(self.name)
         except NotFoundError:
+            return False
+        except ChromaError:  # a server answering mid-drop ("Missing metadata segment"): not there any more
             return False
         return True
 
@@ -208,7 +210,7 @@ class ChromaStore:
         Reads the collection directly for ids and distances only: langchain's
         ``similarity_search_by_vector*`` also fetches every hit's text and metadata (which
         retrieval takes from the index snapshot), about 10× slower at 100k clauses."""
-        from chromadb.errors import InternalError, NotFoundError
+        from chromadb.errors import ChromaError, NotFoundError
 
         if k <= 0:
             return {}
@@ -216,7 +218,8 @@ class ChromaStore:
             found = self.collection.query(query_embeddings=[vector], n_results=k, include=["distances"])
         except NotFoundError as exc:  # a reindex swapped generations and dropped this collection
             raise IndexChangedError(f"索引已更新 ({self.name} was replaced): ask again") from exc
-        except InternalError as exc:  # dropped while being read ("Missing metadata segment"), or a real fault
+        except ChromaError as exc:  # dropped while being read ("Missing metadata segment": InternalError
+            # embedded, a plain ChromaError from a server), or a real fault
             if self.exists():
                 raise VectorStoreError(f"向量库读取失败 ({self.name}: {exc}): run `policy-assistant ingest` to rebuild") from exc
             raise IndexChangedError(f"索引已更新 ({self.name} was replaced): ask again") from exc

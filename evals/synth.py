@@ -3,7 +3,7 @@
     python evals/synth.py OUT_DIR --chunks N [--docs D] [--seed S]
 
 writes ``synth-00001.txt`` … into OUT_DIR. Every document is clearly synthetic (its
-title starts with 【合成测试】) and shaped like a real notice: a title, an addressee line (front matter, not a clause),
+title starts with 【合成测试】) and shaped like a real notice: a title, an addressee line (front matter, its own 题注 clause),
 a preamble, articles (一、… with a short heading, or 第X条 under 第X章 chapters), some
 （一） sub-items, a closing paragraph. Sentences are built from a vocabulary of policy
 words, figures, amounts, ratios and durations.
@@ -196,7 +196,8 @@ class DocumentWriter:
         self.budget -= 1
 
     def _front_matter(self) -> None:
-        self.lines.append(self.say.pick(ADDRESSEES))  # front matter: no clause of its own
+        self.lines.append(self.say.pick(ADDRESSEES))  # front matter: a 题注 clause
+        self.budget -= 1
         preamble = f"为{self.say.pick(ADVERBS)}{self.say.pick(VERBS)}{self.say.pick(OBJECTS)}，现就有关事项通知如下。"
         self.budget -= 1
         self.lines.append(preamble + self._sentences(1))

@@ -79,9 +79,11 @@ def test_summarise_exact_values(results) -> None:
     assert s["latency_p50_ms"] == 30.0  # median of 10..50
     assert s["latency_p95_ms"] == 40.0  # sorted[int(0.95 * (5 - 1))] = sorted[3]
     assert s["by_category"] == {
-        "article": {"cases": 2, "article_top1": 1.0, "key_facts": 0.75, "status_accuracy": 1.0},
-        "everyday": {"cases": 1, "article_top1": 0.0, "key_facts": None, "status_accuracy": 0.0},
-        "out_of_scope": {"cases": 2, "article_top1": None, "key_facts": None, "status_accuracy": 0.5},
+        # no basis list in these answers: the direct answer is the whole text
+        "article": {"cases": 2, "article_top1": 1.0, "key_facts": 0.75, "key_facts_direct": 0.75, "status_accuracy": 1.0},
+        "everyday": {"cases": 1, "article_top1": 0.0, "key_facts": None, "key_facts_direct": None, "status_accuracy": 0.0},
+        "out_of_scope": {"cases": 2, "article_top1": None, "key_facts": None, "key_facts_direct": None,
+                         "status_accuracy": 0.5},
     }
     assert s["article_top1.everyday"] == 0.0
     assert s["followup_top1"] is None  # no follow-up cases
@@ -104,6 +106,15 @@ def test_gate_failures(results) -> None:
         "verbatim_quotes = 0.800 < 1.0",
         "invented_figures = 0.200 > 0.0",
     ]
+
+
+def test_the_direct_answer_is_the_text_before_the_basis_list() -> None:
+    from assistant.evaluation import direct_answer
+
+    reply = answer(ANSWERED, "根据第九条：保证60%以上。[1]\n\n依据：\n[1] 第九条：“…职工代表大会公布。”", [cite("九", Q9)], 1.0)
+    scored = score_case(case("d1", "article", "九", ANSWERED, ["60%以上", "职工代表大会"]), reply, DOCS)
+    assert direct_answer(reply.answer) == "根据第九条：保证60%以上。[1]\n\n"
+    assert (scored.facts, scored.direct) == (1.0, 0.5)  # 职工代表大会 only in the basis list
 
 
 def test_gates_pass_exactly_at_the_floor() -> None:

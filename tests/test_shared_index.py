@@ -272,3 +272,27 @@ def test_app_takes_host_and_port_flags(tmp_path: Path) -> None:
         status, _ = app.get("/")
         assert status == 200
         assert re.search(rf"127\.0\.0\.1:{port}", app.output())
+
+
+def test_a_server_error_for_a_collection_dropped_mid_read_means_ask_again() -> None:
+    """A ``chroma run`` server answers a query on a collection being dropped with a plain
+    ChromaError ("Missing metadata segment"): that is a replaced generation, not a 500."""
+    from types import SimpleNamespace
+
+    from chromadb.errors import ChromaError
+
+    from assistant.errors import IndexChangedError, VectorStoreError
+    from assistant.store import ChromaStore
+
+    def fail(*args, **kwargs):
+        raise ChromaError("Error getting collection: Missing field: [Missing metadata segment]")
+
+    store = ChromaStore.__new__(ChromaStore)
+    store.name = "policy_clauses-x-gen-000001"
+    store.collection = SimpleNamespace(query=fail)
+    store.client = SimpleNamespace(get_collection=fail)  # gone on the server
+    with pytest.raises(IndexChangedError):
+        store.similar([0.0] * 4, 3)
+    store.client = SimpleNamespace(get_collection=lambda name: object())  # still there: a real fault
+    with pytest.raises(VectorStoreError):
+        store.similar([0.0] * 4, 3)
