@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
+from .figures import states
 from .query import Query, quote_gives
 from .retrieval import Retrieval
 from .settings import Thresholds
@@ -33,6 +34,21 @@ ASK_NAMES = {
     "catalogue": "具体名单或目录内容",
 }
 LOCAL_RULES = "具体执行以当地人力资源社会保障等部门的实施细则和企业的规定为准。"
+# Where the answer to each kind of question stands in a sentence (issue 13): the sentence
+# holding the slot leads, and the direct answer never cuts through it.
+SLOTS = {
+    "when": re.compile(r"自[^，。；]{1,40}(之日)?起|从[^，。；]{1,20}(开始|起)|[^，。；]{1,20}(之前|以前|以后|之后|期间|期满|届满|以内|之内)"
+                       r"|\d{4}年\d{1,2}月\d{1,2}日|[一二三四五六七八九十百\d]+[日天个月年]内|(起|开始)施行|及时|随时"),
+    "who": re.compile(r"由[^，。；]{1,40}(负责|承担|组织|支付|提供|审批|确认|处理|订立|认定|制定|实施|发放)"
+                      r"|[^，。；]{2,20}(部门|机构|工会|人民法院|委员会|用人单位|劳动者|企业|单位|政府)(应当|负责|可以|有权|要)"),
+    "conditions": re.compile(r"对[^，。；]{2,80}的|符合[^，。；]{1,30}条件|有下列情形之一|具备[^，。；]{1,30}条件|满[^，。；]{1,12}(年|个月)"
+                             r"|以上的|以下的|下列条件|之一的"),
+    "list": re.compile(r"下列|包括|[^、，。；]{1,20}、[^、，。；]{1,20}、|：$"),
+    "definition": re.compile(r"是指|所称|指的是"),
+    "how": re.compile(r"应当|可以|按照|通过|申请|依照|依法"),
+    "yesno": re.compile(r"不得|可以|应当|有权|禁止|不能|无权|必须|不予"),
+}
+MAX_ITEMS = 8  # enumerated items (（一）…) a direct answer lists after its lead sentence
 _SEGMENT = re.compile(r"[^，,：:]+[，,：:]?")
 SECOND_ARTICLE_SHARE = 0.85  # another article's clause is cited too if it scores this close to the best
 
@@ -101,9 +117,11 @@ class AnswerWriter:
             stating = self._stating(retrieval, chosen, corpus.article_clauses)
             if stating is not None:
                 chosen = [stating, *[h for h in chosen if h.clause.clause_id != stating.clause.clause_id]][: self.max_quotes]
+        chosen = self._slot_first(query, chosen, corpus.article_clauses)
         citations = [_citation(h.clause, records.get(h.clause.doc_id)) for h in chosen]
         quotes = " ".join(c.quote for c in citations)
         lead = chosen[0].clause
+        items = _items(lead, corpus.article_clauses) if query.kind in ("list", "conditions", None) else []
         where = document_label(lead.doc_id, documents, records) + article_name(lead)
         heading = f"（{lead.heading}）" if lead.heading else ""
         basis = "\n".join(f"[{n}] {document_label(h.clause.doc_id, documents, records)}{article_name(h.clause)}：“{c.quote}”"
@@ -121,8 +139,34 @@ class AnswerWriter:
             wanted = ASK_NAMES[query.asks]
             first = f"文件没有规定{wanted}。{where}{heading}只写明：{_key_span(lead.text, query)}[1]"
             return Answer(NOT_SPECIFIED, _compose(first, basis, LOCAL_RULES), citations, details={"asks": query.asks})
-        first = f"根据{where}{heading}：{_key_span(lead.text, query)}[1]"
+        if items:  # the enumerated items the lead sentence announces: cited, each with its marker
+            items = [c for c in items if c.clause_id not in {x.clause_id for x in citations}]
+            start = len(citations) + 1
+            citations = citations + [_citation(c, records.get(c.doc_id)) for c in items]
+            listed = "".join(f"{c.text}[{n}]" for n, c in enumerate(items, start))
+            basis = basis + "".join(f"\n[{n}] {document_label(c.doc_id, documents, records)}{article_name(c)}{c.item}（见上）"
+                                    for n, c in enumerate(items, start))
+        else:
+            listed = ""
+        first = f"根据{where}{heading}：{_key_span(lead.text, query)}[1]" + listed
         return Answer(ANSWERED, _compose(first, basis), citations)
+
+    def _slot_first(self, query: Query, chosen: list[Hit], articles) -> list[Hit]:
+        """The cited hits with, first, the sentence of the main article that holds the slot
+        the question asks for (when / who / conditions / list …) and most of its words."""
+        pattern = SLOTS.get(query.kind or "")
+        if pattern is None or pattern.search(chosen[0].clause.text):
+            return chosen
+        top = chosen[0]
+        own = [t for t in query.terms if len(t) >= 2]
+        candidates = [c for c in articles(top.clause.doc_id, top.clause.article) if pattern.search(c.text)]
+        if not candidates:
+            return chosen
+        best = max(candidates, key=lambda c: (sum(len(t) for t in own if t in c.text), -c.order))
+        if own and not any(t in best.text for t in own) and any(t in top.clause.text for t in own):
+            return chosen  # the slot sentence says nothing of what was asked: keep the best match
+        lead = Hit(best, top.score, dense=top.dense, sparse=top.sparse, coverage=top.coverage)
+        return [lead, *[h for h in chosen if h.clause.clause_id != best.clause_id]][: self.max_quotes]
 
     def _stating(self, retrieval: Retrieval, chosen: list[Hit], articles) -> Hit | None:
         """``articles(doc_id, article)`` gives an article's clauses."""
@@ -200,23 +244,48 @@ def _normal_figure(text: str) -> str:
     return re.sub(r"\s+", "", text).replace("％", "%")
 
 
-def _key_span(sentence: str, query: Query, max_chars: int = 80) -> str:
-    """The part of a sentence that answers the question: the comma-separated run of
-    segments sharing the most question terms (verbatim, contiguous)."""
+def _key_span(sentence: str, query: Query, max_chars: int = 150) -> str:
+    """The part of a sentence that answers the question, verbatim and contiguous: the whole
+    sentence when it is short; else the run of comma-separated segments that holds the
+    answer slot (the figure asked for, or the kind's slot: a time, an actor, a condition)
+    and most of the question's words. Never cut through the slot."""
     if len(sentence) <= max_chars:
         return sentence
     segments = _SEGMENT.findall(sentence)
     terms = set(query.expanded)
+    slot = SLOTS.get(query.kind or "")
+
+    def holds_slot(span: str) -> bool:
+        if query.asks:
+            return states(query.asks, span, bound_counts=False)
+        return bool(slot and slot.search(span))
+
+    wanted = any(holds_slot(seg) for seg in segments)
     best, best_score = (0, len(segments)), -1.0
     for i in range(len(segments)):
-        for j in range(i + 1, min(len(segments), i + 3) + 1):
+        for j in range(i + 1, min(len(segments), i + 4) + 1):
             span = "".join(segments[i:j])
             if len(span) > max_chars:
                 break
             score = sum(len(t) for t in terms if t in span) - 0.01 * len(span)
+            if wanted and holds_slot(span):
+                score += 100  # the answer itself first, then the question's words
             if score > best_score:
                 best, best_score = (i, j), score
     span = "".join(segments[best[0] : best[1]]).rstrip("，,：:")
     if best[1] < len(segments):
         return span + "……"
     return span
+
+
+def _items(lead: Clause, articles) -> list[Clause]:
+    """The enumerated items ((一)…, 1.…) that follow a sentence announcing them ("有下列情形之一的…：")."""
+    if not lead.text.endswith(("：", ":")) and "下列" not in lead.text:
+        return []
+    following = [c for c in articles(lead.doc_id, lead.article) if c.order > lead.order]
+    items = []
+    for clause in following:
+        if not clause.item:
+            break
+        items.append(clause)
+    return items[:MAX_ITEMS]
