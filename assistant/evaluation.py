@@ -50,6 +50,10 @@ DOCUMENTS_GATES = {
     "verbatim_quotes": 1.00,
     "invented_figures": 0.0,
     "basis_names_document": 1.00,
+    "article_top1.named": 0.85,
+    "article_top1.version": 0.70,
+    "article_top1.level_region": 0.50,
+    "cited_first_wrongly": 0.10,
 }
 CEILINGS = frozenset({"invented_figures", "false_not_specified", "false_refusals", "cited_first_wrongly"})  # gated from above
 
