@@ -74,6 +74,8 @@ class AnswerWriter:
         ref = retrieval.query.article_ref
         if ref and top.clause.article in (ref, f"第{ref}条"):
             return True  # "第九条讲了什么？": the user named an article that exists
+        if top.clause.doc_id in retrieval.named and (retrieval.query.about_document or retrieval.query.about_dates):
+            return True  # a question about a loaded document itself (its issuer, its dates)
         best_cov = max(h.coverage for h in retrieval.hits)
         best_dense = max(h.dense for h in retrieval.hits)
         t = self.thresholds

@@ -20,19 +20,26 @@ INJECTION = re.compile(
     r"(忽略|无视|忘记|不要管|忘掉).{0,12}(规则|指令|提示|设定|以上|之前|前面)|ignore (all|previous|the above)|system prompt|你现在是|扮演|jailbreak|直接(告诉|回答)我.{0,10}(是|为)\d",
     re.I,
 )
-# A question about the document itself (who issued it, what it is called): its title answers.
-ABOUT_DOCUMENT = re.compile(
+# A question about the document itself. Who issued it or what it is called: its title
+# (标题) and front matter (题注) answer. When it was adopted, amended or takes effect, its
+# 文号, whether it is in force: the front matter and the articles that say so answer.
+ABOUT_ISSUER = re.compile(
     r"(哪个|哪些|什么|哪几个|几个)(部门|机关|单位|机构).{0,8}(发|印发|发布|制定|颁布|出台|联合)|(谁|哪里).{0,4}(发|印发|发布|制定|颁布|出台)的"
     r"|发文(机关|单位|部门)|(文件|标题|名称)(叫|是)什么|\b(who|which (departments?|agenc(y|ies)|bodies))\b.{0,40}\b(issued?|published|released)\b"
-    r"|(哪天|哪一天|何时|什么时候|哪一?年|哪个月|几月几[号日]|日期)(开始|起)?(施行|生效|实施|通过|公布|发布|颁布|修订|修正|印发)"
-    r"|(施行|生效|实施|通过|公布|发布|颁布|修订|修正)(的)?(日期|时间|年份)|(哪个|什么)(机关|会议|部门).{0,6}(通过|制定|修订|修正)"
-    r"|文号|令号|(还|是否|是不是|仍然)(有效|失效|废止|在用)|修正过|修订过|修改过",
+    r"|(哪个|什么)(机关|会议|部门).{0,6}(通过|制定|修订|修正)",
     re.I,
+)
+ABOUT_DATES = re.compile(
+    r"(哪天|哪一天|何时|什么时候|哪一?年|哪个月|几月几[号日]|日期)(开始|起)?(施行|生效|实施|通过|公布|发布|颁布|修订|修正|印发)"
+    r"|(施行|生效|实施|通过|公布|发布|颁布|修订|修正)(的)?(日期|时间|年份)|文号|令号|(还|是否|是不是|仍然)(有效|失效|废止|在用)"
+    r"|修正过|修订过|修改过"
 )
 # A question about why the document (or law) was made: its purpose clause answers.
 ASKS_PURPOSE = re.compile(r"目的|宗旨|为什么(要)?(制定|出台|发布|印发)|为了什么|\b(purpose|aim|goal)s?\b", re.I)
 # How Chinese legal and policy drafting states a document's purpose: "为了…，制定本法。",
 # "为…，现就…提出如下意见。", "为…，特制定本办法。"
+# How a text states when it takes effect: "本条例自2008年1月1日起施行。", "自公布之日起施行".
+EFFECTIVE_CLAUSE = re.compile(r"^本\S{0,8}自.{1,20}起(施行|实施|生效)")
 PURPOSE_CLAUSE = re.compile(r"^为(了)?.{4,}(制定本|特制定|制定如下|现就|提出如下|通知如下|规定如下)")
 # What kind of answer a question asks for (issue 13): each kind's interrogatives. A
 # follow-up's kind comes from its own words; figure kinds come from assistant.figures.
@@ -72,8 +79,15 @@ class Query:
 
     @cached_property
     def about_document(self) -> bool:
-        """Whether the question asks about the document itself (its issuers or name)."""
-        return bool(ABOUT_DOCUMENT.search(self.text))
+        """Whether the question asks who issued the document or what it is called (its
+        title and front matter may answer)."""
+        return bool(ABOUT_ISSUER.search(self.text))
+
+    @cached_property
+    def about_dates(self) -> bool:
+        """Whether the question asks when the document was adopted, amended or takes
+        effect, its 文号 or whether it is in force (its front matter may answer)."""
+        return bool(ABOUT_DATES.search(self.text))
 
     @cached_property
     def kind(self) -> str | None:

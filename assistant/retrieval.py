@@ -11,7 +11,7 @@ from .documents import asks_old_version, mentioned_scope, named_documents
 from .embeddings import Embedder
 from .index import PolicyIndex, Snapshot
 from .models import Clause, Hit
-from .query import PURPOSE_CLAUSE, Query
+from .query import EFFECTIVE_CLAUSE, PURPOSE_CLAUSE, Query
 from .settings import Thresholds
 from .structure import FRONT, TITLE
 
@@ -85,7 +85,8 @@ class HybridRetriever:
         for cid in candidates:
             i = index.by_id[cid]
             clause = index.clauses[i]
-            if clause.article in (TITLE, FRONT) and not query.about_document:
+            if (clause.article == TITLE and not query.about_document) or (
+                    clause.article == FRONT and not (query.about_document or query.about_dates)):
                 continue  # a title shares words with every question about its document: never the answer
             score = self.t.dense_weight / (self.t.rrf_k + dense_rank.get(cid, len(dense_rank) + 50))
             if sparse_rank[i] >= 0:
@@ -99,6 +100,8 @@ class HybridRetriever:
             score += standing.get(clause.doc_id, 0.0)
             if query.asks_purpose and PURPOSE_CLAUSE.match(clause.text):
                 score += self.t.purpose_boost  # "what is it for" → "为了…，制定本法。"
+            if query.about_dates and EFFECTIVE_CLAUSE.search(clause.text):
+                score += self.t.purpose_boost  # "when does it take effect" → "本法自…起施行。"
             if prefer and (clause.doc_id, clause.article) == prefer:
                 score += self.t.follow_up_boost
             coverage = self._coverage(weighted, index.article_text(clause.doc_id, clause.article))

@@ -155,3 +155,30 @@ def test_editing_the_lexicon_rebuilds_the_sparse_vocabulary(make_bot, seed_corpu
     assert bot.index.bm25.knows("技能强企工作")
     manifest = json.loads((seed_corpus.parent / "index" / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["inputs"]["lexicon"] == bot.segmenter.lexicon.fingerprint
+
+
+def test_questions_about_the_document_itself_reach_its_title_front_matter_and_effective_article(make_bot, seed_corpus):
+    from assistant.query import analyse
+
+    _write(seed_corpus, "leave.md", LEAVE_LAW + "\n第五条 本条例自2021年1月1日起施行。\n")
+    bot = make_bot(seed_corpus)
+    bot.ingest()
+    issuer = analyse("职工休假示范条例是哪个机关通过的？", bot.segmenter)
+    dates = analyse("职工休假示范条例从哪天开始施行？", bot.segmenter)
+    rule = analyse("职工休假示范条例规定年休假几天？", bot.segmenter)
+    assert (issuer.about_document, dates.about_document, dates.about_dates, rule.about_dates) == (True, False, True, False)
+    # a rule question never gets the title or the front matter as its answer
+    assert all(c.article not in ("标题", "题注") for c in bot.ask("职工休假示范条例规定年休假几天？").citations)
+    answer = bot.ask("职工休假示范条例从哪天开始施行？")
+    assert (answer.citations[0].doc_id, answer.citations[0].article) == ("leave", "第五条")
+    answer = bot.ask("职工休假示范条例是哪个机关通过的？")
+    assert answer.citations[0].article in ("标题", "题注") and answer.citations[0].doc_id == "leave"
+
+
+def test_an_article_the_document_does_not_have_is_refused_by_name(make_bot, seed_corpus) -> None:
+    _write(seed_corpus, "leave.md", LEAVE_LAW)
+    bot = make_bot(seed_corpus)
+    bot.ingest()
+    answer = bot.ask("职工休假示范条例第九十条是怎么规定的？")
+    assert answer.status == "not_found" and answer.citations == []
+    assert answer.answer.startswith("《职工休假示范条例》没有第九十条")
