@@ -193,7 +193,7 @@ class PolicyAssistant:
         follow_up = bool(conversation.topic_text) and is_follow_up(query)
         context = conversation.topic_text if follow_up else ""
         prefer = conversation.topic if follow_up else None
-        snap, retrieval = self._search(retriever, query, context, prefer)
+        snap, retrieval = self._search(retriever, query, context, prefer, " ".join(conversation.turns[-3:]))
         # a rule takes over only when its document is among the best matches for the question
         relevant = {h.clause.doc_id for h in retrieval.hits[: self.settings.thresholds.rule_document_hits]}
         verdict_answer = eligibility_answer(self.rules, query.text, conversation, relevant)
@@ -213,7 +213,7 @@ class PolicyAssistant:
         answer.snapshot = snap
         return self._finish(answer, question, query, started, snap.corpus_version)
 
-    def _search(self, retriever, query, context, prefer):
+    def _search(self, retriever, query, context, prefer, history=""):
         """(snapshot, retrieval) from one generation, even if a build (in any process) swaps
         it meanwhile: a newer generation on disk is loaded first, and a question whose
         generation was dropped mid-read reloads and asks again."""
@@ -221,7 +221,8 @@ class PolicyAssistant:
             self.index.refresh()
             snap = self.index.snapshot
             try:
-                return snap, retriever.search(query, self.settings.top_k, context=context, prefer=prefer, snapshot=snap)
+                return snap, retriever.search(query, self.settings.top_k, context=context, prefer=prefer, snapshot=snap,
+                                              history=history)
             except IndexChangedError:
                 if attempt == RELOAD_ATTEMPTS - 1:
                     raise

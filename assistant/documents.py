@@ -16,7 +16,7 @@ from .models import SourceDocument
 
 NATION = "中华人民共和国"
 # A region at the start of a local title: 北京市, 浙江省, 宁波市, 广西壮族自治区, 深圳经济特区 …
-_REGION = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:省|市|自治区|自治州|特别行政区|经济特区|县|区)(?=[\u4e00-\u9fff]{4,})")
+_REGION = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:省|市|自治区|自治州|特别行政区|经济特区|县|区)(?=[\u4e00-\u9fff《〈“]{2}\S{2,})")
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]$")
 MIN_ALIAS_CHARS = 4
 

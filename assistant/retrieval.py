@@ -40,12 +40,14 @@ class HybridRetriever:
         self.dense_candidates = dense_candidates
 
     def search(self, query: Query, k: int = 8, context: str = "", prefer: tuple[str, str] | None = None,
-               snapshot: Snapshot | None = None) -> Retrieval:
-        return self.batch_search([query], k, [context], [prefer], snapshot)[0]
+               snapshot: Snapshot | None = None, history: str = "") -> Retrieval:
+        """``context``: the earlier question an elliptical turn leans on (searched with it);
+        ``history``: the conversation so far, read only for the region "本市" refers to."""
+        return self.batch_search([query], k, [context], [prefer], snapshot, [history])[0]
 
     def batch_search(self, queries: list[Query], k: int = 8, contexts: list[str] | None = None,
                      prefer: list[tuple[str, str] | None] | None = None,
-                     snapshot: Snapshot | None = None) -> list[Retrieval]:
+                     snapshot: Snapshot | None = None, histories: list[str] | None = None) -> list[Retrieval]:
         """Hits for each query, all read from one snapshot of the index (the served one
         unless given), so a concurrent reindex cannot mix generations."""
         snap = snapshot or self.index.snapshot
@@ -54,7 +56,9 @@ class HybridRetriever:
         # e5 reads 512 tokens at most and slows down sharply on long input: embed the head
         texts = [(c + " " + q.text).strip()[:DENSE_QUERY_CHARS] for q, c in zip(queries, contexts)]
         vectors = self.embedder.embed_queries(texts) if queries else []
-        return [self._one(q, v, k, p, snap, c) for q, v, p, c in zip(queries, vectors, prefer, contexts)]
+        histories = histories or [""] * len(queries)
+        return [self._one(q, v, k, p, snap, f"{h} {c}".strip()) for q, v, p, c, h in
+                zip(queries, vectors, prefer, contexts, histories)]
 
     def _one(self, query: Query, vector: np.ndarray, k: int, prefer: tuple[str, str] | None, index: Snapshot,
              context: str = "") -> Retrieval:
@@ -77,6 +81,7 @@ class HybridRetriever:
         if not by_region and context and re.search(r"本市|本省|我市|我省|这里|当地|我们(市|省|这)", query.text):
             by_region = mentioned_scope(context, index.records)[0]  # "本市" → the city named earlier
         standing = {doc_id: self._standing(query, record) for doc_id, record in index.records.items()}
+        local = {doc_id for doc_id, record in index.records.items() if record.level in ("省", "市", "区县")}
         named = set(index.article_positions(query.article_ref, documents)) if query.article_ref else set()
         candidates.update(index.clauses[i].clause_id for i in named)
         dense_rank = {cid: r for r, cid in enumerate(sorted(dense, key=dense.get, reverse=True))}
@@ -97,6 +102,8 @@ class HybridRetriever:
                 score += self.t.named_document_boost  # the user named the document
             if clause.doc_id in by_region or clause.doc_id in by_level:
                 score += self.t.scope_boost  # the user named its region or level
+            elif by_region and clause.doc_id in local and clause.doc_id not in documents:
+                score -= self.t.scope_boost  # a local rule of another region does not apply there
             score += standing.get(clause.doc_id, 0.0)
             if query.asks_purpose and PURPOSE_CLAUSE.match(clause.text):
                 score += self.t.purpose_boost  # "what is it for" → "为了…，制定本法。"
