@@ -30,6 +30,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def stop_process(proc: subprocess.Popen, timeout: float = 20) -> None:
+    """Terminate ``proc`` (if it still runs), killing it when it does not stop in time."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def app_environment(workdir: Path, port: int, **env: str) -> dict[str, str]:
     """The environment for an app (or CLI) process: this one's, less any ``POLICY_*``
     variable, with index and data under ``workdir``, the shipped corpus, then ``env``."""
@@ -122,13 +133,7 @@ class AppProcess:
         return post(self.url, payload, timeout)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
     def __enter__(self) -> "AppProcess":
         return self

@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.appprocess import AppProcess, app_environment, free_port  # noqa: E402
+from assistant.appprocess import AppProcess, app_environment, free_port, stop_process  # noqa: E402
 
 SEED_META = "jineng-qiangqi-zhidao-yijian.meta.json"
 START_TIMEOUT_S = 120.0
@@ -83,13 +83,7 @@ class Service:
             self.proc = subprocess.Popen(args, stdout=fh, stderr=subprocess.STDOUT, env=env)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
 
 def start_chroma(folder: Path) -> tuple[Service, str]:

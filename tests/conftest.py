@@ -201,3 +201,15 @@ def chroma_server(tmp_path_factory):
     yield url
     proc.terminate()
     proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for every real-browser test (tests/browser_support.py)."""
+    from browser_support import CHROMIUM, CHROMIUM_ARGS, require_browser
+
+    sync_api = require_browser()
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

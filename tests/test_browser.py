@@ -9,86 +9,34 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from assistant.appprocess import AppProcess
+from browser_support import require_browser
+
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
 XSS = "<img src=x onerror=alert(1)>"
 ADMIN_PASSWORD = "测试-管理密码-1"
 ANSWER_TIMEOUT = 60_000  # ms; the first question also loads the embedder
 
-if not CHROMIUM.exists():
-    pytest.skip("Chromium not installed at /usr/bin/chromium (apt-get install chromium fonts-wqy-microhei)",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright python package not installed")
+sync_api = require_browser()
 
 
-# ---- the app under test -------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, folder: Path, admin_password: str = "", corpus_dir: Path | None = None):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.log = folder / "app.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_")}
-        env.update(POLICY_HOST="127.0.0.1", POLICY_PORT=str(self.port), POLICY_INDEX_DIR=str(folder / "index"),
-                   POLICY_FEEDBACK_DB=str(folder / "data" / "feedback.sqlite3"), POLICY_ADMIN_PASSWORD=admin_password,
-                   POLICY_CORPUS_DIR=str(corpus_dir or ROOT / "corpus"), GRADIO_ANALYTICS_ENABLED="False")
-        self.data_dir = folder / "data"
-        with open(self.log, "wb") as log:
-            self.proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=folder, env=env,
-                                         stdout=log, stderr=subprocess.STDOUT)
-        self._wait()
-
-    def _wait(self, timeout: float = 240) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"app.py exited ({self.proc.returncode}):\n{self.log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(self.url, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.5)
-        self.stop()
-        raise RuntimeError(f"app.py did not serve {self.url} in {timeout}s:\n{self.log.read_text(errors='replace')}")
-
-    def get(self, path: str) -> str:
-        with urllib.request.urlopen(self.url + path, timeout=10) as response:
-            return response.read().decode("utf-8")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+# ---- the app under test: python app.py via assistant/appprocess.py ----------------------------
+def start_app(folder: Path, admin_password: str = "", corpus_dir: Path | None = None) -> AppProcess:
+    app = AppProcess(folder, POLICY_ADMIN_PASSWORD=admin_password, POLICY_CORPUS_DIR=str(corpus_dir or ROOT / "corpus"))
+    app.data_dir = folder / "data"
+    return app
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    app = Server(tmp_path_factory.mktemp("app"))
+    app = start_app(tmp_path_factory.mktemp("app"))
     yield app
     app.stop()
 
@@ -100,18 +48,10 @@ def admin_server(tmp_path_factory):
     shutil.copytree(ROOT / "corpus", corpus)
     for path in corpus.iterdir():
         path.chmod(0o644)
-    app = Server(folder, admin_password=ADMIN_PASSWORD, corpus_dir=corpus)
+    app = start_app(folder, admin_password=ADMIN_PASSWORD, corpus_dir=corpus)
     app.corpus = corpus
     yield app
     app.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Tab:
@@ -266,9 +206,9 @@ def test_hr_checker_verdict_with_conditions_citations_and_export(tab):
 def test_no_admin_anything_without_a_password(tab, server):
     assert tab.page.get_by_role("tab", name="知识库管理").count() == 0
     assert tab.page.locator("#admin-login, #admin-panel").count() == 0
-    config = server.get("config")
+    config = server.get("/config")[1]
     assert "知识库管理" not in config and "do_login" not in config and "do_upload" not in config
-    assert json.loads(server.get("gradio_api/info")) == {"named_endpoints": {}, "unnamed_endpoints": {}}
+    assert json.loads(server.get("/gradio_api/info")[1]) == {"named_endpoints": {}, "unnamed_endpoints": {}}
 
 
 def test_admin_controls_hidden_until_login_then_upload_and_delete(browser, admin_server):

@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 
 from assistant.appprocess import AppProcess
-from test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, sync_api  # noqa: F401 (skips without chromium)
+from browser_support import require_browser
+
+sync_api = require_browser()
+ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
@@ -79,14 +82,6 @@ def app(tmp_path_factory):
     with AppProcess(folder, POLICY_ADMIN_PASSWORD=ADMIN_PASSWORD, POLICY_CORPUS_DIR=str(corpus)) as process:
         process.corpus = corpus
         yield process
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser, app, width=1366, height=900, locale="zh-CN"):

@@ -9,17 +9,14 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 from assistant.appprocess import AppProcess
+from browser_support import require_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ADMIN_PASSWORD = "加固-浏览器-密码"
 ANSWER_TIMEOUT = 60_000
 QUESTION = "职工教育经费用在一线职工身上的比例有什么要求？"
@@ -35,10 +32,7 @@ new MutationObserver(records => { for (const r of records) for (const n of r.add
 }}).observe(document, {childList: true, subtree: true});
 """
 
-if not CHROMIUM.exists():
-    pytest.skip("Chromium not installed at /usr/bin/chromium (apt-get install chromium fonts-wqy-microhei)",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright python package not installed")
+require_browser()  # skips this module without Chromium or playwright
 
 
 class Beacon(BaseHTTPRequestHandler):
@@ -93,14 +87,6 @@ def app(tmp_path_factory, model):
                     no_proxy="127.0.0.1") as process:
         process.data_dir = folder / "data"
         yield process
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture()

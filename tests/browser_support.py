@@ -1,0 +1,21 @@
+"""What the real-browser tests share: Debian's Chromium (never a downloaded browser), its
+flags for this closed network, and the module-level skip when it or playwright is missing.
+The ``browser`` fixture (one Chromium for the session) lives in conftest.py."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+# without the background-networking flags Chromium keeps trying hosts this machine cannot reach
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def require_browser():
+    """playwright's sync API, or skip the calling test module (no Chromium or no playwright)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium not installed at /usr/bin/chromium (apt-get install chromium fonts-wqy-microhei)",
+                    allow_module_level=True)
+    return pytest.importorskip("playwright.sync_api", reason="playwright python package not installed")
