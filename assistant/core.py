@@ -226,9 +226,7 @@ class PolicyAssistant:
             except IndexChangedError:
                 if attempt == RELOAD_ATTEMPTS - 1:
                     raise
-                with self.index._reload_lock:  # wait for a reload in progress, or do it
-                    if self.index.snapshot is snap:
-                        self.index.load()
+                self.index.reload_after_loss(snap)
         raise AssertionError("unreachable")
 
     def _finish(self, answer: Answer, question: str, query, started: float, version: str | None = None) -> Answer:

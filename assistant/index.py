@@ -193,6 +193,13 @@ class PolicyIndex:
         finally:
             self._reload_lock.release()
 
+    def reload_after_loss(self, lost: "Snapshot") -> None:
+        """Load the newest generation because ``lost`` (the snapshot a question was
+        reading) was dropped — unless another thread has already replaced it."""
+        with self._reload_lock:
+            if self.snapshot is lost:
+                self.load()
+
     def index_id(self) -> str:
         """This index folder's id (made once, kept in the folder)."""
         path = self.dir / INDEX_ID

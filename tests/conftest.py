@@ -203,9 +203,11 @@ def chroma_server(tmp_path_factory):
     proc.wait(timeout=30)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Debian Chromium for every real-browser test (tests/browser_support.py)."""
+    """A headless Debian Chromium for a module of real-browser tests (tests/browser_support.py).
+    Module scope, not session: playwright's sync API runs an event loop on this thread while
+    it is open, and later tests call asyncio.run()."""
     from browser_support import CHROMIUM, CHROMIUM_ARGS, require_browser
 
     sync_api = require_browser()
