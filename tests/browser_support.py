@@ -3,9 +3,12 @@ flags for this closed network, and the module-level skip when it or playwright i
 The ``browser`` fixture (one Chromium for the session) lives in conftest.py."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CHROMIUM = Path("/usr/bin/chromium")
 # without the background-networking flags Chromium keeps trying hosts this machine cannot reach
@@ -19,3 +22,13 @@ def require_browser():
         pytest.skip("Chromium not installed at /usr/bin/chromium (apt-get install chromium fonts-wqy-microhei)",
                     allow_module_level=True)
     return pytest.importorskip("playwright.sync_api", reason="playwright python package not installed")
+
+
+def writable_corpus(folder: Path) -> Path:
+    """A copy of the shipped corpus under ``folder`` that the admin tests may change (the
+    shared/ seed arrives without write bits)."""
+    corpus = folder / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    for path in corpus.iterdir():
+        path.chmod(0o644)
+    return corpus

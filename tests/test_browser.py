@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant.appprocess import AppProcess
-from browser_support import require_browser
+from browser_support import require_browser, writable_corpus
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
@@ -44,10 +44,7 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def admin_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("admin-app")
-    corpus = folder / "corpus"
-    shutil.copytree(ROOT / "corpus", corpus)
-    for path in corpus.iterdir():
-        path.chmod(0o644)
+    corpus = writable_corpus(folder)
     app = start_app(folder, admin_password=ADMIN_PASSWORD, corpus_dir=corpus)
     app.corpus = corpus
     yield app

@@ -11,13 +11,12 @@ import csv
 import io
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from assistant.appprocess import AppProcess
-from browser_support import require_browser
+from browser_support import require_browser, writable_corpus
 
 sync_api = require_browser()
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,10 +74,7 @@ def english_words(text: str) -> list[str]:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("daily")
-    corpus = folder / "corpus"
-    shutil.copytree(ROOT / "corpus", corpus)
-    for path in corpus.iterdir():
-        path.chmod(0o644)
+    corpus = writable_corpus(folder)
     with AppProcess(folder, POLICY_ADMIN_PASSWORD=ADMIN_PASSWORD, POLICY_CORPUS_DIR=str(corpus)) as process:
         process.corpus = corpus
         yield process
