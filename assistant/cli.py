@@ -50,8 +50,12 @@ def cmd_ask(bot, args) -> int:
 
 def cmd_batch(bot, args) -> int:
     try:
-        with open(args.infile, encoding="utf-8") as fh:
-            lines = [(n, line) for n, line in enumerate(fh, 1) if line.strip()]
+        if args.infile == "-":  # standard input, read as UTF-8 bytes whatever the locale
+            text = sys.stdin.buffer.read().decode("utf-8")
+            lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        else:
+            with open(args.infile, encoding="utf-8") as fh:
+                lines = [(n, line) for n, line in enumerate(fh, 1) if line.strip()]
     except UnicodeDecodeError as exc:
         raise InputError(f"{args.infile}: 不是 UTF-8 文本 (not UTF-8 at byte {exc.start}): save it as UTF-8") from exc
     for n, line in lines:
@@ -117,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=cmd_ask)
     p = sub.add_parser("batch", help="批量回答 JSONL: {\"id\", \"turns\": [...]} 每行一个对话")
-    p.add_argument("infile")
+    p.add_argument("infile", help="JSONL 文件，或 - 表示标准输入")
     p.set_defaults(func=cmd_batch)
     p = sub.add_parser("eval", help="在金标准集上评测（默认全部评测集：seed、multidoc、documents）")
     p.add_argument("--suite", action="append", choices=("seed", "multidoc", "documents"), help="只跑这个评测集（可重复）")

@@ -97,6 +97,13 @@ def test_batch_one_json_line_per_conversation(served_env, tmp_path) -> None:
     assert out[1]["status"] == "answered" and out[1]["citations"][0]["article"] == "四"  # the follow-up resolved
     assert out[2]["status"] == "not_found" and out[2]["citations"] == []
 
+    # the same lines through standard input ("-") give the same answers
+    piped = subprocess.run([sys.executable, "-m", "assistant.cli", "batch", "-"], env=served_env, cwd=tmp_path,
+                           input=infile.read_bytes(), capture_output=True, timeout=300)
+    assert piped.returncode == 0, piped.stderr.decode("utf-8", "replace")
+    again = [json.loads(line) for line in piped.stdout.decode("utf-8").splitlines()]
+    assert [(o["id"], o["status"], o["citations"]) for o in again] == [(o["id"], o["status"], o["citations"]) for o in out]
+
 
 @pytest.mark.e2e
 def test_ask_plain_text_in_process(e2e_bot, e2e_index_dir, monkeypatch, capsys) -> None:
