@@ -128,7 +128,7 @@ class HybridRetriever:
     def coverage(self, query: Query, clause: Clause, snapshot: Snapshot | None = None) -> float:
         """IDF-weighted share of the question's terms that the clause's article contains
         (as a substring, directly or through a lexicon synonym). Terms the corpus never
-        uses weigh ``t.unknown_term_weight``; single characters weigh half."""
+        uses weigh ``t.unknown_term_share`` of its highest IDF; single characters weigh half."""
         snap = snapshot or self.index.snapshot
         return self._coverage(self._weighted_terms(query, snap), snap.article_text(clause.doc_id, clause.article))
 

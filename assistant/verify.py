@@ -60,7 +60,7 @@ def verify_answer(text: str, citations: Sequence[Citation]) -> list[str]:
     cited_anywhere = {n for s in sentences for n in markers(s) if n in valid}
     reasons += [f"uncited sentence: {s}" for s in sentences if not markers(s)]
 
-    quotes = [_normal(c.quote) for c in citations]
+    quotes = [normal(c.quote) for c in citations]
     seen: set[str] = set()
     for sentence in sentences:
         own = {n for n in markers(sentence) if n in valid} or cited_anywhere
@@ -72,8 +72,8 @@ def verify_answer(text: str, citations: Sequence[Citation]) -> list[str]:
 
     cited_text = " ".join(quotes[n - 1] for n in sorted(cited_anywhere))
     reasons += [f"injection tell-tale: {m.group(0)}" for m in TELLTALES.finditer(text)
-                if _normal(m.group(0)) not in cited_text]
-    reasons += [f"url not in cited quotes: {u}" for u in URL.findall(text) if _normal(u) not in cited_text]
+                if normal(m.group(0)) not in cited_text]
+    reasons += [f"url not in cited quotes: {u}" for u in URL.findall(text) if normal(u) not in cited_text]
     return reasons
 
 
@@ -106,6 +106,3 @@ def figures(text: str) -> list[str]:
     """Figures stated in ``text`` (markers and URLs removed), normalised."""
     return find_figures(URL.sub(" ", MARKER.sub(" ", text)))
 
-
-def _normal(text: str) -> str:
-    return normal(text)

@@ -32,3 +32,12 @@ def writable_corpus(folder: Path) -> Path:
     for path in corpus.iterdir():
         path.chmod(0o644)
     return corpus
+
+
+def delete_document(page, filename: str, timeout: float) -> None:
+    """In the admin tab: pick ``filename``, confirm, delete, and wait for the note saying so."""
+    page.get_by_label("删除文件").click()
+    page.get_by_role("option", name=filename).click()
+    page.get_by_label("确认删除").check()
+    page.get_by_role("button", name="删除并重建索引").click()
+    page.locator("#admin-note", has_text=f"已删除 {filename}").wait_for(timeout=timeout)

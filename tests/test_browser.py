@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant.appprocess import AppProcess
-from browser_support import require_browser, writable_corpus
+from browser_support import delete_document, require_browser, writable_corpus
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
@@ -244,11 +244,7 @@ def test_admin_controls_hidden_until_login_then_upload_and_delete(browser, admin
         page.locator("#admin-note", has_text="内容与扩展名").wait_for(timeout=ANSWER_TIMEOUT)
         assert not (admin_server.corpus / "假的.pdf").exists()
 
-        page.get_by_label("删除文件").click()
-        page.get_by_role("option", name="测试通知.txt").click()
-        page.get_by_label("确认删除").check()
-        page.get_by_role("button", name="删除并重建索引").click()
-        page.locator("#admin-note", has_text="已删除 测试通知.txt").wait_for(timeout=ANSWER_TIMEOUT)
+        delete_document(page, "测试通知.txt", ANSWER_TIMEOUT)
         assert not (admin_server.corpus / "测试通知.txt").exists()
 
         audit = [json.loads(line) for line in

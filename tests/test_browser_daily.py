@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from assistant.appprocess import AppProcess
-from browser_support import require_browser, writable_corpus
+from browser_support import delete_document, require_browser, writable_corpus
 
 sync_api = require_browser()
 ROOT = Path(__file__).resolve().parent.parent
@@ -347,11 +347,7 @@ def test_a_deleted_document_can_be_restored(browser, app):
         page.get_by_role("button", name="校验、上传并重建索引").click()
         page.locator("#admin-note", has_text="内容未变化").wait_for(timeout=ANSWER_TIMEOUT)
 
-        page.get_by_label("删除文件").click()
-        page.get_by_role("option", name="恢复测试.txt").click()
-        page.get_by_label("确认删除").check()
-        page.get_by_role("button", name="删除并重建索引").click()
-        page.locator("#admin-note", has_text="已删除 恢复测试.txt").wait_for(timeout=ANSWER_TIMEOUT)
+        delete_document(page, "恢复测试.txt", ANSWER_TIMEOUT)
         assert not (app.corpus / "恢复测试.txt").exists()
         assert not page.get_by_label("确认删除").is_checked()  # reset after use
 
