@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
-from .figures import states
+from .direct import verdict
 from .query import Query, quote_gives
+from .reader import Reading, adds, announcer, holds_slot, is_heading, items_of, read
 from .retrieval import Retrieval
 from .settings import Thresholds
 from .structure import CLOSING, FRONT, PREAMBLE, TITLE
@@ -34,20 +35,6 @@ ASK_NAMES = {
     "catalogue": "具体名单或目录内容",
 }
 LOCAL_RULES = "具体执行以当地人力资源社会保障等部门的实施细则和企业的规定为准。"
-# Where the answer to each kind of question stands in a sentence (issue 13): the sentence
-# holding the slot leads, and the direct answer never cuts through it.
-SLOTS = {
-    "when": re.compile(r"自[^，。；]{1,40}(之日)?起|从[^，。；]{1,20}(开始|起)|[^，。；]{1,20}(之前|以前|以后|之后|期间|期满|届满|以内|之内)"
-                       r"|\d{4}年\d{1,2}月\d{1,2}日|[一二三四五六七八九十百\d]+[日天个月年]内|(起|开始)施行|及时|随时"),
-    "who": re.compile(r"由[^，。；]{1,40}(负责|承担|组织|支付|提供|审批|确认|处理|订立|认定|制定|实施|发放)"
-                      r"|[^，。；]{2,20}(部门|机构|工会|人民法院|委员会|用人单位|劳动者|企业|单位|政府)(应当|负责|可以|有权|要)"),
-    "conditions": re.compile(r"对[^，。；]{2,80}的|符合[^，。；]{1,30}条件|有下列情形之一|具备[^，。；]{1,30}条件|满[^，。；]{1,12}(年|个月)"
-                             r"|以上的|以下的|下列条件|之一的"),
-    "list": re.compile(r"下列|包括|[^、，。；]{1,20}、[^、，。；]{1,20}、|：$"),
-    "definition": re.compile(r"是指|所称|指的是"),
-    "how": re.compile(r"应当|可以|按照|通过|申请|依照|依法"),
-    "yesno": re.compile(r"不得|可以|应当|有权|禁止|不能|无权|必须|不予"),
-}
 MAX_ITEMS = 8  # enumerated items (（一）…) a direct answer lists after its lead sentence
 _SEGMENT = re.compile(r"[^，,：:]+[，,：:]?")
 SECOND_ARTICLE_SHARE = 0.85  # another article's clause is cited too if it scores this close to the best
@@ -83,24 +70,27 @@ class AnswerWriter:
             return True
         return best_cov >= t.min_coverage and best_dense >= t.min_dense
 
-    def select(self, retrieval: Retrieval) -> list[Hit]:
-        """The quotes to cite, most relevant first: the best article's strongest sentences,
-        plus another article's best sentence when it scores nearly as high."""
+    def select(self, retrieval: Retrieval, articles) -> tuple[list[Hit], list[Reading]]:
+        """The quotes to cite, most relevant first, and the reading of the best article.
+
+        Every sentence of the best article is read (:func:`assistant.reader.read`): the one
+        that holds what was asked leads, then its next best sentences; another article's
+        best sentence is cited too when it scores nearly as high. ``articles(doc_id,
+        article)`` gives an article's clauses."""
         hits = retrieval.hits
         top = hits[0]
 
         def article(hit: Hit) -> tuple[str, str]:
             return hit.clause.doc_id, hit.clause.article
 
-        same = [h for h in hits if article(h) == article(top) and not _is_heading(h.clause)] or [top]
-        # within the article, the sentence that holds most of the question's own words leads
-        own = [t for t in retrieval.query.terms if len(t) >= 2]
-        same.sort(key=lambda h: -sum(len(t) for t in own if t in h.clause.text))  # stable: ties keep score order
+        readings = read(retrieval.query, retrieval.weights, articles(*article(top)), hits, self.thresholds.reading)
+        by_id = {h.clause.clause_id: h for h in hits}
+        same = [by_id.get(r.clause.clause_id) or _as_hit(r.clause, top) for r in readings] or [top]
         other = next((h for h in hits if article(h) != article(top)), None)
-        if (other is not None and other.score >= SECOND_ARTICLE_SHARE * top.score and not _is_heading(other.clause)
+        if (other is not None and other.score >= SECOND_ARTICLE_SHARE * top.score and not is_heading(other.clause)
                 and other.coverage >= self.thresholds.strong_coverage):
-            return same[: self.max_quotes - 1] + [other]
-        return same[: self.max_quotes]
+            return same[: self.max_quotes - 1] + [other], readings
+        return same[: self.max_quotes], readings
 
     # ---- writing --------------------------------------------------------------------------
     def write(self, retrieval: Retrieval, corpus: "Snapshot") -> Answer:
@@ -114,74 +104,104 @@ class AnswerWriter:
             return self.no_such_article(ref, retrieval.named, documents)
         if not self.in_scope(retrieval, corpus.off_topic(query.text)):
             return self.not_found(query, documents, corpus.outline)
-        chosen = self.select(retrieval)
+        chosen, readings = self.select(retrieval, corpus.article_clauses)
         if query.asks and not any(quote_gives(query.asks, h.clause.text, query) for h in chosen):
             stating = self._stating(retrieval, chosen, corpus.article_clauses)
             if stating is not None:
                 chosen = [stating, *[h for h in chosen if h.clause.clause_id != stating.clause.clause_id]][: self.max_quotes]
-        chosen = self._slot_first(query, chosen, corpus.article_clauses)
-        citations = [_citation(h.clause, records.get(h.clause.doc_id)) for h in chosen]
-        quotes = " ".join(c.quote for c in citations)
         lead = chosen[0].clause
-        items = _items(lead, corpus.article_clauses) if query.kind in ("list", "conditions", None) else []
-        where = document_label(lead.doc_id, documents, records) + article_name(lead)
+
+        def label(clause: Clause) -> str:
+            return document_label(clause.doc_id, documents, records) + article_name(clause)
+
+        where = label(lead)
         heading = f"（{lead.heading}）" if lead.heading else ""
-        basis = "\n".join(f"[{n}] {document_label(h.clause.doc_id, documents, records)}{article_name(h.clause)}：“{c.quote}”"
-                          for n, (h, c) in enumerate(zip(chosen, citations), 1))
+        quotes = " ".join(h.clause.text for h in chosen)
         unsupported = [f for f in query.asserted if _normal_figure(f) not in _normal_figure(quotes)]
         if unsupported:
+            citations = [_citation(h.clause, records.get(h.clause.doc_id)) for h in chosen]
             first = (f"文件中没有您提到的数字，请不要以此为准。{where}{heading}的相关规定是："
                      f"{_key_span(lead.text, query)}[1]")
-            return Answer(NOT_SPECIFIED, _compose(first, basis, LOCAL_RULES), citations,
+            return Answer(NOT_SPECIFIED, _compose(first, self._basis(chosen, {}, label), LOCAL_RULES), citations,
                           details={"unsupported_figures": unsupported})
-        if (query.asks and not any(quote_gives(query.asks, c.quote, query) for c in citations)
+        if (query.asks and not any(quote_gives(query.asks, h.clause.text, query) for h in chosen)
                 and chosen[0].coverage >= self.thresholds.strong_coverage):
             # "文件没有规定……" is a claim about the text: made only when the article found
             # clearly treats what was asked and none of the cited articles states the figure
+            citations = [_citation(h.clause, records.get(h.clause.doc_id)) for h in chosen]
             wanted = ASK_NAMES[query.asks]
             first = f"文件没有规定{wanted}。{where}{heading}只写明：{_key_span(lead.text, query)}[1]"
-            return Answer(NOT_SPECIFIED, _compose(first, basis, LOCAL_RULES), citations, details={"asks": query.asks})
-        if items:  # the enumerated items the lead sentence announces: cited, each with its marker
-            items = [c for c in items if c.clause_id not in {x.clause_id for x in citations}]
-            start = len(citations) + 1
-            citations = citations + [_citation(c, records.get(c.doc_id)) for c in items]
-            listed = "".join(f"{c.text}[{n}]" for n, c in enumerate(items, start))
-            basis = basis + "".join(f"\n[{n}] {document_label(c.doc_id, documents, records)}{article_name(c)}{c.item}（见上）"
-                                    for n, c in enumerate(items, start))
-        else:
-            listed = ""
-        first = f"根据{where}{heading}：{_key_span(lead.text, query)}[1]" + listed
-        return Answer(ANSWERED, _compose(first, basis), citations)
+            return Answer(NOT_SPECIFIED, _compose(first, self._basis(chosen, {}, label), LOCAL_RULES), citations,
+                          details={"asks": query.asks})
+        direct = self._direct_clauses(query, lead, readings, retrieval.weights, corpus.article_clauses)
+        # the direct answer's sentences are cited first, in its order; then the rest of the basis
+        by_id = {h.clause.clause_id: h for h in chosen}
+        shown = {c.clause_id for c in direct}
+        hits = [by_id.get(c.clause_id) or _as_hit(c, chosen[0]) for c in direct]
+        hits += [h for h in chosen if h.clause.clause_id not in shown]
+        number = {h.clause.clause_id: n for n, h in enumerate(hits, 1)}
+        spans = {c.clause_id: _key_span(c.text, query) for c in direct}
+        said = "".join(f"{spans[c.clause_id]}[{number[c.clause_id]}]" for c in direct)
+        reading = next((r for r in readings if r.clause.clause_id == lead.clause_id), None)
+        word = ""
+        if query.yes_no and reading is not None and reading.share >= self.thresholds.reading.verdict_share:
+            word = verdict(spans[lead.clause_id])
+        first = (f"{word}。" if word else "") + f"根据{where}{heading}：{said}"
+        citations = [_citation(h.clause, records.get(h.clause.doc_id)) for h in hits]
+        return Answer(ANSWERED, _compose(first, self._basis(hits, spans, label, lead)), citations)
 
-    def _slot_first(self, query: Query, chosen: list[Hit], articles) -> list[Hit]:
-        """The cited hits with, first, the sentence of the main article that holds the slot
-        the question asks for (when / who / conditions / list …) and most of its words."""
-        pattern = SLOTS.get(query.kind or "")
-        if pattern is None or pattern.search(chosen[0].clause.text):
-            return chosen
-        top = chosen[0]
-        own = [t for t in query.terms if len(t) >= 2]
-        candidates = [c for c in articles(top.clause.doc_id, top.clause.article) if pattern.search(c.text)]
-        if not candidates:
-            return chosen
-        best = max(candidates, key=lambda c: (sum(len(t) for t in own if t in c.text), -c.order))
-        if own and not any(t in best.text for t in own) and any(t in top.clause.text for t in own):
-            return chosen  # the slot sentence says nothing of what was asked: keep the best match
-        lead = Hit(best, top.score, dense=top.dense, sparse=top.sparse, coverage=top.coverage)
-        return [lead, *[h for h in chosen if h.clause.clause_id != best.clause_id]][: self.max_quotes]
+    def _direct_clauses(self, query: Query, lead: Clause, readings: list[Reading], weights, articles) -> list[Clause]:
+        """The sentences the direct answer quotes, in reading order: the lead (after the
+        sentence announcing it when it is an enumerated item); the items the lead announces
+        (all of them for a list or conditions question, unless the reader led with one item;
+        else those naming what was asked);
+        or a second sentence of the article that holds what the lead lacks."""
+        tuning = self.thresholds.reading
+        by_id = {r.clause.clause_id: r for r in readings}
+        lead_reading = by_id.get(lead.clause_id)
+        head = announcer(lead, articles) if lead.item else None
+        items = items_of(head or lead, articles)
+        out = [head] if head else []
+        out.append(lead)
+        if items:
+            if query.kind in ("list", "conditions", None) and head is None:
+                out += [c for c in items[:MAX_ITEMS] if c.clause_id != lead.clause_id]
+            else:
+                named = [r for r in readings if r.clause.item and r.clause in items and r.clause.clause_id != lead.clause_id
+                         and lead_reading is not None and adds(r, lead_reading, weights, tuning.added_share)]
+                out += [r.clause for r in named[: tuning.matched_items]]
+            return sorted(out, key=lambda c: c.order)
+        second = next((r for r in readings if r.clause.clause_id != lead.clause_id), None)
+        if (lead_reading is not None and second is not None and adds(second, lead_reading, weights, tuning.added_share)
+                and second.score >= tuning.second_sentence_share * lead_reading.score):
+            out.append(second.clause)
+        return out
+
+    def _basis(self, hits: list[Hit], spans: dict[str, str], label, lead: Clause | None = None) -> str:
+        """The numbered basis lines: each names its document and article; a sentence the
+        direct answer already quotes whole is not repeated ("见上"); a sentence of another
+        article than the lead's says so ("相关")."""
+        lines = []
+        for n, hit in enumerate(hits, 1):
+            clause = hit.clause
+            why = "（相关）" if lead is not None and (clause.doc_id, clause.article) != (lead.doc_id, lead.article) else ""
+            if spans.get(clause.clause_id) == clause.text:
+                lines.append(f"[{n}] {label(clause)}{why}（见上）")
+            else:
+                lines.append(f"[{n}] {label(clause)}{why}：“{clause.text}”")
+        return "\n".join(lines)
 
     def _stating(self, retrieval: Retrieval, chosen: list[Hit], articles) -> Hit | None:
-        """``articles(doc_id, article)`` gives an article's clauses."""
         """A clause of the cited articles (the main one first) that states a figure of the
         kind the question asks for, as a hit; None when none does. Other articles are not
-        searched: a figure found there would answer a question nobody asked."""
+        searched: a figure found there would answer a question nobody asked.
+        ``articles(doc_id, article)`` gives an article's clauses."""
         query = retrieval.query
         places = list(dict.fromkeys((h.clause.doc_id, h.clause.article) for h in chosen))
         for doc_id, article in places:
             for clause in articles(doc_id, article):
                 if quote_gives(query.asks, clause.text, query):
-                    top = chosen[0]
-                    return Hit(clause, top.score, dense=top.dense, sparse=top.sparse, coverage=top.coverage)
+                    return _as_hit(clause, chosen[0])
         return None
 
     def no_such_article(self, ref: str, named: tuple[str, ...], documents: dict[str, SourceDocument]) -> Answer:
@@ -213,8 +233,9 @@ def _compose(first: str, basis: str, tail: str = "") -> str:
     return "\n\n".join(parts)
 
 
-def _is_heading(clause: Clause) -> bool:
-    return bool(clause.heading) and clause.text.rstrip("。") == clause.heading
+def _as_hit(clause: Clause, like: Hit) -> Hit:
+    """A clause read from the article (not among retrieval's hits), scored as ``like``."""
+    return Hit(clause, like.score, dense=like.dense, sparse=like.sparse, coverage=like.coverage)
 
 
 def _citation(clause: Clause, record: "DocumentRecord | None" = None) -> Citation:
@@ -255,14 +276,7 @@ def _key_span(sentence: str, query: Query, max_chars: int = 150) -> str:
         return sentence
     segments = _SEGMENT.findall(sentence)
     terms = set(query.expanded)
-    slot = SLOTS.get(query.kind or "")
-
-    def holds_slot(span: str) -> bool:
-        if query.asks:
-            return states(query.asks, span, bound_counts=False)
-        return bool(slot and slot.search(span))
-
-    wanted = any(holds_slot(seg) for seg in segments)
+    wanted = any(holds_slot(query, seg) for seg in segments)
     best, best_score = (0, len(segments)), -1.0
     for i in range(len(segments)):
         for j in range(i + 1, min(len(segments), i + 4) + 1):
@@ -270,7 +284,7 @@ def _key_span(sentence: str, query: Query, max_chars: int = 150) -> str:
             if len(span) > max_chars:
                 break
             score = sum(len(t) for t in terms if t in span) - 0.01 * len(span)
-            if wanted and holds_slot(span):
+            if wanted and holds_slot(query, span):
                 score += 100  # the answer itself first, then the question's words
             if score > best_score:
                 best, best_score = (i, j), score
@@ -278,16 +292,3 @@ def _key_span(sentence: str, query: Query, max_chars: int = 150) -> str:
     if best[1] < len(segments):
         return span + "……"
     return span
-
-
-def _items(lead: Clause, articles) -> list[Clause]:
-    """The enumerated items ((一)…, 1.…) that follow a sentence announcing them ("有下列情形之一的…：")."""
-    if not lead.text.endswith(("：", ":")) and "下列" not in lead.text:
-        return []
-    following = [c for c in articles(lead.doc_id, lead.article) if c.order > lead.order]
-    items = []
-    for clause in following:
-        if not clause.item:
-            break
-        items.append(clause)
-    return items[:MAX_ITEMS]

@@ -201,7 +201,7 @@ ANSWERS = {
 BOUND_ANSWERS = frozenset({"amount", "standard", "figure"})
 
 
-_DEICTIC = re.compile(r"[那这前后好头]几")  # 那几天, 前几年: pointing, not asking
+_DEICTIC = re.compile(r"(?<![提之以])[那这前后好头]几")  # 那几天, 前几年: pointing, not asking (提前几天 asks)
 
 
 def asked_kind(question: str) -> str | None:

@@ -52,6 +52,7 @@ QUESTION_KINDS = (
     ("definition", re.compile(r"是什么|指什么|什么是|是指|含义|定义|\bwhat is\b", re.I)),
     ("yesno", re.compile(r"能不能|可不可以|可以吗|能否|是否|是不是|有没有|算不算|会不会|要不要|合法吗|吗[？?]?$|\b(can|may|is|are|does)\b", re.I)),
 )
+YES_NO = dict(QUESTION_KINDS)["yesno"]
 FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果是|要是|这个|这些|这|它|其|该|还有|另外|再问|同样|上述|刚才|那个|and |what about|how about)", re.I)
 # Words that carry no topic of their own: a turn made only of these leans on the conversation.
 GENERIC = frozenset("条件 要求 满足 需要 目的 意义 作用 内容 具体 负责 部门 谁 时候 开始 范围 标准 程序 流程 办理 申请 算 包括 包含 哪些 怎么 做 要做 什么 主要 呢 情况 适用 对象 人员 职责".split())
@@ -97,6 +98,11 @@ class Query:
         if self.asks:
             return self.asks
         return next((name for name, pattern in QUESTION_KINDS if pattern.search(self.text)), None)
+
+    @cached_property
+    def yes_no(self) -> bool:
+        """Whether the question asks yes or no ("能不能拆成几次休？" too, though it names a figure)."""
+        return bool(YES_NO.search(self.text))
 
     @cached_property
     def asks_purpose(self) -> bool:

@@ -27,6 +27,9 @@ class Retrieval:
     query: Query
     hits: list[Hit]
     named: tuple[str, ...] = ()  # documents the question names
+    # (IDF weight, the term and its synonyms) per topical question term: how coverage and
+    # the reader (assistant/reader.py) weigh what a clause holds
+    weights: tuple[tuple[float, tuple[str, ...]], ...] = ()
     @property
     def top(self) -> Hit | None:
         return self.hits[0] if self.hits else None
@@ -116,7 +119,7 @@ class HybridRetriever:
             hits.append(Hit(clause, score, dense=dense.get(cid, 0.0), sparse=float(sparse[i]), coverage=coverage))
         # equal scores in document order: the same question cites the same clauses in any process
         hits.sort(key=lambda h: (-h.score, index.by_id[h.clause.clause_id]))
-        return Retrieval(query, hits[:k], tuple(documents))
+        return Retrieval(query, hits[:k], tuple(documents), tuple(weighted))
 
     def _standing(self, query: Query, record) -> float:
         """A text that is no longer in force answers only when asked about: a penalty, or a

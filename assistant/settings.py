@@ -15,6 +15,20 @@ PREFIX = "POLICY_"
 
 
 @dataclass(frozen=True)
+class ReadingWeights:
+    """How the reader (assistant/reader.py) ranks the sentences of the article found: a
+    sentence's IDF-weighted share of the question's terms (0–1) plus these bonuses."""
+
+    slot: float = 0.3  # the sentence holds the slot the question's kind asks for
+    figure: float = 0.5  # the sentence states a figure the question names (二十年 ↔ 20年)
+    retrieved: float = 0.1  # retrieval kept the sentence among its hits (scaled by its score share)
+    second_sentence_share: float = 0.7  # a second sentence joins the direct answer at this share of the lead's score
+    added_share: float = 0.15  # … and only if it holds question terms the lead lacks weighing this share
+    verdict_share: float = 0.5  # a yes/no verdict word only from a sentence holding this share of the question
+    matched_items: int = 2  # announced items a non-list question's direct answer shows (those it names)
+
+
+@dataclass(frozen=True)
 class Thresholds:
     """Calibrated decision thresholds, kept in one place (see evals/README.md for how
     they were fit). ``min_coverage``: share of the question's weighted content terms
@@ -39,6 +53,7 @@ class Thresholds:
     coverage_weight: float = 0.02
     own_term_repeat: int = 2  # BM25 counts the question's own terms this often, lexicon expansions once
     unknown_term_share: float = 0.45  # a term the corpus never uses weighs this share of its highest IDF
+    reading: ReadingWeights = field(default_factory=ReadingWeights)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ class _Position:
     item: str = ""
     item_key: str = ""
     sentence: int = 0
+    plain_sentences: int = 0  # sentences of the article outside any item (numbering resumes after items)
 
 
 def article_key(label: str) -> str:
@@ -206,8 +207,14 @@ def split_document(doc: SourceDocument) -> list[Clause]:
             pos.item, pos.item_key, pos.sentence = label, key, 0
         elif row > last_article and para.startswith(CLOSING_CUES) and pos.article != CLOSING:
             pos = _Position(chapter="", article=CLOSING, article_key="end")
+        elif pos.item and row not in starts:
+            # a paragraph of its own after the items is the article's next 款, not part of an item
+            # ("裁减人员时，应当优先留用下列人员：" after （四）)
+            pos.item, pos.item_key, pos.sentence = "", "", pos.plain_sentences
         for text, s, e in sentences(para[body_offset:], start + body_offset):
             pos.sentence += 1
+            if not pos.item:
+                pos.plain_sentences = pos.sentence
             item_part = f".{pos.item_key}" if pos.item else ""
             clauses.append(
                 Clause(

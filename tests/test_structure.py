@@ -314,3 +314,26 @@ def test_article_numbers_past_one_hundred() -> None:
     assert [int_to_cn(n) for n in (100, 105, 110, 119)] == ["一百", "一百零五", "一百一十", "一百一十九"]
     assert all(cn_to_int(int_to_cn(n)) == n for n in range(1, 1000))
     assert article_key("第一百零五条") == "a105"
+
+
+def test_a_paragraph_after_the_items_is_the_articles_next_paragraph_not_an_item() -> None:
+    # 劳动合同法第四十一条's shape: items, then "裁减人员时，应当优先留用下列人员：" and its own items
+    doc = doc_of(
+        "某某法\n"
+        "第一条 有下列情形之一的，可以裁减人员：\n"
+        "（一）依法重整的；\n"
+        "（二）经营严重困难的。\n"
+        "裁减人员时，应当优先留用下列人员：\n"
+        "（一）订立较长期限合同的。\n"
+        "用人单位重新招用人员的，应当通知被裁减的人员。\n"
+    )
+    clauses = split_document(doc)
+    assert_verbatim(doc, clauses)
+    assert [(c.clause_id, c.item) for c in clauses if c.article == "第一条"] == [
+        ("t:a01:s01", ""),
+        ("t:a01.i01:s01", "（一）"),
+        ("t:a01.i02:s01", "（二）"),
+        ("t:a01:s02", ""),
+        ("t:a01.i01:s01-2", "（一）"),
+        ("t:a01:s03", ""),
+    ]

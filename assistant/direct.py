@@ -1,0 +1,56 @@
+"""The direct answer: the part an employee reads before the basis list (issue 13).
+
+It is made of verbatim spans of the cited sentences joined by words from one closed set
+(:data:`CONNECTIVES`), with document labels, article names and [n] markers; nothing else.
+:func:`unexplained` finds any other words, so tests and evals can hold every direct
+answer to that."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+# A yes/no verdict is said only when the cited sentence states it, in one of these words.
+NEGATIVE_MODALS = ("不得", "禁止", "不能", "不可", "无权", "不予", "不应")
+POSITIVE_MODALS = ("可以", "有权", "享受", "享有", "支持", "鼓励")
+DUTY_MODALS = ("应当", "必须")
+VERDICT_NO, VERDICT_YES, VERDICT_DUTY = "不可以", "可以", "应当"
+# Every word a direct answer may hold besides verbatim spans, labels, article names and markers.
+CONNECTIVES = ("根据", "规定", "文件没有规定", "只写明", "的相关规定是", "文件中没有您提到的数字，请不要以此为准",
+               VERDICT_NO, VERDICT_YES, VERDICT_DUTY, "……", "。", "：", "；", "（", "）")
+_MARKER = re.compile(r"\[\d+\]")
+
+
+_SEGMENTS = re.compile(r"[^，,；;。：:]+")
+
+
+def verdict(span: str) -> str:
+    """The verdict a yes/no question gets from the sentence ``span`` that answers it:
+    不可以 / 可以 / 应当, or "" when the sentence states none or states both ways. The
+    sentence's conditions ("…的，") are not its rule: a modal inside them does not count."""
+    span = "，".join(s for s in _SEGMENTS.findall(span) if not s.endswith("的"))
+    negative = any(m in span for m in NEGATIVE_MODALS)
+    cleared = span
+    for m in NEGATIVE_MODALS:
+        cleared = cleared.replace(m, "")
+    positive = any(m in cleared for m in POSITIVE_MODALS)
+    duty = any(m in cleared for m in DUTY_MODALS)
+    if negative and not (positive or duty):
+        return VERDICT_NO
+    if positive and not negative:
+        return VERDICT_YES
+    if duty and not negative:
+        return VERDICT_DUTY
+    return ""
+
+
+def unexplained(direct: str, quotes: Iterable[str], labels: Iterable[str]) -> list[str]:
+    """The pieces of a direct answer that are neither a verbatim span of a cited quote
+    nor a label (document or article name), a marker or a connective word; [] when the
+    direct answer is made only of the text's words."""
+    text = _MARKER.sub("\n", direct)
+    for word in sorted({*labels, *CONNECTIVES}, key=len, reverse=True):
+        if word:
+            text = text.replace(word, "\n")
+    joined = "\n".join(quotes)
+    pieces = [p.strip("，,、 \n") for p in text.split("\n")]
+    return [p for p in pieces if p and p not in joined]

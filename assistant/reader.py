@@ -1,0 +1,131 @@
+"""Reading the article retrieval found: which of its sentences answers the question
+(issue 13). Retrieval ranks clauses of the whole corpus and keeps a few; the answer's
+first sentence must be the one of the chosen article that holds what was asked (the
+time for "when", the actor for "who", a figure of the asked kind, the item the question
+names), so every sentence of that article is read, not only the retrieved ones.
+
+A sentence scores the IDF-weighted share of the question's terms it holds (through
+lexicon synonyms, as retrieval's coverage does, but on the sentence alone), plus named
+bonuses (:class:`ReadingWeights`) for holding the answer slot, for a figure the
+question names, and for having been retrieved."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+from .figures import find, states
+from .models import Clause, Hit
+from .query import Query
+from .settings import ReadingWeights
+
+WeightedTerms = Sequence[tuple[float, tuple[str, ...]]]
+
+# Where the answer to each kind of question stands in a sentence: the sentence holding the
+# slot leads, and the direct answer never cuts through it.
+SLOTS = {
+    "when": re.compile(r"自[^，。；]{1,40}(之日)?起|从[^，。；]{1,20}(开始|起)|[^，。；]{1,20}(之前|以前|以后|之后|期间|期满|届满|以内|之内)"
+                       r"|\d{4}年\d{1,2}月\d{1,2}日|[一二三四五六七八九十百\d]+(个)?[日天月年]内|(起|开始)施行|及时|随时"
+                       r"|每(年|季度|月|半年)|次月|当月|[一二三四五六七八九十\d]+月"),
+    "who": re.compile(r"由[^，。；]{1,40}(负责|承担|组织|支付|提供|审批|确认|处理|订立|认定|制定|实施|发放|申请|作出|决定)"
+                      r"|[^，。；]{2,20}(部门|机构|工会|人民法院|委员会|用人单位|劳动者|企业|单位|政府)(应当|负责|可以|有权|要)"
+                      r"|向[^，。；]{2,30}(申诉|申请|投诉|举报|报告|提出)"),
+    "conditions": re.compile(r"对[^，。；]{2,80}的|符合[^，。；]{1,30}条件|有下列情形之一|具备[^，。；]{1,30}条件|满[^，。；]{1,12}(年|个月)"
+                             r"|以上的|以下的|下列条件|之一的"),
+    "list": re.compile(r"下列|包括|[^、，。；]{1,20}、[^、，。；]{1,20}、|：$"),
+    "definition": re.compile(r"是指|所称|指的是"),
+    "how": re.compile(r"应当|可以|按照|通过|申请|依照|依法|办理|处理"),
+    "yesno": re.compile(r"不得|可以|应当|有权|禁止|不能|无权|必须|不予|享受|享有|不再|视为"),
+}
+ANNOUNCES_ITEMS = re.compile(r"下列|[：:]$")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One sentence of the article with its score and the question terms it holds."""
+
+    clause: Clause
+    score: float
+    share: float  # IDF-weighted share of the question's terms it holds (0–1)
+    holds: frozenset[int]  # indices into the weighted terms
+    slot: bool
+
+
+def holds_slot(query: Query, text: str) -> bool:
+    """Whether ``text`` holds what the question's kind asks for: a figure of the asked
+    kind, or the kind's slot (a time, an actor, a condition, a list …)."""
+    if query.asks:
+        return states(query.asks, text, bound_counts=False)
+    pattern = SLOTS.get(query.kind or "")
+    return bool(pattern and pattern.search(text))
+
+
+def _question_values(query: Query) -> set:
+    return {f.value for f in find(query.text) if f.value is not None}
+
+
+def read(query: Query, weights: WeightedTerms, clauses: Iterable[Clause], hits: Sequence[Hit] = (),
+         bonus: ReadingWeights = ReadingWeights()) -> list[Reading]:
+    """The sentences of ``clauses`` (one article, in order), best answer first.
+
+    ``weights``: (IDF weight, the term and its synonyms) per question term, as retrieval
+    computed them; ``hits``: retrieval's hits (their scores break ties toward what
+    retrieval found)."""
+    total = sum(w for w, _ in weights) or 1.0
+    best_hit = max((h.score for h in hits), default=0.0) or 1.0
+    hit_score = {h.clause.clause_id: h.score for h in hits}
+    wanted = _question_values(query)
+    readings = []
+    for clause in clauses:
+        if is_heading(clause):
+            continue
+        text = clause.text
+        holds = frozenset(i for i, (_, forms) in enumerate(weights) if any(f in text for f in forms))
+        share = sum(weights[i][0] for i in holds) / total
+        score = share
+        slot = holds_slot(query, text)
+        if slot:
+            score += bonus.slot
+        if wanted and any(f.value in wanted for f in find(text)):
+            score += bonus.figure
+        if clause.clause_id in hit_score:
+            score += bonus.retrieved * max(0.0, hit_score[clause.clause_id]) / best_hit
+        readings.append(Reading(clause, score, share, holds, slot))
+    readings.sort(key=lambda r: (-r.score, r.clause.order))
+    return readings
+
+
+def is_heading(clause: Clause) -> bool:
+    """A clause that is only its article's heading (a lead phrase, not a rule)."""
+    return bool(clause.heading) and clause.text.rstrip("。") == clause.heading
+
+
+def announcer(item: Clause, article: Callable[[str, str], list[Clause]]) -> Clause | None:
+    """The sentence that announces the enumerated ``item`` ("有下列情形之一的："), if any."""
+    if not item.item:
+        return None
+    before = [c for c in article(item.doc_id, item.article) if c.order < item.order and not c.item]
+    return before[-1] if before and ANNOUNCES_ITEMS.search(before[-1].text) else None
+
+
+def items_of(lead: Clause, article: Callable[[str, str], list[Clause]]) -> list[Clause]:
+    """The enumerated items ((一)…, 1.…) that follow a sentence announcing them
+    ("有下列情形之一的…："); empty when it announces none."""
+    if not ANNOUNCES_ITEMS.search(lead.text):
+        return []
+    items = []
+    for clause in article(lead.doc_id, lead.article):
+        if clause.order <= lead.order:
+            continue
+        if not clause.item:
+            break
+        items.append(clause)
+    return items
+
+
+def adds(second: Reading, first: Reading, weights: WeightedTerms, min_share: float) -> bool:
+    """Whether ``second`` holds the slot that ``first`` lacks, or question terms it lacks
+    weighing at least ``min_share`` of the question."""
+    total = sum(w for w, _ in weights) or 1.0
+    added = sum(weights[i][0] for i in second.holds - first.holds) / total
+    return added >= min_share or (second.slot and not first.slot)
