@@ -161,7 +161,7 @@ def test_no_english_words_in_the_visible_page_or_toasts(browser, app, locale):
         page.locator("#admin-panel").wait_for(state="visible")
         page.set_input_files("#admin-upload input[type=file]",
                              files=[{"name": "bad.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}])
-        page.get_by_role("button", name="校验、上传并重建索引").click()
+        page.get_by_role("button", name="切分无误，上传并重建索引").click()
         page.locator("#admin-note", has_text="不支持的文件类型").wait_for(timeout=ANSWER_TIMEOUT)
         page.get_by_text("审计日志").click()
         page.locator("#audit-log", has_text="登录").first.wait_for()
@@ -341,10 +341,10 @@ def test_a_deleted_document_can_be_restored(browser, app):
         policy = "恢复测试通知\n一、测试条款。员工每年可参加两次带薪培训。\n".encode("utf-8")
         upload = "#admin-upload input[type=file]"
         page.set_input_files(upload, files=[{"name": "恢复测试.txt", "mimeType": "text/plain", "buffer": policy}])
-        page.get_by_role("button", name="校验、上传并重建索引").click()
+        page.get_by_role("button", name="切分无误，上传并重建索引").click()
         page.locator("#admin-note", has_text="已上传 恢复测试.txt").wait_for(timeout=ANSWER_TIMEOUT)
         page.set_input_files(upload, files=[{"name": "恢复测试.txt", "mimeType": "text/plain", "buffer": policy}])
-        page.get_by_role("button", name="校验、上传并重建索引").click()
+        page.get_by_role("button", name="切分无误，上传并重建索引").click()
         page.locator("#admin-note", has_text="内容未变化").wait_for(timeout=ANSWER_TIMEOUT)
 
         delete_document(page, "恢复测试.txt", ANSWER_TIMEOUT)
@@ -361,5 +361,59 @@ def test_a_deleted_document_can_be_restored(browser, app):
         log.get_by_text("恢复文件").first.wait_for()
         assert "删除文件" in log.inner_text() and "上传文件" in log.inner_text()
         screenshot(page, "admin-desktop")
+    finally:
+        context.close()
+
+
+# ---- item 6: upload preview, the document record, the shipped document ---------------------------
+def login_admin(page):
+    open_tab(page, "知识库管理")
+    page.fill("#admin-name textarea", "王管理")
+    page.fill("#admin-password input", ADMIN_PASSWORD)
+    page.click("#admin-login-button")
+    page.locator("#admin-panel").wait_for(state="visible")
+
+
+def test_admin_previews_the_split_edits_the_record_and_protects_the_shipped_document(browser, app):
+    context, page = open_page(browser, app)
+    try:
+        login_admin(page)
+        assert "随程序提供（受保护）" in page.locator("#admin-docs").inner_text()
+        law = ("宁波市职工培训条例\n第一章 总则\n第一条 为了规范职工培训，制定本条例。\n"
+               "第二条 本条例适用于本市企业。企业应当组织培训。\n").encode("utf-8")
+        page.set_input_files("#admin-upload input[type=file]",
+                             files=[{"name": "培训条例.txt", "mimeType": "text/plain", "buffer": law}])
+        preview = page.locator("#upload-preview .upload-preview")
+        preview.wait_for(timeout=ANSWER_TIMEOUT)
+        assert "2 条（其中 0 条有标题），1 章，3 个条款" in preview.inner_text()
+        assert not (app.corpus / "培训条例.txt").exists()  # nothing indexed before the admin agrees
+        page.get_by_role("button", name="切分无误，上传并重建索引").click()
+        page.locator("#admin-note", has_text="已上传 培训条例.txt").wait_for(timeout=ANSWER_TIMEOUT)
+        assert preview.count() == 0
+
+        page.get_by_text("文件信息（标题").click()
+        page.get_by_label("文件", exact=True).click()
+        page.get_by_role("option", name="培训条例.txt").click()
+        title = page.locator("#record-field-title textarea")
+        page.wait_for_function("() => document.querySelector('#record-field-title textarea').value.length > 0")
+        assert title.input_value() == "宁波市职工培训条例"
+        assert page.locator("#record-field-region textarea").input_value() == "宁波市"
+        page.fill("#record-field-effective textarea", "2020年6月1日")
+        page.fill("#record-field-number textarea", "甬人大〔2020〕3号")
+        page.get_by_role("button", name="保存文件信息并重建索引").click()
+        page.locator("#admin-note", has_text="已修改 培训条例.txt 的文号、施行日期").wait_for(timeout=ANSWER_TIMEOUT)
+        meta = (app.corpus / "培训条例.meta.json").read_text(encoding="utf-8")
+        assert '"effective": "2020-06-01"' in meta and "甬人大〔2020〕3号" in meta
+
+        page.get_by_label("删除文件").click()
+        page.get_by_role("option", name=re.compile("jineng.*随程序提供")).click()
+        page.get_by_label("确认删除").check()
+        page.get_by_role("button", name="删除并重建索引").click()
+        page.locator("#admin-note", has_text="受保护，不能删除").wait_for(timeout=ANSWER_TIMEOUT)
+        assert not page.get_by_label("确认删除").is_checked()  # reset after a refused delete too
+        assert any(p.name.startswith("jineng") for p in app.corpus.iterdir())
+        page.get_by_text("审计日志").click()
+        page.locator("#audit-log").get_by_text("修改文件信息").first.wait_for()
+        delete_document(page, "培训条例.txt", ANSWER_TIMEOUT)
     finally:
         context.close()

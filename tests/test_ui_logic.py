@@ -485,11 +485,13 @@ def test_audit_log_skips_torn_lines(tmp_path):
 
 def test_document_rows(bot, tmp_path):
     files = sorted((ROOT / "corpus").glob("*.txt"))
-    rows = document_rows(files, bot.index.documents)
-    assert rows[0][0] == files[0].name and rows[0][2].startswith("人力资源社会保障部") and rows[0][3] > 0
+    snap = bot.index.snapshot
+    rows = document_rows(files, snap.documents, snap.records, shipped=lambda path: path.name == files[0].name)
+    assert rows[0][:4] == [files[0].name, "人力资源社会保障部等8部门关于推动技能强企工作的指导意见", "有效", "随程序提供（受保护）"]
+    assert rows[0][4] > 0
     new = tmp_path / "new.txt"
     new.write_text("新文件", encoding="utf-8")
-    assert document_rows([new], bot.index.documents) == [["new.txt", "new", "（尚未索引）", 0.0]]
+    assert document_rows([new], snap.documents) == [["new.txt", "（尚未索引）", "", "管理员添加", 0.0]]
 
 
 # ---- the gradio app (built, not served) ------------------------------------------------------
