@@ -90,7 +90,7 @@ def admin_tab(gr, assistant, feedback: FeedbackStore, sessions: AdminSessions) -
                 audit_previous = gr.Button("上一页", elem_id="audit-previous", size="sm", min_width=80)
                 audit_next = gr.Button("下一页", elem_id="audit-next", size="sm", min_width=80)
                 audit_show = gr.Button("刷新", elem_id="audit-show", size="sm", min_width=80)
-            log = gr.Dataframe(headers=wording.AUDIT_HEADERS, interactive=False, elem_id="audit-log", wrap=True)
+            log = gr.Dataframe(headers=wording.AUDIT_HEADERS, interactive=False, elem_id="audit-log")
         with gr.Accordion("用户反馈", open=False):
             feedback_table = gr.Dataframe(headers=["时间", "评价", "问题", "状态", "意见", "语料版本"],
                                           interactive=False, wrap=True)
