@@ -58,6 +58,8 @@ details.citation.flash > summary {background: #fef3c7}
 .sr-only {position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
   white-space: nowrap}
 .verdict table th, .verdict table td {color: #111827}
+#browse-text .whole-document {max-height: 65vh; overflow-y: auto}
+#browse-results ol {max-height: 40vh; overflow-y: auto}
 """
 # The page's own script (run once on load): Enter sends and Shift+Enter starts a new line
 # (not while an input method is composing Chinese), inline [n] open citation n, "在政策浏览中打开"
@@ -82,7 +84,7 @@ PAGE_JS_TEMPLATE = """() => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     const nodes = []; while (walker.nextNode()) nodes.push(walker.currentNode);
     for (const n of nodes) {
-      const p = n.parentElement; if (!p || p.closest('.answer, .question, .article, #browse-text, textarea')) continue;
+      const p = n.parentElement; if (!p || p.closest('.answer, .question, .article, #browse-text, #browse-record, #browse-results, textarea')) continue;
       const v = n.nodeValue, t = tr(v); if (t !== v) n.nodeValue = t;
     }
   };

@@ -417,3 +417,35 @@ def test_admin_previews_the_split_edits_the_record_and_protects_the_shipped_docu
         delete_document(page, "培训条例.txt", ANSWER_TIMEOUT)
     finally:
         context.close()
+
+
+# ---- item 5: policy browser: record, search, whole document, 上一条/下一条 ------------------------
+def test_policy_browser_record_search_and_whole_document(browser, app):
+    context, page = open_page(browser, app)
+    try:
+        open_tab(page, "政策浏览")
+        page.locator("#browse-text .article").wait_for()
+        record = page.locator("#browse-record").inner_text()
+        assert "人力资源社会保障部等8部门关于推动技能强企工作的指导意见" in record and "效力状态" in record
+        assert "国家 / 全国" in record and "有效" in record
+        page.fill("#browse-search textarea", "职工教育经费 60%")
+        page.locator("#browse-search textarea").press("Enter")
+        hit = page.locator("#browse-results .search-hit")
+        hit.first.wait_for()
+        assert hit.count() == 1 and "第九条 强化技能强企资金保障" in hit.inner_text()
+        hit.locator("a.open-article").click()
+        page.wait_for_function("() => document.querySelector('#browse-article input').value.startsWith('第九条')")
+        page.get_by_label("整篇").check()
+        current = page.locator("#browse-text .whole-document .current-article")
+        current.wait_for()
+        assert page.locator("#browse-text .whole-article").count() > 10
+        assert "第九条 强化技能强企资金保障" in current.inner_text()
+        page.click("#browse-previous")
+        page.locator("#browse-text .current-article h4", has_text="第八条").wait_for()
+        page.click("#browse-next")
+        page.locator("#browse-text .current-article h4", has_text="第九条").wait_for()
+        visible = page.evaluate(VISIBLE_TEXT_JS)
+        assert ".txt" not in visible and "jineng" not in visible  # no internal file names
+        screenshot(page, "browse-desktop")
+    finally:
+        context.close()
