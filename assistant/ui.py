@@ -39,6 +39,7 @@ CSS = """
 .status-line {min-height: 1.6em}
 .article-text mark, .article mark {background: #fde68a; color: #111827; padding: 0 2px}
 footer {display: none !important}
+.overflow-dropdown {z-index: 1000 !important}  /* never under the tab bar */
 #chat {height: calc(100dvh - 330px) !important; min-height: 240px; max-height: none !important}
 @media (max-width: 640px) {
   #chat {height: calc(100dvh - 390px) !important; min-height: 200px}
@@ -46,7 +47,15 @@ footer {display: none !important}
   #page-intro h1 {font-size: 1.3em; margin: 0}
   #chat-actions {flex-direction: row !important; flex-wrap: wrap; min-width: 0 !important}
   #chat-actions button {flex: 1 1 30%; min-width: 0}
-  [role=tablist] [role=tab] {padding: 4px 6px !important; font-size: 0.9em !important}
+  /* the tab bar and gradio's hidden copy it measures for overflow: all four tabs fit at 360 px */
+  .tab-container button, [role=tablist] [role=tab] {padding: 4px 5px !important; font-size: 0.85em !important;
+    min-width: 0 !important}
+}
+/* a short window (a laptop at 200% zoom is 683×450 CSS px): the question box stays on screen */
+@media (max-height: 600px) {
+  #page-intro p {display: none}
+  #page-intro h1 {font-size: 1.2em; margin: 0}
+  #chat {height: calc(100dvh - 320px) !important; min-height: 100px}
 }
 *:focus-visible, button:focus-visible, a:focus-visible, summary:focus-visible, input:focus-visible,
 textarea:focus-visible, [role=tab]:focus-visible, [role=radio]:focus-visible {
@@ -62,7 +71,8 @@ details.citation.flash > summary {background: #fef3c7}
 #browse-results ol {max-height: 40vh; overflow-y: auto}
 """
 # The page's own script (run once on load): Enter sends and Shift+Enter starts a new line
-# (not while an input method is composing Chinese), inline [n] open citation n, "在政策浏览中打开"
+# (not while an input method is composing Chinese), inline [n] open citation n, arrow keys move
+# between tabs and between [n] markers, "在政策浏览中打开"
 # opens the article in the policy browser, "复制回答" says 已复制, and gradio's own English
 # words (aria labels, titles, toasts) are replaced by the Chinese ones of assistant.wording.
 PAGE_JS_TEMPLATE = """() => {
@@ -132,6 +142,28 @@ PAGE_JS_TEMPLATE = """() => {
   document.addEventListener('keydown', (e) => {
     const ref = e.target.closest && e.target.closest('a.cite-ref');
     if (ref && (e.key === ' ')) { e.preventDefault(); ref.click(); }
+  });
+  // arrow keys move between the tabs of a tab bar, and between the [n] markers of an answer
+  const ARROWS = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1};
+  const moveAmong = (items, current, step) => {
+    const at = items.indexOf(current); if (at < 0 || !items.length) return null;
+    return items[(at + step + items.length) % items.length];
+  };
+  document.addEventListener('keydown', (e) => {
+    if (!(e.key in ARROWS) || e.altKey || e.ctrlKey || e.metaKey || !(e.target instanceof Element)) return;
+    const tab = e.target.closest('[role=tab]');
+    if (tab) {
+      if (e.key === 'ArrowUp' || e.key === 'ArrowDown') return;
+      const tabs = [...tab.closest('[role=tablist]').querySelectorAll('[role=tab]')].filter((t) => t.offsetParent);
+      const next = moveAmong(tabs, tab, ARROWS[e.key]);
+      if (next) { e.preventDefault(); next.focus(); next.click(); }
+      return;
+    }
+    const ref = e.target.closest('a.cite-ref');
+    if (ref && (e.key === 'ArrowRight' || e.key === 'ArrowLeft')) {
+      const next = moveAmong([...ref.closest('.answer').querySelectorAll('a.cite-ref')], ref, ARROWS[e.key]);
+      if (next) { e.preventDefault(); next.focus(); }
+    }
   });
 }"""
 MAX_WEB_SESSIONS = 1000  # browser sessions whose state the server keeps (the least recently used go first)

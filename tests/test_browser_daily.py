@@ -296,8 +296,78 @@ def test_phone_viewport_shows_the_question_box_without_scrolling(browser, app):
         assert box["y"] + box["height"] <= 844 + page.evaluate("window.scrollY"), box
         page.evaluate("window.scrollTo(0, 0)")
         screenshot(page, "chat-phone")
-        # Known gap (issue 15 item 7): at 390 px gradio folds the last tabs into its "更多标签页"
-        # menu, whose items the tab bar covers; reaching the HR/admin tabs on a phone is still open.
+    finally:
+        context.close()
+
+
+def test_phone_reaches_the_hr_and_admin_tabs_and_their_forms_fit(browser, app):
+    context, page = open_page(browser, app, width=390, height=844)
+    try:
+        for name in ("资格核对（HR）", "知识库管理"):  # in the tab bar itself, not folded into a menu
+            assert page.get_by_role("tab", name=name).is_visible()
+        page.get_by_role("tab", name="资格核对（HR）").click()
+        page.locator(".check-rule").first.wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+        assert page.locator("#record-employee_name textarea").bounding_box()["width"] > 120
+        screenshot(page, "hr-phone")
+        page.get_by_role("tab", name="知识库管理").click()
+        login_admin(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        button = page.get_by_role("button", name="切分无误，上传并重建索引").bounding_box()
+        assert button["x"] >= 0 and button["x"] + button["width"] <= 390
+        screenshot(page, "admin-phone")
+    finally:
+        context.close()
+
+
+def test_at_200_percent_zoom_the_question_box_stays_on_screen(browser, app):
+    """A 1366×900 window at 200% zoom is 683×450 CSS pixels."""
+    context = browser.new_context(viewport={"width": 683, "height": 450}, device_scale_factor=2, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(app.url + "/")
+        box = page.locator("#question textarea")
+        box.wait_for()
+        area = box.bounding_box()
+        assert area["y"] >= 0 and area["y"] + area["height"] <= 450, area
+        assert page.locator("#send").bounding_box()["y"] + 40 <= 450
+        assert page.evaluate("document.documentElement.scrollWidth") <= 683
+    finally:
+        context.close()
+
+
+def test_keyboard_arrow_keys_move_between_tabs_and_citation_markers_with_visible_focus(browser, app):
+    context, page = open_page(browser, app)
+    try:
+        answer = ask_with_enter(page, QUESTION)
+        refs = answer.locator("a.cite-ref")
+        refs.first.wait_for()
+        if refs.count() > 1:
+            refs.first.focus()
+            page.keyboard.press("ArrowRight")
+            assert page.evaluate("document.activeElement.className").startswith("cite-ref cite-ref-2")
+            page.keyboard.press("ArrowLeft")
+        refs.first.focus()
+        page.keyboard.press("Enter")
+        answer.locator("details.citation-1[open]").wait_for()
+        tab = page.get_by_role("tab", name="政策问答")
+        tab.focus()
+        page.keyboard.press("ArrowRight")
+        assert page.get_by_role("tab", name="政策浏览").get_attribute("aria-selected") == "true"
+        page.keyboard.press("ArrowRight")
+        assert page.get_by_role("tab", name="资格核对（HR）").get_attribute("aria-selected") == "true"
+        page.keyboard.press("ArrowLeft")
+        assert page.get_by_role("tab", name="政策浏览").get_attribute("aria-selected") == "true"
+        outline = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
+                                "return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+        assert outline[0] == "solid" and outline[1] >= 2  # the focus is visible
+        page.keyboard.press("Tab")  # into the browser tab's controls: every focused control shows an outline
+        for _ in range(6):
+            style = page.evaluate("() => { const el = document.activeElement; const s = getComputedStyle(el); "
+                                  "return [el.tagName, s.outlineStyle, parseFloat(s.outlineWidth) || 0, "
+                                  "getComputedStyle(el.parentElement).outlineStyle]; }")
+            assert style[1] == "solid" or style[0] == "BODY", style
+            page.keyboard.press("Tab")
     finally:
         context.close()
 
