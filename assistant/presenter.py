@@ -203,6 +203,9 @@ def answer_html(answer: Answer, index) -> str:
         parts.append('<div class="citations" style="margin-top:8px"><div style="font-weight:600">引用原文（点击展开条文）</div>')
         parts.extend(citation_html(n, c, snap) for n, c in enumerate(answer.citations, 1))
         parts.append("</div>")
+        from .chatview import follow_up_questions, follow_ups_html  # (chatview renders with this module)
+
+        parts.append(follow_ups_html(follow_up_questions(answer, snap)))
     if answer.corpus_version:
         meta = f"语料版本 {answer.corpus_version}"
         parts.append(f'<div class="answer-meta" title="{esc(meta)}" style="color:#4b5563;font-size:0.8em;margin-top:6px">'

@@ -46,7 +46,7 @@ footer {display: none !important}
   #page-intro p {display: none}
   #page-intro h1 {font-size: 1.3em; margin: 0}
   #chat-actions {flex-direction: row !important; flex-wrap: wrap; min-width: 0 !important}
-  #chat-actions button {flex: 1 1 30%; min-width: 0}
+  #chat-actions button {flex: 1 1 22%; min-width: 0; padding: 6px 2px !important}
   /* the tab bar and gradio's hidden copy it measures for overflow: all four tabs fit at 360 px */
   .tab-container button, [role=tablist] [role=tab] {padding: 4px 5px !important; font-size: 0.85em !important;
     min-width: 0 !important}
@@ -72,7 +72,7 @@ details.citation.flash > summary {background: #fef3c7}
 """
 # The page's own script (run once on load): Enter sends and Shift+Enter starts a new line
 # (not while an input method is composing Chinese), inline [n] open citation n, arrow keys move
-# between tabs and between [n] markers, "在政策浏览中打开"
+# between tabs and between [n] markers, a suggested follow-up is asked, "在政策浏览中打开"
 # opens the article in the policy browser, "复制回答" says 已复制, and gradio's own English
 # words (aria labels, titles, toasts) are replaced by the Chinese ones of assistant.wording.
 PAGE_JS_TEMPLATE = """() => {
@@ -134,6 +134,12 @@ PAGE_JS_TEMPLATE = """() => {
       const box = document.querySelector('#open-target textarea, #open-target input');
       if (target && box) { box.value = target.textContent + '::' + Date.now();
         box.dispatchEvent(new Event('input', {bubbles: true})); }
+      return; }
+    const next = e.target.closest && e.target.closest('a.ask-next');
+    if (next) { e.preventDefault();  // a suggested follow-up: asked as if typed
+      const box = document.querySelector('#question textarea');
+      if (box) { box.value = next.textContent; box.dispatchEvent(new Event('input', {bubbles: true}));
+        setTimeout(() => { const send = document.querySelector('#send'); if (send) send.click(); }, 100); }
       return; }
     const copy = e.target.closest && e.target.closest('#copy-answer');
     if (copy) { const old = copy.textContent; setTimeout(() => { copy.textContent = '__COPIED__';

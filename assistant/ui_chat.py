@@ -5,6 +5,7 @@ Wiring only: rendering lives in :mod:`assistant.presenter`.
 to pass ``gr.Request`` / ``gr.LikeData`` into the handlers; gradio itself is passed in as ``gr``.)"""
 from dataclasses import replace
 
+from . import chatview
 from . import presenter as view
 from . import wording
 from .conversation import Conversation
@@ -23,6 +24,19 @@ COPY_JS = """(text) => {
   area.value = text; area.style.position = 'fixed'; area.style.opacity = '0';
   document.body.appendChild(area); area.select(); document.execCommand('copy'); area.remove();
 }"""
+
+
+EXPORT_JS = """(text) => {
+  if (text) {
+    const pad = (n) => String(n).padStart(2, '0'), d = new Date();
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([text], {type: 'text/markdown;charset=utf-8'}));
+    link.download = `__STEM__-${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}.md`;
+    document.body.appendChild(link); link.click();
+    setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+  }
+  return [text];
+}""".replace("__STEM__", wording.CHAT_EXPORT_STEM)
 
 
 def chat_tab(gr, assistant, feedback: FeedbackStore) -> None:
@@ -44,12 +58,14 @@ def chat_tab(gr, assistant, feedback: FeedbackStore) -> None:
             send = gr.Button("发送", variant="primary", elem_id="send")
             new = gr.Button("新对话", elem_id="new-chat")
             copy = gr.Button("复制回答", elem_id="copy-answer")
+            export = gr.Button("导出对话", elem_id="export-chat")
     gr.Examples(EXAMPLES, inputs=[question], label="示例问题")
     with gr.Accordion("对回答的意见（点击回答下方的 👍/👎 评价后，可补充说明）", open=False) as opinion:
         comment = gr.Textbox(label="意见（可选）", lines=2, max_length=MAX_COMMENT_CHARS, elem_id="feedback-comment")
         send_comment = gr.Button("提交意见", elem_id="feedback-send")
         comment_note = gr.Markdown("", elem_id="feedback-note")
     plain = gr.Textbox(visible=False)  # the latest answer as plain text, for the copy button
+    transcript = gr.Textbox(visible=False)  # the conversation as Markdown, for the export button
 
     def respond(text, past, convo, known):
         past, known = list(past or []), dict(known or {})
@@ -85,14 +101,24 @@ def chat_tab(gr, assistant, feedback: FeedbackStore) -> None:
     # Enter sends through the page script's click on #send (Shift+Enter: a new line); its
     # own queue: never behind an admin rebuild; no gradio spinner or timer (we say what happens)
     send.click(respond, [question, history, conversation, answers], outputs, concurrency_id="chat",
-               concurrency_limit=max(1, settings.web_concurrency), api_visibility="private", show_progress="hidden")
+               concurrency_limit=max(1, settings.web_concurrency), api_visibility="private", show_progress="hidden",
+               ).then(lambda known: chatview.conversation_markdown([known[k] for k in sorted(known or {})]),
+                      [answers], [transcript], api_visibility="private", show_progress="hidden")
 
     def reset():
-        return [], [], Conversation(), {}, None, "", ""
+        return [], [], Conversation(), {}, None, "", "", ""
 
     for trigger in (new.click, chatbot.clear):  # the chat's own 🗑 button starts over too
-        trigger(reset, None, [chatbot, history, conversation, answers, rated, status, plain], api_visibility="private")
+        trigger(reset, None, [chatbot, history, conversation, answers, rated, status, plain, transcript],
+                api_visibility="private")
     copy.click(None, [plain], None, js=COPY_JS)  # the page script shows 已复制
+
+    def nothing_to_export(text):
+        if not text:
+            gr.Info(wording.NOTHING_TO_EXPORT, duration=3)
+
+    # the browser saves the Markdown it already holds: no file on the server, nothing to sweep
+    export.click(nothing_to_export, [transcript], None, js=EXPORT_JS, api_visibility="private", show_progress="hidden")
 
     def rate(data: gr.LikeData, known, request: gr.Request):
         index = data.index if isinstance(data.index, int) else (data.index or [None])[0]

@@ -519,3 +519,32 @@ def test_policy_browser_record_search_and_whole_document(browser, app):
         screenshot(page, "browse-desktop")
     finally:
         context.close()
+
+
+# ---- item 8: conversation export, suggested follow-ups -----------------------------------------------
+def test_conversation_export_and_a_suggested_follow_up(browser, app):
+    context, page = open_page(browser, app)
+    try:
+        page.click("#export-chat")  # nothing asked yet: a short message, no file
+        page.get_by_text("还没有可导出的对话").first.wait_for()
+        answer = ask_with_enter(page, QUESTION)
+        suggestion = answer.locator("a.ask-next").first
+        suggestion.wait_for()
+        asked = suggestion.inner_text()
+        assert asked.startswith("《") and asked.endswith("有哪些规定？")
+        suggestion.click()
+        page.wait_for_function("() => document.querySelectorAll('#chat .answer').length > 1", timeout=ANSWER_TIMEOUT)
+        assert page.locator("#chat .question").nth(1).inner_text() == asked
+        second = page.locator("#chat .answer").nth(1)
+        assert "已回答" in second.inner_text()
+        page.wait_for_timeout(500)  # the transcript follows the answer
+        with page.expect_download() as info:
+            page.click("#export-chat")
+        download = info.value
+        assert re.fullmatch(r"对话记录-\d{8}-\d{4}\.md", download.suggested_filename)
+        text = Path(download.path()).read_text(encoding="utf-8")
+        assert text.startswith("# 政策助手对话记录")
+        assert f"## 1. {QUESTION}" in text and f"## 2. {asked}" in text
+        assert "60%" in text and "第九条 强化技能强企资金保障：“" in text
+    finally:
+        context.close()
