@@ -77,6 +77,9 @@ def chat_tab(gr, assistant, feedback: FeedbackStore) -> None:
         waiting = wording.SEARCHING if getattr(assistant, "_loaded", True) else wording.LOADING
         if getattr(assistant, "building", False):
             waiting = wording.BUILDING
+        shown_progress = getattr(assistant, "build_progress", None)
+        if shown_progress is not None:  # the first build: documents, clauses, time left
+            waiting = f"{shown_progress.status}建好后自动回答，请稍候。"
         _, shown = view.bound_question(text, view._max_question_chars(assistant))
         pending = [*past, {"role": "user", "content": view.question_html(shown)},
                    {"role": "assistant", "content": view.pending_html(waiting)}]
