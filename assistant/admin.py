@@ -458,10 +458,29 @@ class CorpusAdmin:
     is kept (in ``deleted-documents/`` next to the audit log) for
     :data:`KEEP_DELETED_DAYS` days and can be restored."""
 
-    def __init__(self, corpus_dir: Path, audit: AuditLog, deleted_dir: Path | None = None):
+    def __init__(self, corpus_dir: Path, audit: AuditLog, deleted_dir: Path | None = None,
+                 shipped_dir: Path | None = None):
         self.dir = Path(corpus_dir)
         self.audit = audit
         self.deleted_dir = Path(deleted_dir) if deleted_dir else Path(audit.path).parent / DELETED_DIR
+        self.shipped_dir = Path(shipped_dir) if shipped_dir else None
+
+    def shipped(self, path: Path) -> bool:
+        """Whether ``path`` is a document shipped with the program: byte for byte the file
+        of the same name in the shipped corpus folder. Shipped documents are protected:
+        they cannot be deleted or replaced here (their record can be edited)."""
+        if self.shipped_dir is None:
+            return False
+        original = self.shipped_dir / Path(path).name
+        try:
+            return original.is_file() and original.read_bytes() == Path(path).read_bytes()
+        except OSError:
+            return False
+
+    def _refuse_shipped(self, path: Path, action: str) -> None:
+        if self.shipped(path):
+            raise AdminError(f"{Path(path).name} 是随程序提供的文档，受保护，不能{action}。如要使用自己的语料，"
+                             "请把 POLICY_CORPUS_DIR 设为另一个文件夹")
 
     def unchanged(self, upload: Upload) -> bool:
         """Whether the corpus already holds exactly this file under this name."""
@@ -517,6 +536,8 @@ class CorpusAdmin:
         if existing and not replace:
             names = "、".join(p.name for p in existing)
             raise AdminError(f"已存在同名文档 {names}：如要替换，请勾选“替换已有文档”后再上传")
+        for old in existing:
+            self._refuse_shipped(old, "替换")
         tmp = self.dir / f".upload-{upload.sha256[:12]}.tmp"
         try:
             tmp.write_bytes(upload.data)
@@ -539,6 +560,7 @@ class CorpusAdmin:
         if len(files) == 1:
             raise AdminError("不能删除最后一个文档：语料至少需要一个文件")
         path = files[filename]
+        self._refuse_shipped(path, "删除")
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         kept = self.deleted_dir / f"{datetime.now().strftime('%Y%m%dT%H%M%S')}-{filename}"
         try:
@@ -555,11 +577,20 @@ class CorpusAdmin:
         return path
 
 
-def document_rows(files: list[Path], documents: dict) -> list[list]:
-    """[file, doc id, title, size KB] for each corpus file (title from the index)."""
+SHIPPED_MARK = "随程序提供（受保护）"
+UPLOADED_MARK = "管理员添加"
+DOCUMENT_HEADERS = ["文件", "标题", "效力状态", "来源", "大小(KB)"]
+
+
+def document_rows(files: list[Path], documents: dict, records: dict | None = None,
+                  shipped: Callable[[Path], bool] = lambda path: False) -> list[list]:
+    """:data:`DOCUMENT_HEADERS` for each corpus file: name, title and status from the
+    index, whether it was shipped with the program, size."""
     rows = []
     for path in files:
         doc_id = doc_id_for(path)
         doc = documents.get(doc_id)
-        rows.append([path.name, doc_id, doc.title if doc else "（尚未索引）", round(path.stat().st_size / 1024, 1)])
+        record = (records or {}).get(doc_id)
+        rows.append([path.name, doc.title if doc else "（尚未索引）", record.status if record else "",
+                     SHIPPED_MARK if shipped(path) else UPLOADED_MARK, round(path.stat().st_size / 1024, 1)])
     return rows

@@ -49,6 +49,7 @@ class PolicyAssistant:
         self._loaded = False
         self._rules: tuple[tuple, RuleBase] | None = None  # ((corpus version, rules file stamp), rule base)
         self._background: threading.Thread | None = None
+        self.build_progress = None  # a BuildProgress while a build people wait for runs (the page shows it)
 
     @property
     def client(self):
@@ -88,7 +89,7 @@ class PolicyAssistant:
         except IndexNotBuiltError as exc:  # damaged or missing: say so and rebuild now
             log.warning("%s — rebuilding", exc)
         if not self._loaded:
-            self.index.build(documents)
+            self._build_shown(documents)
             self._loaded = True
         elif not current:  # serve the last good generation while the new one is built
             log.warning("语料已变化，正在后台重建索引；重建完成前按上一版索引回答 (corpus %s)", self.index.corpus_version)
@@ -99,10 +100,20 @@ class PolicyAssistant:
     def _build_in_background(self, documents) -> None:
         try:
             with self._build_lock:
-                report = self.index.build(documents)
+                report = self._build_shown(documents)
             log.warning("后台重建完成 (corpus %s, %d clauses)", report.corpus_version, report.clauses)
         except Exception:  # noqa: BLE001 - a thread's edge: the old generation keeps serving
             log.exception("后台重建索引失败；继续按上一版索引回答")
+
+    def _build_shown(self, documents):
+        """Build with progress on the console and for the page (documents, clauses, time left)."""
+        from .buildprogress import BuildProgress
+
+        self.build_progress = BuildProgress(len(documents))
+        try:
+            return self.index.build(documents, self.build_progress)
+        finally:
+            self.build_progress = None
 
     @property
     def building(self) -> bool:

@@ -33,8 +33,6 @@ CONDITION_LABELS = dict(wording.CONDITION_WORDS)
 _CONDITION_STATUS = {"met": ANSWERED, "unmet": NOT_FOUND, "unknown": NEEDS_INFO}  # borrow the status colours
 BOOL_CHOICES = wording.BOOL_CHOICES
 UNKNOWN_CHOICE = wording.UNKNOWN_CHOICE
-METADATA_LABELS = (("title", "标题"), ("issuers", "发文机关"), ("doc_type", "文种"),
-                   ("addressees", "主送"), ("note", "说明"), ("file", "文件"))
 DEFAULT_MAX_QUESTION_CHARS = 2000  # when the bot has no settings (test doubles)
 RAW_QUESTION_FACTOR = 4  # the core gets at most this many times max_question_chars of raw input
 SHOWN_CUT = "…（问题过长，只显示开头部分）"
@@ -205,6 +203,9 @@ def answer_html(answer: Answer, index) -> str:
         parts.append('<div class="citations" style="margin-top:8px"><div style="font-weight:600">引用原文（点击展开条文）</div>')
         parts.extend(citation_html(n, c, snap) for n, c in enumerate(answer.citations, 1))
         parts.append("</div>")
+        from .chatview import follow_up_questions, follow_ups_html  # (chatview renders with this module)
+
+        parts.append(follow_ups_html(follow_up_questions(answer, snap)))
     if answer.corpus_version:
         meta = f"语料版本 {answer.corpus_version}"
         parts.append(f'<div class="answer-meta" title="{esc(meta)}" style="color:#4b5563;font-size:0.8em;margin-top:6px">'
@@ -232,18 +233,7 @@ def answer_plain(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-# ---- policy browser --------------------------------------------------------------------------
-def document_meta_html(doc: SourceDocument) -> str:
-    rows = []
-    for key, label in METADATA_LABELS:
-        value = doc.title if key == "title" else doc.metadata.get(key)
-        if value:
-            value = "、".join(map(str, value)) if isinstance(value, (list, tuple)) else value
-            rows.append(f'<tr><th style="text-align:left;white-space:nowrap;padding-right:12px">{esc(label)}</th>'
-                        f"<td>{esc(value)}</td></tr>")
-    return f'<table class="doc-meta">{"".join(rows)}</table>'
-
-
+# ---- policy browser (the record, whole document and search: assistant.browseview) -------------
 def article_choices(index, doc_id: str) -> list[tuple[str, str]]:
     """(label, article) for each article of a document, in document order."""
     snap = snapshot_of(index)

@@ -12,6 +12,7 @@ _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 # wheel falls back to the working directory.
 ROOT = _PACKAGE_PARENT if (_PACKAGE_PARENT / "corpus").is_dir() else Path.cwd()
 PREFIX = "POLICY_"
+SHIPPED_CORPUS = ROOT / "corpus"  # the documents shipped with the program (protected in the admin tab)
 
 
 @dataclass(frozen=True)

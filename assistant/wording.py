@@ -82,6 +82,7 @@ BATCH_RESULT_HEADERS = ["员工姓名", "员工编号", "核对日期", "核对�
 EXPORT_STEM = "核对结果"
 FEEDBACK_CSV_STEM = "用户反馈"
 BATCH_STEM = "批量核对结果"
+CHAT_EXPORT_STEM = "对话记录"
 
 
 def file_stem(*parts: object) -> str:
@@ -98,6 +99,7 @@ GENERATING = "正在生成回答…"
 EMPTY_QUESTION = "请先输入问题。"
 COPIED = "已复制"
 NOTHING_TO_COPY = "还没有可复制的回答"
+NOTHING_TO_EXPORT = "还没有可导出的对话"
 ENTER_HINT = "Enter 发送，Shift+Enter 换行"
 
 # What gradio's page says in English (aria labels, titles, toasts) → Chinese. The page's

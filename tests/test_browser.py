@@ -233,14 +233,14 @@ def test_admin_controls_hidden_until_login_then_upload_and_delete(browser, admin
         upload = "#admin-upload input[type=file]"
         policy = "测试通知\n一、测试条款。员工每年可参加两次带薪培训。\n".encode("utf-8")
         page.set_input_files(upload, files=[{"name": "测试通知.txt", "mimeType": "text/plain", "buffer": policy}])
-        page.get_by_role("button", name="校验、上传并重建索引").click()
+        page.get_by_role("button", name="切分无误，上传并重建索引").click()
         page.locator("#admin-note", has_text="已上传 测试通知.txt").wait_for(timeout=ANSWER_TIMEOUT)
         assert (admin_server.corpus / "测试通知.txt").read_bytes() == policy
         docs.get_by_text("测试通知.txt").filter(visible=True).first.wait_for()  # listed in the corpus table
 
         page.set_input_files(upload, files=[{"name": "假的.pdf", "mimeType": "application/pdf",
                                              "buffer": "不是PDF".encode("utf-8")}])
-        page.get_by_role("button", name="校验、上传并重建索引").click()
+        page.get_by_role("button", name="切分无误，上传并重建索引").click()
         page.locator("#admin-note", has_text="内容与扩展名").wait_for(timeout=ANSWER_TIMEOUT)
         assert not (admin_server.corpus / "假的.pdf").exists()
 

@@ -161,7 +161,7 @@ def test_no_english_words_in_the_visible_page_or_toasts(browser, app, locale):
         page.locator("#admin-panel").wait_for(state="visible")
         page.set_input_files("#admin-upload input[type=file]",
                              files=[{"name": "bad.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}])
-        page.get_by_role("button", name="校验、上传并重建索引").click()
+        page.get_by_role("button", name="切分无误，上传并重建索引").click()
         page.locator("#admin-note", has_text="不支持的文件类型").wait_for(timeout=ANSWER_TIMEOUT)
         page.get_by_text("审计日志").click()
         page.locator("#audit-log", has_text="登录").first.wait_for()
@@ -296,8 +296,78 @@ def test_phone_viewport_shows_the_question_box_without_scrolling(browser, app):
         assert box["y"] + box["height"] <= 844 + page.evaluate("window.scrollY"), box
         page.evaluate("window.scrollTo(0, 0)")
         screenshot(page, "chat-phone")
-        # Known gap (issue 15 item 7): at 390 px gradio folds the last tabs into its "更多标签页"
-        # menu, whose items the tab bar covers; reaching the HR/admin tabs on a phone is still open.
+    finally:
+        context.close()
+
+
+def test_phone_reaches_the_hr_and_admin_tabs_and_their_forms_fit(browser, app):
+    context, page = open_page(browser, app, width=390, height=844)
+    try:
+        for name in ("资格核对（HR）", "知识库管理"):  # in the tab bar itself, not folded into a menu
+            assert page.get_by_role("tab", name=name).is_visible()
+        page.get_by_role("tab", name="资格核对（HR）").click()
+        page.locator(".check-rule").first.wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+        assert page.locator("#record-employee_name textarea").bounding_box()["width"] > 120
+        screenshot(page, "hr-phone")
+        page.get_by_role("tab", name="知识库管理").click()
+        login_admin(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        button = page.get_by_role("button", name="切分无误，上传并重建索引").bounding_box()
+        assert button["x"] >= 0 and button["x"] + button["width"] <= 390
+        screenshot(page, "admin-phone")
+    finally:
+        context.close()
+
+
+def test_at_200_percent_zoom_the_question_box_stays_on_screen(browser, app):
+    """A 1366×900 window at 200% zoom is 683×450 CSS pixels."""
+    context = browser.new_context(viewport={"width": 683, "height": 450}, device_scale_factor=2, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(app.url + "/")
+        box = page.locator("#question textarea")
+        box.wait_for()
+        area = box.bounding_box()
+        assert area["y"] >= 0 and area["y"] + area["height"] <= 450, area
+        assert page.locator("#send").bounding_box()["y"] + 40 <= 450
+        assert page.evaluate("document.documentElement.scrollWidth") <= 683
+    finally:
+        context.close()
+
+
+def test_keyboard_arrow_keys_move_between_tabs_and_citation_markers_with_visible_focus(browser, app):
+    context, page = open_page(browser, app)
+    try:
+        answer = ask_with_enter(page, QUESTION)
+        refs = answer.locator("a.cite-ref")
+        refs.first.wait_for()
+        if refs.count() > 1:
+            refs.first.focus()
+            page.keyboard.press("ArrowRight")
+            assert page.evaluate("document.activeElement.className").startswith("cite-ref cite-ref-2")
+            page.keyboard.press("ArrowLeft")
+        refs.first.focus()
+        page.keyboard.press("Enter")
+        answer.locator("details.citation-1[open]").wait_for()
+        tab = page.get_by_role("tab", name="政策问答")
+        tab.focus()
+        page.keyboard.press("ArrowRight")
+        assert page.get_by_role("tab", name="政策浏览").get_attribute("aria-selected") == "true"
+        page.keyboard.press("ArrowRight")
+        assert page.get_by_role("tab", name="资格核对（HR）").get_attribute("aria-selected") == "true"
+        page.keyboard.press("ArrowLeft")
+        assert page.get_by_role("tab", name="政策浏览").get_attribute("aria-selected") == "true"
+        outline = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
+                                "return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+        assert outline[0] == "solid" and outline[1] >= 2  # the focus is visible
+        page.keyboard.press("Tab")  # into the browser tab's controls: every focused control shows an outline
+        for _ in range(6):
+            style = page.evaluate("() => { const el = document.activeElement; const s = getComputedStyle(el); "
+                                  "return [el.tagName, s.outlineStyle, parseFloat(s.outlineWidth) || 0, "
+                                  "getComputedStyle(el.parentElement).outlineStyle]; }")
+            assert style[1] == "solid" or style[0] == "BODY", style
+            page.keyboard.press("Tab")
     finally:
         context.close()
 
@@ -341,10 +411,10 @@ def test_a_deleted_document_can_be_restored(browser, app):
         policy = "恢复测试通知\n一、测试条款。员工每年可参加两次带薪培训。\n".encode("utf-8")
         upload = "#admin-upload input[type=file]"
         page.set_input_files(upload, files=[{"name": "恢复测试.txt", "mimeType": "text/plain", "buffer": policy}])
-        page.get_by_role("button", name="校验、上传并重建索引").click()
+        page.get_by_role("button", name="切分无误，上传并重建索引").click()
         page.locator("#admin-note", has_text="已上传 恢复测试.txt").wait_for(timeout=ANSWER_TIMEOUT)
         page.set_input_files(upload, files=[{"name": "恢复测试.txt", "mimeType": "text/plain", "buffer": policy}])
-        page.get_by_role("button", name="校验、上传并重建索引").click()
+        page.get_by_role("button", name="切分无误，上传并重建索引").click()
         page.locator("#admin-note", has_text="内容未变化").wait_for(timeout=ANSWER_TIMEOUT)
 
         delete_document(page, "恢复测试.txt", ANSWER_TIMEOUT)
@@ -361,5 +431,120 @@ def test_a_deleted_document_can_be_restored(browser, app):
         log.get_by_text("恢复文件").first.wait_for()
         assert "删除文件" in log.inner_text() and "上传文件" in log.inner_text()
         screenshot(page, "admin-desktop")
+    finally:
+        context.close()
+
+
+# ---- item 6: upload preview, the document record, the shipped document ---------------------------
+def login_admin(page):
+    open_tab(page, "知识库管理")
+    page.fill("#admin-name textarea", "王管理")
+    page.fill("#admin-password input", ADMIN_PASSWORD)
+    page.click("#admin-login-button")
+    page.locator("#admin-panel").wait_for(state="visible")
+
+
+def test_admin_previews_the_split_edits_the_record_and_protects_the_shipped_document(browser, app):
+    context, page = open_page(browser, app)
+    try:
+        login_admin(page)
+        assert "随程序提供（受保护）" in page.locator("#admin-docs").inner_text()
+        law = ("宁波市职工培训条例\n第一章 总则\n第一条 为了规范职工培训，制定本条例。\n"
+               "第二条 本条例适用于本市企业。企业应当组织培训。\n").encode("utf-8")
+        page.set_input_files("#admin-upload input[type=file]",
+                             files=[{"name": "培训条例.txt", "mimeType": "text/plain", "buffer": law}])
+        preview = page.locator("#upload-preview .upload-preview")
+        preview.wait_for(timeout=ANSWER_TIMEOUT)
+        assert "2 条（其中 0 条有标题），1 章，4 个条款" in preview.inner_text()
+        assert not (app.corpus / "培训条例.txt").exists()  # nothing indexed before the admin agrees
+        page.get_by_role("button", name="切分无误，上传并重建索引").click()
+        page.locator("#admin-note", has_text="已上传 培训条例.txt").wait_for(timeout=ANSWER_TIMEOUT)
+        assert preview.count() == 0
+
+        page.get_by_text("文件信息（标题").click()
+        page.get_by_label("文件", exact=True).click()
+        page.get_by_role("option", name="培训条例.txt").click()
+        title = page.locator("#record-field-title textarea")
+        page.wait_for_function("() => document.querySelector('#record-field-title textarea').value.length > 0")
+        assert title.input_value() == "宁波市职工培训条例"
+        assert page.locator("#record-field-region textarea").input_value() == "宁波市"
+        page.fill("#record-field-effective textarea", "2020年6月1日")
+        page.fill("#record-field-number textarea", "甬人大〔2020〕3号")
+        page.get_by_role("button", name="保存文件信息并重建索引").click()
+        page.locator("#admin-note", has_text="已修改 培训条例.txt 的文号、施行日期").wait_for(timeout=ANSWER_TIMEOUT)
+        meta = (app.corpus / "培训条例.meta.json").read_text(encoding="utf-8")
+        assert '"effective": "2020-06-01"' in meta and "甬人大〔2020〕3号" in meta
+
+        page.get_by_label("删除文件").click()
+        page.get_by_role("option", name=re.compile("jineng.*随程序提供")).click()
+        page.get_by_label("确认删除").check()
+        page.get_by_role("button", name="删除并重建索引").click()
+        page.locator("#admin-note", has_text="受保护，不能删除").wait_for(timeout=ANSWER_TIMEOUT)
+        assert not page.get_by_label("确认删除").is_checked()  # reset after a refused delete too
+        assert any(p.name.startswith("jineng") for p in app.corpus.iterdir())
+        page.get_by_text("审计日志").click()
+        page.locator("#audit-log").get_by_text("修改文件信息").filter(visible=True).first.wait_for()
+        delete_document(page, "培训条例.txt", ANSWER_TIMEOUT)
+    finally:
+        context.close()
+
+
+# ---- item 5: policy browser: record, search, whole document, 上一条/下一条 ------------------------
+def test_policy_browser_record_search_and_whole_document(browser, app):
+    context, page = open_page(browser, app)
+    try:
+        open_tab(page, "政策浏览")
+        page.locator("#browse-text .article").wait_for()
+        record = page.locator("#browse-record").inner_text()
+        assert "人力资源社会保障部等8部门关于推动技能强企工作的指导意见" in record and "效力状态" in record
+        assert "国家 / 全国" in record and "有效" in record
+        page.fill("#browse-search textarea", "职工教育经费 60%")
+        page.locator("#browse-search textarea").press("Enter")
+        hit = page.locator("#browse-results .search-hit")
+        hit.first.wait_for()
+        assert hit.count() == 1 and "第九条 强化技能强企资金保障" in hit.inner_text()
+        hit.locator("a.open-article").click()
+        page.wait_for_function("() => document.querySelector('#browse-article input').value.startsWith('第九条')")
+        page.get_by_label("整篇").check()
+        current = page.locator("#browse-text .whole-document .current-article")
+        current.wait_for()
+        assert page.locator("#browse-text .whole-article").count() > 10
+        assert "第九条 强化技能强企资金保障" in current.inner_text()
+        page.click("#browse-previous")
+        page.locator("#browse-text .current-article h4", has_text="第八条").wait_for()
+        page.click("#browse-next")
+        page.locator("#browse-text .current-article h4", has_text="第九条").wait_for()
+        visible = page.evaluate(VISIBLE_TEXT_JS)
+        assert ".txt" not in visible and "jineng" not in visible  # no internal file names
+        screenshot(page, "browse-desktop")
+    finally:
+        context.close()
+
+
+# ---- item 8: conversation export, suggested follow-ups -----------------------------------------------
+def test_conversation_export_and_a_suggested_follow_up(browser, app):
+    context, page = open_page(browser, app)
+    try:
+        page.click("#export-chat")  # nothing asked yet: a short message, no file
+        page.get_by_text("还没有可导出的对话").first.wait_for()
+        answer = ask_with_enter(page, QUESTION)
+        suggestion = answer.locator("a.ask-next").first
+        suggestion.wait_for()
+        asked = suggestion.inner_text()
+        assert asked.startswith("《") and asked.endswith("有哪些规定？")
+        suggestion.click()
+        page.wait_for_function("() => document.querySelectorAll('#chat .answer').length > 1", timeout=ANSWER_TIMEOUT)
+        assert page.locator("#chat .question").nth(1).inner_text() == asked
+        second = page.locator("#chat .answer").nth(1)
+        assert "已回答" in second.inner_text()
+        page.wait_for_timeout(500)  # the transcript follows the answer
+        with page.expect_download() as info:
+            page.click("#export-chat")
+        download = info.value
+        assert re.fullmatch(r"对话记录-\d{8}-\d{4}\.md", download.suggested_filename)
+        text = Path(download.path()).read_text(encoding="utf-8")
+        assert text.startswith("# 政策助手对话记录")
+        assert f"## 1. {QUESTION}" in text and f"## 2. {asked}" in text
+        assert "60%" in text and "第九条 强化技能强企资金保障：“" in text
     finally:
         context.close()

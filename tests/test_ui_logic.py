@@ -170,21 +170,11 @@ def test_article_choices_follow_document_order(bot):
     assert [a for _, a in choices][-1] == "结语"
 
 
-def test_article_html_and_metadata(bot):
+def test_article_html(bot):
     doc = next(iter(bot.index.documents.values()))
     out = view.article_html(bot.index, doc.doc_id, "四")
     assert "第四条 大力推行中国特色学徒制" in out and "技师班毕业生" in out
-    meta = view.document_meta_html(doc)
-    assert "发文机关" in meta and "人力资源社会保障部等8部门" in meta and "指导意见" in meta
     assert "没有找到" in view.article_html(bot.index, doc.doc_id, "九十九")
-
-
-def test_document_meta_html_escapes_metadata():
-    from assistant.models import SourceDocument
-
-    doc = SourceDocument("d", f"标题{XSS}", "正文", metadata={"issuers": ["甲<部>", "乙"], "doc_type": "通知"})
-    out = view.document_meta_html(doc)
-    assert "<img" not in out and "甲&lt;部&gt;、乙" in out and "通知" in out
 
 
 # ---- eligibility checker ---------------------------------------------------------------------
@@ -485,11 +475,13 @@ def test_audit_log_skips_torn_lines(tmp_path):
 
 def test_document_rows(bot, tmp_path):
     files = sorted((ROOT / "corpus").glob("*.txt"))
-    rows = document_rows(files, bot.index.documents)
-    assert rows[0][0] == files[0].name and rows[0][2].startswith("人力资源社会保障部") and rows[0][3] > 0
+    snap = bot.index.snapshot
+    rows = document_rows(files, snap.documents, snap.records, shipped=lambda path: path.name == files[0].name)
+    assert rows[0][:4] == [files[0].name, "人力资源社会保障部等8部门关于推动技能强企工作的指导意见", "有效", "随程序提供（受保护）"]
+    assert rows[0][4] > 0
     new = tmp_path / "new.txt"
     new.write_text("新文件", encoding="utf-8")
-    assert document_rows([new], bot.index.documents) == [["new.txt", "new", "（尚未索引）", 0.0]]
+    assert document_rows([new], snap.documents) == [["new.txt", "（尚未索引）", "", "管理员添加", 0.0]]
 
 
 # ---- the gradio app (built, not served) ------------------------------------------------------
