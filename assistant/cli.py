@@ -97,7 +97,8 @@ def cmd_eval(bot, args) -> int:
         summary["suite_seconds"] = time.perf_counter() - started
         title = "评测报告 (eval report)" if name == "seed" else f"评测报告：{name} (eval report)"
         shown = gold.relative_to(ROOT) if gold.is_absolute() and gold.is_relative_to(ROOT) else gold
-        report = report_markdown(summary, results, bot.embedder.id, str(shown), suite.gates, title)
+        report = report_markdown(summary, results, bot.embedder.id, str(shown), suite.gates, title,
+                                 list_misses=not suite.held_out)
         report_path.parent.mkdir(parents=True, exist_ok=True)
         report_path.write_text(report, encoding="utf-8")
         report_path.with_suffix(".json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -146,6 +146,7 @@ def test_eval_command_runs_the_external_suite(external_root: Path, make_bot, see
     report = (tmp_path / "reports" / "external-report.md").read_text(encoding="utf-8")
     summary = json.loads((tmp_path / "reports" / "external-report.json").read_text(encoding="utf-8"))
     assert "## Side by side" in report and "BM25 only" in report and "dense only" in report
+    assert "Not listed: this set is held out" in report and "年休假有几天" not in report  # no misses shown
     assert [s["name"] for s in summary["systems"]] == ["answer", "hybrid", "bm25", "dense"]
     assert summary["suite_seconds"] > 0
     assert code == (1 if gate_failures(summary, EXTERNAL_GATES) else 0)
