@@ -74,6 +74,7 @@ def cmd_batch(bot, args) -> int:
 def cmd_eval(bot, args) -> int:
     from pathlib import Path
 
+    from .baselines import side_by_side, summary_entries
     from .evaluation import gate_failures, report_markdown, run, suite_assistant, suites
     from .settings import ROOT
 
@@ -87,11 +88,17 @@ def cmd_eval(bot, args) -> int:
         if args.report_dir:
             report_path = Path(args.report_dir) / f"{name}-report.md"
         eligibility = Path(args.eligibility) if name == "seed" and args.eligibility else suite.eligibility
+        started = time.perf_counter()
         asked = suite_assistant(bot, suite)
         results, summary = run(asked, gold, eligibility)
+        if suite.baselines:  # BM25-only and dense-only on the same index, side by side
+            scores = side_by_side(asked, [r.case for r in results], [r.answer for r in results])
+            summary.update(summary_entries(scores))
+        summary["suite_seconds"] = time.perf_counter() - started
         title = "评测报告 (eval report)" if name == "seed" else f"评测报告：{name} (eval report)"
         shown = gold.relative_to(ROOT) if gold.is_absolute() and gold.is_relative_to(ROOT) else gold
-        report = report_markdown(summary, results, bot.embedder.id, str(shown), suite.gates, title)
+        report = report_markdown(summary, results, bot.embedder.id, str(shown), suite.gates, title,
+                                 list_misses=not suite.held_out)
         report_path.parent.mkdir(parents=True, exist_ok=True)
         report_path.write_text(report, encoding="utf-8")
         report_path.with_suffix(".json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -123,8 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("batch", help="批量回答 JSONL: {\"id\", \"turns\": [...]} 每行一个对话")
     p.add_argument("infile", help="JSONL 文件，或 - 表示标准输入")
     p.set_defaults(func=cmd_batch)
-    p = sub.add_parser("eval", help="在金标准集上评测（默认全部评测集：seed、multidoc、documents）")
-    p.add_argument("--suite", action="append", choices=("seed", "multidoc", "documents"), help="只跑这个评测集（可重复）")
+    p = sub.add_parser("eval", help="在金标准集上评测（默认全部评测集：seed、multidoc、documents、external）")
+    p.add_argument("--suite", action="append", choices=("seed", "multidoc", "documents", "external"), help="只跑这个评测集（可重复）")
     p.add_argument("--gold", default=None, help="seed 评测集的金标准文件（默认 evals/gold.jsonl）")
     p.add_argument("--eligibility", default=None, help="资格判断用例（默认 evals/eligibility.jsonl）")
     p.add_argument("--report", default=None, help="seed 报告路径（默认 evals/report.md；同名 .json 为指标）")
