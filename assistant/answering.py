@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
-from .direct import verdict
+from .direct import ASK_NAMES, verdict
 from .query import Query, quote_gives
 from .reader import Reading, adds, announcer, holds_slot, is_heading, items_of, read
 from .retrieval import Retrieval
@@ -24,16 +24,6 @@ if TYPE_CHECKING:
     from .documents import DocumentRecord
     from .index import Snapshot
 
-ASK_NAMES = {
-    "amount": "具体金额或补贴标准",
-    "ratio": "具体比例",
-    "difference": "具体差额或倍数",
-    "duration": "具体期限",
-    "count": "具体数量",
-    "standard": "具体标准或数值",
-    "figure": "具体数字",
-    "catalogue": "具体名单或目录内容",
-}
 LOCAL_RULES = "具体执行以当地人力资源社会保障等部门的实施细则和企业的规定为准。"
 MAX_ITEMS = 8  # enumerated items (（一）…) a direct answer lists after its lead sentence
 _SEGMENT = re.compile(r"[^，,：:]+[，,：:]?")
@@ -145,7 +135,8 @@ class AnswerWriter:
         reading = next((r for r in readings if r.clause.clause_id == lead.clause_id), None)
         word = ""
         if query.yes_no and reading is not None and reading.share >= self.thresholds.reading.verdict_share:
-            word = verdict(spans[lead.clause_id])
+            head = direct[0] if direct[0].clause_id != lead.clause_id and lead.item else None  # an item's announcer
+            word = verdict((spans[head.clause_id] if head else "") + spans[lead.clause_id])
         first = (f"{word}。" if word else "") + f"根据{where}{heading}：{said}"
         citations = [_citation(h.clause, records.get(h.clause.doc_id)) for h in hits]
         return Answer(ANSWERED, _compose(first, self._basis(hits, spans, label, lead)), citations)
@@ -193,11 +184,16 @@ class AnswerWriter:
 
     def _stating(self, retrieval: Retrieval, chosen: list[Hit], articles) -> Hit | None:
         """A clause of the cited articles (the main one first) that states a figure of the
-        kind the question asks for, as a hit; None when none does. Other articles are not
-        searched: a figure found there would answer a question nobody asked.
+        kind the question asks for, as a hit; None when none does. Articles retrieval found
+        without most of the question's words are not searched: a figure found there would
+        answer a question nobody asked.
         ``articles(doc_id, article)`` gives an article's clauses."""
         query = retrieval.query
         places = list(dict.fromkeys((h.clause.doc_id, h.clause.article) for h in chosen))
+        # then the articles of the other hits that clearly treat the question: before saying
+        # the text sets no figure, every article that could state it is read
+        places += [p for p in dict.fromkeys((h.clause.doc_id, h.clause.article) for h in retrieval.hits
+                                            if h.coverage >= self.thresholds.strong_coverage) if p not in places]
         for doc_id, article in places:
             for clause in articles(doc_id, article):
                 if quote_gives(query.asks, clause.text, query):

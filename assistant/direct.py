@@ -14,9 +14,20 @@ NEGATIVE_MODALS = ("不得", "禁止", "不能", "不可", "无权", "不予", "
 POSITIVE_MODALS = ("可以", "有权", "享受", "享有", "支持", "鼓励")
 DUTY_MODALS = ("应当", "必须")
 VERDICT_NO, VERDICT_YES, VERDICT_DUTY = "不可以", "可以", "应当"
+# What a "文件没有规定…" answer names as missing, per asked figure kind (assistant.figures).
+ASK_NAMES = {
+    "amount": "具体金额或补贴标准",
+    "ratio": "具体比例",
+    "difference": "具体差额或倍数",
+    "duration": "具体期限",
+    "count": "具体数量",
+    "standard": "具体标准或数值",
+    "figure": "具体数字",
+    "catalogue": "具体名单或目录内容",
+}
 # Every word a direct answer may hold besides verbatim spans, labels, article names and markers.
 CONNECTIVES = ("根据", "规定", "文件没有规定", "只写明", "的相关规定是", "文件中没有您提到的数字，请不要以此为准",
-               VERDICT_NO, VERDICT_YES, VERDICT_DUTY, "……", "。", "：", "；", "（", "）")
+               VERDICT_NO, VERDICT_YES, VERDICT_DUTY, *ASK_NAMES.values(), "……", "。", "：", "；", "（", "）")
 _MARKER = re.compile(r"\[\d+\]")
 
 

@@ -21,7 +21,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .figures import figures, quote_has
+from .direct import unexplained
+from .figures import asked_kind, figures, quote_has
+from .query import kind_of
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer
 
 # Floors the CI gate enforces (issue 2 and 3 targets); see evals/README.md.
@@ -32,6 +34,7 @@ GATES = {
     "refusal_accuracy": 1.00,
     "unspecified_flagged": 0.95,
     "verbatim_quotes": 1.00,
+    "direct_verbatim": 1.00,  # the direct answer: the text's words, labels and the closed connective set only
     "followup_top1": 0.90,
     "eligibility_correct": 1.00,
     "invented_figures": 0.0,  # a ceiling: answers with a figure in no cited quote
@@ -43,6 +46,7 @@ GATES = {
 # targets (top-1 ≥ 0.90, held-out ≥ 0.85, false "not specified" 0) are worked towards.
 MULTIDOC_GATES = {
     "verbatim_quotes": 1.00,
+    "direct_verbatim": 1.00,
     "invented_figures": 0.0,
     "article_top1": 0.75,
     "article_top1.held_out": 0.70,
@@ -53,6 +57,7 @@ MULTIDOC_GATES = {
 # targets (named ≥ 0.95, region/level ≥ 0.90, in force first in every version case) ahead.
 DOCUMENTS_GATES = {
     "verbatim_quotes": 1.00,
+    "direct_verbatim": 1.00,
     "invented_figures": 0.0,
     "basis_names_document": 1.00,
     "article_top1.named": 0.85,
@@ -82,6 +87,9 @@ class CaseResult:
     verbatim: bool = True
     invented: list[str] = field(default_factory=list)
     direct: float | None = None  # key facts in the direct answer (the text before 依据)
+    direct_verbatim: bool | None = None  # the direct answer is the text's words, labels and connectives only
+    cut: bool | None = None  # the direct answer cuts a sentence ("……")
+    kind: str = ""  # what the last turn asks for (assistant.query: when / who / a figure kind …)
 
     @property
     def category(self) -> str:
@@ -131,9 +139,31 @@ def score_case(case: dict, answer: Answer, documents: dict) -> CaseResult:
         result.facts = sum(_squash(f) in text for f in case["key_facts"]) / len(case["key_facts"])
         direct = _squash(direct_answer(answer.answer))  # what an employee reads before the basis list
         result.direct = sum(_squash(f) in direct for f in case["key_facts"]) / len(case["key_facts"])
+    if answer.status in (ANSWERED, NOT_SPECIFIED) and answer.citations and "逐项条件" not in answer.answer:
+        direct = direct_answer(answer.answer)
+        result.direct_verbatim = not unexplained(direct, [c.quote for c in answer.citations], _labels(direct, answer))
+        result.cut = "……" in direct
+    last = case["turns"][-1] if case.get("turns") else ""
+    result.kind = asked_kind(last) or kind_of(last) or "other"
     result.verbatim = all(c.quote and c.quote in documents[c.doc_id].text for c in answer.citations)
     result.invented = invented_figures(answer)
     return result
+
+
+_DOCUMENT_LABEL = re.compile(r"《[^《》]*(《[^《》]*》[^《》]*)?》(（[^（）]*(废止|替代|失效)[^（）]*）)?")
+
+
+def _labels(direct: str, answer: Answer) -> list[str]:
+    """What names a source in a direct answer: document labels (with their status), the
+    cited articles' names and headings."""
+    from .answering import article_name
+
+    labels = [m.group(0) for m in _DOCUMENT_LABEL.finditer(direct)]
+    for c in answer.citations:
+        labels.append(article_name(c))
+        if c.heading:
+            labels.append(f"（{c.heading}）")
+    return labels
 
 
 def _flagged(text: str) -> bool:
@@ -161,6 +191,8 @@ def summarise(results: list[CaseResult]) -> dict:
         "article_recall": _rate([r.recall for r in results]),
         "key_facts": _rate([r.facts for r in results]),
         "key_facts_direct": _rate([r.direct for r in results]),
+        "direct_verbatim": _rate([r.direct_verbatim for r in results]),
+        "direct_cut": _rate([r.cut for r in results]),
         "refusal_accuracy": _rate([r.answer.status == NOT_FOUND and not r.answer.citations for r in oos]),
         "false_refusals": _rate([r.answer.status == NOT_FOUND for r in in_scope]),
         "unspecified_flagged": _rate([r.answer.status == NOT_SPECIFIED for r in unspecified]),
@@ -185,6 +217,12 @@ def summarise(results: list[CaseResult]) -> dict:
             "key_facts_direct": _rate([r.direct for r in group]),
             "status_accuracy": _rate([r.answer.status == r.case["expected_status"] for r in group]),
         }
+    kinds: dict[str, list[CaseResult]] = defaultdict(list)
+    for r in results:
+        if r.direct is not None:
+            kinds[r.kind].append(r)
+    summary["by_kind"] = {name: {"cases": len(group), "key_facts_direct": _rate([r.direct for r in group])}
+                          for name, group in sorted(kinds.items())}
     summary["followup_top1"] = (summary["by_category"].get("followup") or summary["by_category"].get("follow_up")
                                 or {}).get("article_top1")
     summary["article_top1.everyday"] = summary["by_category"].get("everyday", {}).get("article_top1")
@@ -345,7 +383,7 @@ def report_markdown(summary: dict, results: list[CaseResult], embedder_id: str, 
         "|---|---|---|",
     ]
     for key in ("article_top1", "article_top1.fitted", "article_top1.held_out", "article_top1.everyday",
-                "article_recall", "key_facts", "key_facts_direct", "key_facts.fitted", "key_facts.held_out", "refusal_accuracy",
+                "article_recall", "key_facts", "key_facts_direct", "direct_verbatim", "direct_cut", "key_facts.fitted", "key_facts.held_out", "refusal_accuracy",
                 "false_refusals", "unspecified_flagged", "false_not_specified", "followup_top1", "status_accuracy",
                 "verbatim_quotes", "invented_figures", "eligibility_correct", "article_top1.named",
                 "article_top1.level_region", "article_top1.version", "article_top1.unnamed", "article_top1.metadata",
@@ -363,6 +401,10 @@ def report_markdown(summary: dict, results: list[CaseResult], embedder_id: str, 
     for name, row in summary["by_category"].items():
         lines.append(f"| {name} | {row['cases']} | {_fmt(row['article_top1'])} | {_fmt(row['key_facts'])} | "
                      f"{_fmt(row.get('key_facts_direct'))} | {_fmt(row['status_accuracy'])} |")
+    if summary.get("by_kind"):
+        lines += ["", "## Key facts in the direct answer, by what the question asks", "", "| asks for | cases | in the direct answer |",
+                  "|---|---|---|"]
+        lines += [f"| {name} | {row['cases']} | {_fmt(row['key_facts_direct'])} |" for name, row in summary["by_kind"].items()]
     if summary.get("eligibility_cases"):
         lines += ["", f"Eligibility verdicts (`evals/eligibility.jsonl`, {summary['eligibility_cases']} cases, each rule's "
                   "met/unmet/unknown by form and by chat): "

@@ -172,14 +172,15 @@ ASKS = {
     "difference": r"高多少|多多少|差多少|高出多少|多拿多少|相差多少|高几|多几|几倍|多少倍",
     "duration": (r"多久|多长时间|多长|最(长|短)(的)?(期限|时间|年限)|几年|几个月|几天|几日|多少年|多少天|多少日|多少个月|几周|几个小时|多少小时|几小时|多少学时"
                  r"|几个学时|\bhow long\b"),
-    "count": r"多少个|(?<!好)几个(?!月|小时|学时|工作日)|多少家|多少人|几人|几名|多少名|名额|几次|多少次|\bhow many\b",
+    "count": r"多少个|(?<![好哪])几个(?!月|小时|学时|工作日)|多少家|多少人|几人|几名|多少名|名额|几次|多少次|\bhow many\b",
     "age": r"多少岁|几岁|多大年纪|年龄(是)?多少",
     "amount": (r"多少钱|多少元|什么金额|金额(是)?多少|几万|几千|几百|(补|发|奖|报|赔|付|罚)(到)?多少"
                r"|多少(\S{0,4})(钱|资金|补贴|补助|经费|奖金|奖补|津贴|元|块|费)"
                r"|(补贴|补助|钱|津贴|奖励|奖金|资助|资金|工资|费用|违约金|赔偿金|罚款)\S{0,6}(有|是|能拿|能领|给|发)?多少"
                r"|\bhow much\b|\bamount\b"),
     "standard": r"多大(规模)?|多高|上限|下限|最低(是)?多少|最高(是)?多少|门槛|什么标准|标准是什么|按什么标准|(达到|满足)多少|多少(级|分)|几级",
-    "figure": r"多少|(?<!好|第)几(?!乎|个月|年|天|日|周|成|倍|岁|级|次|人|名)",  # 第几条 asks for an article
+    # 第几条 asks for an article, 哪几类 for a list
+    "figure": r"多少|(?<![好第哪])几(?!乎|个月|年|天|日|周|成|倍|岁|级|次|人|名)",
     # not a figure: the contents of a list the text may only name ("目录里有哪些职业")
     "catalogue": r"(目录|名单|清单)(里|中|上)?(有|包括|都有|具体)(哪些|什么)|哪些(职业|岗位|工种)(在|列入|属于|进)",
 }
@@ -191,7 +192,7 @@ ANSWERS = {
     "difference": {"ratio", "multiple", "amount"},
     "amount": {"amount", "ratio", "multiple"},
     "duration": {"duration"},
-    "count": {"count", "number"},
+    "count": {"count", "number", "ratio"},  # "多少人能完成" ← "百分之九十以上的职工"
     "age": {"age", "duration"},
     "standard": {"amount", "ratio", "multiple", "duration", "count", "age", "number"},
     "figure": {"amount", "ratio", "multiple", "duration", "count", "age", "number"},

@@ -47,12 +47,32 @@ QUESTION_KINDS = (
     ("conditions", re.compile(r"什么条件|哪些条件|要满足什么|需要满足|满足什么|需要什么条件|符合什么|什么情况下|哪些情况|什么情形|哪些情形|具备什么")),
     ("when", re.compile(r"什么时候|何时|哪天|哪一天|几号|从什么时候|从哪天|多久(以)?内|哪一年|截止|期限内|之前还是之后|\bwhen\b", re.I)),
     ("who", re.compile(r"由谁|谁来|谁负责|谁出|谁承担|哪个部门|哪些部门|哪个机构|哪些机构|向谁|找谁|谁(?!的)|\bwho\b", re.I)),
-    ("list", re.compile(r"哪些|包括什么|包括哪|有什么(?!条件|要求|规定|区别|不同|影响)|都有啥|列举|\bwhich\b", re.I)),
+    ("list", re.compile(r"哪些|哪几|包括什么|包括哪|有什么(?!条件|要求|规定|区别|不同|影响)|都有啥|列举|\bwhich\b", re.I)),
     ("how", re.compile(r"怎么办|如何|怎么(做|办理|申请|处理|计算|算)|流程|程序|步骤|\bhow\b", re.I)),
     ("definition", re.compile(r"是什么|指什么|什么是|是指|含义|定义|\bwhat is\b", re.I)),
     ("yesno", re.compile(r"能不能|可不可以|可以吗|能否|是否|是不是|有没有|算不算|会不会|要不要|合法吗|吗[？?]?$|\b(can|may|is|are|does)\b", re.I)),
 )
 YES_NO = dict(QUESTION_KINDS)["yesno"]
+
+
+def kind_of(text: str) -> str | None:
+    """What ``text`` asks for by its interrogatives alone (conditions, when, who, list, how,
+    definition, yesno; figure kinds come from :func:`assistant.figures.asked_kind`)."""
+    return next((name for name, pattern in QUESTION_KINDS if pattern.search(text)), None)
+# A question about someone else's case, asked by HR or the employer ("我们公司新招了一个毕业生…",
+# "该员工…", "他签了…"): a request for missing facts then names that person, not "您".
+SOMEONE_ELSE = re.compile(
+    r"(我们|我司|本公司|公司|单位|企业|厂里|我们厂)(新)?(招|录用|聘用|聘请|招聘|来|有)了?(一|两|几|个|名|位|批)"
+    r"|[该这那此](名|位|个)?(员工|职工|毕业生|学徒|劳动者|工人|同事)|(?<![其自])[他她](?!人|们的)|\bHR\b|人事(部门)?(想|要)?问|我是(HR|人事|老板|负责人)",
+    re.I)
+SPEAKS_FOR_SELF = re.compile(r"^(我|本人)(?!们|司)|[，,。]\s*我(?!们|司)(是|在|今年|刚|已|实习|毕业|签|工作|入职|干)")
+
+
+def about_someone_else(text: str) -> bool:
+    """Whether ``text`` asks about another person's case (HR or an employer asking)."""
+    return bool(SOMEONE_ELSE.search(text)) and not SPEAKS_FOR_SELF.search(text)
+
+
 FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果是|要是|这个|这些|这|它|其|该|还有|另外|再问|同样|上述|刚才|那个|and |what about|how about)", re.I)
 # Words that carry no topic of their own: a turn made only of these leans on the conversation.
 GENERIC = frozenset("条件 要求 满足 需要 目的 意义 作用 内容 具体 负责 部门 谁 时候 开始 范围 标准 程序 流程 办理 申请 算 包括 包含 哪些 怎么 做 要做 什么 主要 呢 情况 适用 对象 人员 职责".split())
@@ -95,9 +115,7 @@ class Query:
         """What the question asks for: a figure kind (ratio, duration …, see
         :mod:`assistant.figures`), or conditions / when / who / list / how / definition /
         yesno; None when it says nothing of the kind."""
-        if self.asks:
-            return self.asks
-        return next((name for name, pattern in QUESTION_KINDS if pattern.search(self.text)), None)
+        return self.asks or kind_of(self.text)
 
     @cached_property
     def yes_no(self) -> bool:

@@ -76,11 +76,13 @@ def read(query: Query, weights: WeightedTerms, clauses: Iterable[Clause], hits: 
     hit_score = {h.clause.clause_id: h.score for h in hits}
     wanted = _question_values(query)
     readings = []
-    for clause in clauses:
+    for clause, sentence in _sentences(clauses):
         if is_heading(clause):
             continue
         text = clause.text
-        holds = frozenset(i for i, (_, forms) in enumerate(weights) if any(f in text for f in forms))
+        # the words are read in the whole sentence ("已满20年的，年休假15天" continues "职工累计工作
+        # 已满1年不满10年的…；"), the slot and figures in the clause itself
+        holds = frozenset(i for i, (_, forms) in enumerate(weights) if any(f in sentence for f in forms))
         share = sum(weights[i][0] for i in holds) / total
         score = share
         slot = holds_slot(query, text)
@@ -93,6 +95,26 @@ def read(query: Query, weights: WeightedTerms, clauses: Iterable[Clause], hits: 
         readings.append(Reading(clause, score, share, holds, slot))
     readings.sort(key=lambda r: (-r.score, r.clause.order))
     return readings
+
+
+def _sentences(clauses: Iterable[Clause]) -> list[tuple[Clause, str]]:
+    """Each clause with the text of the sentence it belongs to: clauses split at "；" of
+    one sentence (not separate enumerated items) share their sentence's words."""
+    out: list[tuple[Clause, str]] = []
+    group: list[Clause] = []
+
+    def flush() -> None:
+        joined = "".join(c.text for c in group)
+        out.extend((c, joined) for c in group)
+        group.clear()
+
+    for clause in clauses:
+        if group and not (group[-1].text.endswith(("；", ";")) and group[-1].item == clause.item
+                          and not (clause.item and clause.text.startswith(clause.item))):
+            flush()
+        group.append(clause)
+    flush()
+    return out
 
 
 def is_heading(clause: Clause) -> bool:
@@ -127,5 +149,6 @@ def adds(second: Reading, first: Reading, weights: WeightedTerms, min_share: flo
     """Whether ``second`` holds the slot that ``first`` lacks, or question terms it lacks
     weighing at least ``min_share`` of the question."""
     total = sum(w for w, _ in weights) or 1.0
-    added = sum(weights[i][0] for i in second.holds - first.holds) / total
+    # single characters (能, 走 …) say too little to call a sentence an addition
+    added = sum(weights[i][0] for i in second.holds - first.holds if len(weights[i][1][0]) > 1) / total
     return added >= min_share or (second.slot and not first.slot)

@@ -8,6 +8,8 @@ import re
 from .conversation import Conversation
 from .eligibility import ASKS_ELIGIBILITY, OUTCOME_CN, STATUS_CN, UNDECIDED, RuleBase, Verdict, extract_facts
 from .models import ANSWERED, NEEDS_INFO, Answer, Citation
+from .query import about_someone_else
+from .wording import THIRD_PERSON
 
 PERSONAL = re.compile(r"我|本人|咱|俺|员工|职工|他|她|\bI\b|\bmy\b", re.I)
 
@@ -37,7 +39,7 @@ def eligibility_answer(rules: RuleBase, text: str, conversation: Conversation,
     conversation.rule, conversation.facts = rule.id, facts
     conversation.remember(text, (verdict.conditions[0].citation.doc_id, rule.article) if verdict.conditions else None,
                           standalone=True)
-    return render(verdict, rule.title, rule.article)
+    return render(verdict, rule.title, rule.article, someone_else=about_someone_else(text))
 
 
 def _unique_citations(verdict: Verdict) -> list[Citation]:
@@ -47,12 +49,14 @@ def _unique_citations(verdict: Verdict) -> list[Citation]:
     return list(seen.values())
 
 
-def render(verdict: Verdict, title: str, article: str) -> Answer:
+def render(verdict: Verdict, title: str, article: str, someone_else: bool = False) -> Answer:
+    """The verdict as an answer. ``someone_else``: HR or an employer asks about another
+    person's case, so the facts asked for are that person's ("该员工是哪类毕业生？")."""
     citations = _unique_citations(verdict)
     number = {c.quote: n for n, c in enumerate(citations, 1)}
     rows = [f"- {r.text}：{STATUS_CN[r.status]}[{number[r.citation.quote]}]" for r in verdict.conditions]
     if verdict.outcome == UNDECIDED:
-        asks = "\n".join(f"- {f.ask or f.label}" for f in verdict.missing)
+        asks = "\n".join(f"- {_addressed(f.ask or f.label, someone_else)}" for f in verdict.missing)
         head = f"要判断是否符合“{title}”（第{article}条），还需要您补充以下信息：\n{asks}"
         status = NEEDS_INFO
     else:
@@ -62,3 +66,8 @@ def render(verdict: Verdict, title: str, article: str) -> Answer:
     text = f"{head}\n\n逐项条件：\n" + "\n".join(rows) + f"\n\n依据：\n{basis}"
     return Answer(status, text, citations, details={"rule": verdict.rule_id, "outcome": verdict.outcome,
                                                     "conditions": {r.id: r.status for r in verdict.conditions}})
+
+
+def _addressed(question: str, someone_else: bool) -> str:
+    """A request for a fact, put to the person the case is about."""
+    return question.replace("您", THIRD_PERSON) if someone_else else question

@@ -156,3 +156,6 @@ GRADIO_PATTERNS = (  # (regular expression, replacement) for gradio text with va
     (r"^Loading.*$", "加载中…"),
     (r"^Waiting.*$", "排队中…"),
 )
+
+# How a request for missing facts names the person when HR or an employer asks about them.
+THIRD_PERSON = "该员工"

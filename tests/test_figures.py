@@ -86,3 +86,17 @@ def test_a_bare_figure_predicate_answers_for_its_subject() -> None:
 def test_a_case_fact_without_a_pronoun_is_not_a_claim() -> None:
     assert claimed("累计工作超过二十年，年休假是多少天？") == []
     assert claimed("职工带薪年休假条例自哪一天起施行？") == []
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("职业培训都分成哪几类？", None),  # which ones: a list, not a figure
+    ("哪几个部门负责？", None),
+    ("劳动定额应该定在多少人能完成的水平？", "count"),
+    ("协商方案得提前几天交给对方？", "duration"),
+])
+def test_which_ones_asks_for_a_list_not_a_figure(question: str, kind) -> None:
+    assert asked_kind(question) == kind
+
+
+def test_a_share_of_the_staff_answers_how_many_people() -> None:
+    assert states("count", "以本企业百分之九十以上的职工在法定劳动时间内能够完成为原则")

