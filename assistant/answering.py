@@ -184,16 +184,11 @@ class AnswerWriter:
 
     def _stating(self, retrieval: Retrieval, chosen: list[Hit], articles) -> Hit | None:
         """A clause of the cited articles (the main one first) that states a figure of the
-        kind the question asks for, as a hit; None when none does. Articles retrieval found
-        without most of the question's words are not searched: a figure found there would
-        answer a question nobody asked.
+        kind the question asks for, as a hit; None when none does. Other articles are not
+        searched: a figure found there would answer a question nobody asked.
         ``articles(doc_id, article)`` gives an article's clauses."""
         query = retrieval.query
         places = list(dict.fromkeys((h.clause.doc_id, h.clause.article) for h in chosen))
-        # then the articles of the other hits that clearly treat the question: before saying
-        # the text sets no figure, every article that could state it is read
-        places += [p for p in dict.fromkeys((h.clause.doc_id, h.clause.article) for h in retrieval.hits
-                                            if h.coverage >= self.thresholds.strong_coverage) if p not in places]
         for doc_id, article in places:
             for clause in articles(doc_id, article):
                 if quote_gives(query.asks, clause.text, query):
