@@ -40,6 +40,23 @@ ASKS_PURPOSE = re.compile(r"目的|宗旨|为什么(要)?(制定|出台|发布|�
 # "为…，现就…提出如下意见。", "为…，特制定本办法。"
 # How a text states when it takes effect: "本条例自2008年1月1日起施行。", "自公布之日起施行".
 EFFECTIVE_CLAUSE = re.compile(r"^本\S{0,8}自.{1,20}起(施行|实施|生效)")
+# How a text defines a term: "非全日制用工，是指…", "本办法所称年度，是指公历年度", "…所称X，指…".
+DEFINITION_CLAUSE = re.compile(r"(?:所称|^)([^，。；：“”]{2,30}?)[，,]?(?:是指|指的是|系指|(?<=[，,])指)")
+
+
+def defines(clause_text: str, terms: list[str]) -> bool:
+    """Whether ``clause_text`` defines a term made of the question's ``terms`` (what is left
+    of the defined term once they are taken out is at most one character)."""
+    m = DEFINITION_CLAUSE.search(re.sub(r"[“”\"'‘’\s]", "", clause_text))
+    if m is None:
+        return False
+    defined = re.sub(r"^本\S{0,4}(所称|中的)", "", m.group(1))
+    rest = defined
+    for term in sorted((t for t in terms if len(t) >= 2), key=len, reverse=True):
+        rest = rest.replace(term, "")
+    return len(rest) <= 1 and len(defined) - len(rest) >= 2
+
+
 PURPOSE_CLAUSE = re.compile(r"^为(了)?.{4,}(制定本|特制定|制定如下|现就|提出如下|通知如下|规定如下)")
 # What kind of answer a question asks for (issue 13): each kind's interrogatives. A
 # follow-up's kind comes from its own words; figure kinds come from assistant.figures.
@@ -121,6 +138,11 @@ class Query:
     def yes_no(self) -> bool:
         """Whether the question asks yes or no ("能不能拆成几次休？" too, though it names a figure)."""
         return bool(YES_NO.search(self.text))
+
+    @cached_property
+    def asks_definition(self) -> bool:
+        """Whether the question asks what a term means ("是指哪些人" too, though it asks "which")."""
+        return bool(dict(QUESTION_KINDS)["definition"].search(self.text))
 
     @cached_property
     def asks_purpose(self) -> bool:

@@ -56,6 +56,8 @@ def holds_slot(query: Query, text: str) -> bool:
     kind, or the kind's slot (a time, an actor, a condition, a list …)."""
     if query.asks:
         return states(query.asks, text, bound_counts=False)
+    if query.asks_definition and SLOTS["definition"].search(text):
+        return True  # "…是指哪些人？" asks "which", by asking what the term means
     pattern = SLOTS.get(query.kind or "")
     return bool(pattern and pattern.search(text))
 

@@ -11,7 +11,7 @@ from .documents import asks_old_version, mentioned_scope, named_documents
 from .embeddings import Embedder
 from .index import PolicyIndex, Snapshot
 from .models import Clause, Hit
-from .query import EFFECTIVE_CLAUSE, PURPOSE_CLAUSE, Query
+from .query import EFFECTIVE_CLAUSE, PURPOSE_CLAUSE, Query, defines
 from .settings import Thresholds
 from .structure import FRONT, TITLE
 
@@ -110,6 +110,8 @@ class HybridRetriever:
             score += standing.get(clause.doc_id, 0.0)
             if query.asks_purpose and PURPOSE_CLAUSE.match(clause.text):
                 score += self.t.purpose_boost  # "what is it for" → "为了…，制定本法。"
+            if query.asks_definition and defines(clause.text, query.terms):
+                score += self.t.purpose_boost  # "什么是非全日制用工" → "非全日制用工，是指…"
             if query.about_dates and EFFECTIVE_CLAUSE.search(clause.text):
                 score += self.t.purpose_boost  # "when does it take effect" → "本法自…起施行。"
             if prefer and (clause.doc_id, clause.article) == prefer:

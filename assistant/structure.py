@@ -167,6 +167,8 @@ def split_document(doc: SourceDocument) -> list[Clause]:
         return _check_unique(_split_by_paragraph(doc, paragraphs))
     starts = set(article_rows)
     last_article = article_rows[-1]
+    # a 第X条 text has no closing part: a paragraph after its last article belongs to that article
+    numbered_articles = ARTICLE.match(paragraphs[last_article][0]).group(1) is not None
     pos = _Position()
     chapters = _Chapters()
     clauses: list[Clause] = []
@@ -205,7 +207,8 @@ def split_document(doc: SourceDocument) -> list[Clause]:
             number = next(g for g in m.groups() if g)
             key = f"n{int(number):02d}" if number.isdigit() else f"i{cn_to_int(number):02d}"
             pos.item, pos.item_key, pos.sentence = label, key, 0
-        elif row > last_article and para.startswith(CLOSING_CUES) and pos.article != CLOSING:
+        elif (row > last_article and not numbered_articles and para.startswith(CLOSING_CUES)
+              and pos.article != CLOSING):
             pos = _Position(chapter="", article=CLOSING, article_key="end")
         elif pos.item and row not in starts:
             # a paragraph of its own after the items is the article's next 款, not part of an item

@@ -155,3 +155,30 @@ def test_a_follow_ups_kind_comes_from_its_own_words(segmenter, turn: str, kind: 
     from assistant.query import analyse
 
     assert analyse(turn, segmenter).kind == kind
+
+
+@pytest.mark.parametrize(("sentence", "terms", "defined"), [
+    ("非全日制用工，是指以小时计酬为主的用工形式。", ["非全日制用工"], True),
+    ("本办法中的 “年度”是指公历年度。", ["年度"], True),
+    ("本规定所称专业技术人员是指被聘任的在职人员。", ["专业", "技术", "人员"], True),
+    ("本条例所称工资集体协商，是指企业方与职工方平等协商的行为。", ["企业", "代表", "组织"], False),
+    ("劳动者是指订立劳动合同的人。", ["用人单位"], False),
+])
+def test_a_definition_clause_is_recognised_by_the_term_it_defines(sentence: str, terms: list[str], defined: bool) -> None:
+    from assistant.query import defines
+
+    assert defines(sentence, terms) is defined
+
+
+def test_a_definition_question_reaches_the_defining_sentence(make_bot, tmp_path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "banfa.txt").write_text(
+        "职工培训办法\n第一条 职工参加培训的，培训期间工资照常发放。\n"
+        "第二条 本办法适用于本市职工培训。\n本办法所称职工培训，是指用人单位组织的提升职工技能的活动。\n",
+        encoding="utf-8")
+    bot = make_bot(corpus)
+    bot.ingest()
+    answer = bot.ask("这个办法里说的职工培训是指哪些活动？")
+    assert answer.citations[0].article == "第二条"
+    assert "是指用人单位组织的提升职工技能的活动" in direct_answer(answer.answer)

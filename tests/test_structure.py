@@ -337,3 +337,11 @@ def test_a_paragraph_after_the_items_is_the_articles_next_paragraph_not_an_item(
         ("t:a01.i01:s01-2", "（一）"),
         ("t:a01:s03", ""),
     ]
+
+
+def test_a_paragraph_after_a_laws_last_article_belongs_to_it_not_to_a_closing_part() -> None:
+    doc = doc_of("某某办法\n第一条 为了规范培训，制定本办法。\n第二条 本办法适用于本市。\n本办法所称培训，是指职业培训。\n")
+    clauses = split_document(doc)
+    assert [(c.article, c.text) for c in clauses if c.article != TITLE][-1] == ("第二条", "本办法所称培训，是指职业培训。")
+    policy = doc_of("某某意见\n一、加强培训。\n企业要开展培训。\n本意见自印发之日起施行。\n")
+    assert split_document(policy)[-1].article == CLOSING
