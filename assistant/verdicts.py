@@ -18,7 +18,7 @@ def eligibility_answer(rules: RuleBase, text: str, conversation: Conversation,
     earlier request for facts); ``None`` for ordinary questions. With
     ``relevant_documents`` (the documents retrieval found best for the message), a new
     question is taken over by a rule only when the rule's document is among them."""
-    rule = rules.match(text, conversation.rule)
+    rule = rules.match(text, conversation.rule, relevant_documents)
     if rule is None:
         return None
     new_facts = extract_facts(rule, text)
