@@ -348,6 +348,7 @@ class DisabledRule:
     title: str
     document: str
     reason: str
+    document_missing: bool = False  # its document is not loaded (deleted, or not uploaded yet)
 
 
 class RuleBase:
@@ -384,7 +385,7 @@ class RuleBase:
                     off.append(DisabledRule(rid, title, doc_id, f"规则编号 {rid} 重复（{path.name} 与 {sources[rid].name}）：请改用另一个编号"))
                     continue
                 if doc_id not in documents:
-                    off.append(DisabledRule(rid, title, doc_id, f"依据文件 {doc_id} 不在当前语料中（已删除或尚未上传）"))
+                    off.append(DisabledRule(rid, title, doc_id, f"依据文件 {doc_id} 不在当前语料中（已删除或尚未上传）", True))
                     continue
                 try:
                     rules.append(_parse_rule(raw, doc_clauses, doc_id))
@@ -394,7 +395,8 @@ class RuleBase:
                     off.append(DisabledRule(rid, title, doc_id, str(exc)))
                 except (RuleBaseError, KeyError, TypeError, ValueError) as exc:
                     off.append(DisabledRule(rid, title, doc_id, f"规则格式有误（{path.name}）：{exc}"))
-        return cls(rules, {d.id: d.reason for d in off if d.id not in sources}, off, sources)
+        # check() refuses a rule whose quotes are gone; one whose document is gone is simply not in the base
+        return cls(rules, {d.id: d.reason for d in off if d.id not in sources and not d.document_missing}, off, sources)
 
     @classmethod
     def from_corpus(cls, corpus_dir: Path) -> "RuleBase":

@@ -67,19 +67,23 @@ class Suggestion:
         from .rulebook import default_examples
 
         facts, conditions = [], []
+        shared: dict[tuple[str, str], str] = {}  # 已满1年不满10年: two conditions, one fact
         for n, c in enumerate(self.conditions, 1):
-            name = f"f{n}"
             label = _short(c.text, MAX_LABEL_CHARS)
-            fact = {"name": name, "label": label, "kind": c.kind, "ask": _ask(c, label)}
-            if c.unit:
-                fact["unit"] = c.unit
-            if c.kind == "choice":
-                fact["choices"] = [*c.choices, "以上都不是"]
-                fact["cues"] = {choice: [choice] for choice in c.choices}
+            name = shared.get((c.quote, c.kind)) if c.kind in ("months", "number", "percent") else None
+            if name is None:
+                name = f"f{len(facts) + 1}"
+                shared[(c.quote, c.kind)] = name
+                fact = {"name": name, "label": label, "kind": c.kind, "ask": _ask(c, label)}
+                if c.unit:
+                    fact["unit"] = c.unit
+                if c.kind == "choice":
+                    fact["choices"] = [*c.choices, "以上都不是"]
+                    fact["cues"] = {choice: [choice] for choice in c.choices}
+                facts.append(fact)
             conditions.append({"id": f"c{n}", "text": label, "fact": name, "op": c.op,
                                **({"value": list(c.value) if isinstance(c.value, tuple) else c.value}
                                   if c.value is not None else {}), "quote": c.quote})
-            facts.append(fact)
         benefit = _object(self.benefit)
         rule = {"id": rule_id, "title": self.title, "article": self.article, "topic": benefit,
                 "author": author, "triggers": [benefit] if benefit else [], "benefits": [benefit] if benefit else [],
@@ -190,8 +194,10 @@ def suggest_sentence(sentence: str) -> tuple[str, list[str]] | None:
             continue
         if NOT_GRANTED.search(part):
             return None
-        conditions = [p for p in parts[:g] if CONDITION.search(p) and not NOT_A_CONDITION.search(p)
-                      and len(re.findall(r"[\u4e00-\u9fff]", p)) >= MIN_CONDITION_CHARS]
+        # "A，B的，grant": A and B both belong to the condition that "的" closes
+        closing = max((k for k in range(g) if parts[k].endswith("的")), default=-1)
+        conditions = [p for k, p in enumerate(parts[:g]) if (k <= closing or CONDITION.search(p))
+                      and not NOT_A_CONDITION.search(p) and len(re.findall(r"[\u4e00-\u9fff]", p)) >= MIN_CONDITION_CHARS]
         benefit = part
         cut = part.rfind("的", 0, grant.start())
         if cut > 0 and CONDITION.search(part[:cut + 1]):  # "符合职业培训补贴条件的给予差异化补贴"
