@@ -94,6 +94,66 @@ def run_examples(rulebase: RuleBase) -> list[ExampleResult]:
     return out
 
 
+# ---- the admin editor: a rule as table rows (no YAML) -----------------------------------------------
+EDITOR_COLUMNS = ("条件", "类型", "运算", "门槛", "单位", "缺少时提问", "原文引文")
+KIND_NAMES = {"months": "期限", "number": "数值", "percent": "百分比", "bool": "是/否", "choice": "选项"}
+OP_NAMES = {"at_least": "≥", "at_most": "≤", "above": ">", "below": "<", "true": "是", "false": "否", "in": "属于"}
+
+
+def editor_rows(rule: dict) -> list[list[str]]:
+    """One row per condition, in the editor's columns (:data:`EDITOR_COLUMNS`)."""
+    facts = {f["name"]: f for f in rule.get("facts", [])}
+    rows = []
+    for c in rule.get("conditions", []):
+        f = facts.get(c["fact"], {})
+        value = c.get("value")
+        shown = "、".join(value) if isinstance(value, list) else ("" if value is None else f"{float(value):g}")
+        rows.append([c.get("text", ""), KIND_NAMES.get(f.get("kind", ""), f.get("kind", "")),
+                     OP_NAMES.get(c["op"], c["op"]), shown, f.get("unit", ""), f.get("ask", ""), c.get("quote", "")])
+    return rows
+
+
+def rule_from_rows(rule: dict, rows: list[list], title: str | None = None) -> dict:
+    """``rule`` with its conditions as edited in the table: labels, kinds, operators,
+    thresholds, units, questions and quotes. Rows sharing a fact keep sharing it; the
+    examples are made again (one met and one unmet per condition). RuleBaseError names
+    the row and the fix when a value is not usable."""
+    kinds = {v: k for k, v in KIND_NAMES.items()}
+    ops = {v: k for k, v in OP_NAMES.items()}
+    old = rule.get("conditions", [])
+    facts_by_name = {f["name"]: dict(f) for f in rule.get("facts", [])}
+    conditions, facts = [], {}
+    for n, row in enumerate(rows, 1):
+        label, kind, op, threshold, unit, ask, quote = [str(x or "").strip() for x in (list(row) + [""] * 7)[:7]]
+        if not label and not quote:
+            continue  # an emptied row removes the condition
+        kind, op = kinds.get(kind, kind), ops.get(op, op)
+        if not quote:
+            raise RuleBaseError(f"第 {n} 行没有原文引文：从原文中逐字复制条件所依据的文字")
+        name = old[n - 1]["fact"] if n <= len(old) else f"f{len(facts_by_name) + n}"
+        fact = {**facts_by_name.get(name, {}), "name": name, "label": label, "kind": kind, "ask": ask or f"是否符合“{label}”？"}
+        if unit:
+            fact["unit"] = unit
+        condition = {"id": old[n - 1]["id"] if n <= len(old) else f"c{n}", "text": label, "fact": name, "op": op, "quote": quote}
+        if op in COMPARE:
+            try:
+                from .figures import parse_number
+
+                condition["value"] = float(parse_number(threshold))
+            except (ValueError, KeyError) as exc:
+                raise RuleBaseError(f"第 {n} 行的门槛 {threshold!r} 不是数字：填写如 12、10000、60") from exc
+        elif op == "in":
+            condition["value"] = [x for x in threshold.replace(",", "、").split("、") if x]
+            fact.setdefault("choices", [*condition["value"], "以上都不是"])
+        facts[name] = fact
+        conditions.append(condition)
+    if not conditions:
+        raise RuleBaseError("规则至少需要一个条件")
+    edited = {**rule, "title": title or rule.get("title", ""), "facts": list(facts.values()), "conditions": conditions}
+    edited["examples"] = default_examples(edited)
+    return edited
+
+
 # ---- the rules files ----------------------------------------------------------------------------
 class Rulebook:
     """Reads and writes the rules files of ``corpus_dir``. ``documents`` reads a document's

@@ -76,7 +76,8 @@ RECORD_FIELDS = (  # (key, label) of the record's own fields, in the order the f
 )
 RECORD_LABELS = dict(RECORD_FIELDS)
 VERDICT_CSV_HEADERS = ["员工姓名", "员工编号", "核对日期", "核对人", "待遇/资格", "核对结论", "条件", "条件结果",
-                       "填写的情况", "依据文件", "依据条文", "条款编号", "原文", "语料版本"]
+                       "填写的情况", "依据文件", "依据条文", "条款编号", "原文", "语料版本", "规则文件", "规则条文",
+                       "规则版本", "规则作者"]
 BATCH_RESULT_HEADERS = ["员工姓名", "员工编号", "核对日期", "核对人", "待遇/资格", "核对结论", "不满足的条件",
                         "还需补充的信息", "说明", "依据文件", "语料版本"]
 EXPORT_STEM = "核对结果"

@@ -156,3 +156,36 @@ def test_suggestions_on_the_real_texts_find_the_service_period_and_annual_leave(
         MULTIDOC / "qiye-zhigong-nianxiujia-shishi-banfa.md"))
     s = next(x for x in suggest(leave) if x.article == "第三条")
     assert [(c.kind, c.op, c.value) for c in s.conditions] == [("months", "at_least", 12.0)]
+
+
+def test_the_editor_table_adjusts_a_threshold_and_the_examples_follow(tmp_path):
+    from assistant.rulebook import editor_rows, rule_from_rows
+
+    book = Rulebook(_handbook_corpus(tmp_path), _Audit())
+    rule = next(x for x in suggest(book.clauses("guanhuai")) if x.article == "第二条").to_rule("checkup")
+    rows = editor_rows(rule)
+    assert rows == [["员工在本公司连续工作满三年", "期限", "≥", "36", "", "员工在本公司连续工作满三年：实际期限是多长？",
+                     "员工在本公司连续工作满三年的"]]
+    rows[0][3] = "24"  # HR adjusts the threshold
+    edited = rule_from_rows(rule, rows, title="体检补助")
+    assert edited["conditions"][0]["value"] == 24.0 and edited["examples"][1]["facts"] == {"f1": "23"}
+    book.save("guanhuai", edited, "HR")
+    assert RuleBase.from_corpus(book.dir).check("checkup", {"f1": "两年"}).outcome == "eligible"
+    rows[0][3] = "两年多"
+    with pytest.raises(RuleBaseError, match="不是数字"):
+        rule_from_rows(rule, rows)
+
+
+def test_hr_record_exports_carry_the_rules_document_article_version_and_author(tmp_path):
+    import csv
+    import io
+
+    from assistant import presenter
+
+    rules = RuleBase.from_corpus(_multidoc_corpus(tmp_path))
+    verdict = rules.check("xh_service_period", {"training_cost": "2万元"})
+    record = presenter.record_from_form("张三", "001", "2025-03-01", "李四")
+    row = next(csv.DictReader(io.StringIO(presenter.record_csv(verdict, record, "细则", "v1"))))
+    assert (row["规则文件"], row["规则条文"], row["规则作者"]) == ("xinghe-peixun-jineng-shishi-xize", "第十六条", "政策助手示例规则")
+    assert row["规则版本"] == rules.rules["xh_service_period"].version
+    assert rules.rules["xh_service_period"].version in presenter.record_markdown(verdict, record, "细则", "v1")
