@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from .eligibility import (COMPARE, ELIGIBLE, NOT_ELIGIBLE, RULES_FILE, RULES_SUFFIX, RuleBase, _parse_rule, _read_rules,
+from .eligibility import (COMPARE, ELIGIBLE, MAX_FORM_FACTS, NOT_ELIGIBLE, RULES_FILE, RULES_SUFFIX, RuleBase, _parse_rule, _read_rules,
                           rules_files)
 from .errors import QuoteMissingError, RuleBaseError
 
@@ -131,7 +131,10 @@ def rule_from_rows(rule: dict, rows: list[list], title: str | None = None) -> di
         if not quote:
             raise RuleBaseError(f"第 {n} 行没有原文引文：从原文中逐字复制条件所依据的文字")
         name = old[n - 1]["fact"] if n <= len(old) else f"f{len(facts_by_name) + n}"
-        fact = {**facts_by_name.get(name, {}), "name": name, "label": label, "kind": kind, "ask": ask or f"是否符合“{label}”？"}
+        before = facts_by_name.get(name, {})
+        if before.get("label") != label or before.get("kind") != kind:  # renamed: its cue words go with the old label
+            before = {k: v for k, v in before.items() if k not in ("cues", "negations", "choices")}
+        fact = {**before, "name": name, "label": label, "kind": kind, "ask": ask or f"是否符合“{label}”？"}
         if unit:
             fact["unit"] = unit
         condition = {"id": old[n - 1]["id"] if n <= len(old) else f"c{n}", "text": label, "fact": name, "op": op, "quote": quote}
@@ -149,7 +152,12 @@ def rule_from_rows(rule: dict, rows: list[list], title: str | None = None) -> di
         conditions.append(condition)
     if not conditions:
         raise RuleBaseError("规则至少需要一个条件")
-    edited = {**rule, "title": title or rule.get("title", ""), "facts": list(facts.values()), "conditions": conditions}
+    if len(facts) > MAX_FORM_FACTS:
+        raise RuleBaseError(f"条件涉及 {len(facts)} 项情况，超过核对表单的上限 {MAX_FORM_FACTS} 项：请合并或拆成两条规则")
+    from .suggest import with_cues
+
+    edited = with_cues({**rule, "title": title or rule.get("title", ""), "facts": list(facts.values()),
+                        "conditions": conditions})
     edited["examples"] = default_examples(edited)
     return edited
 

@@ -27,6 +27,8 @@ _SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 _SEGMENT = re.compile(r"[^，,：:]+")
 _LIST = re.compile(r"^(?:对|凡)(.+?、.+?)的(.{0,8})$")  # 对A、B、C的技能人才: a choice among A, B, C
 MAX_LABEL_CHARS = 40
+# who and where, not what is measured: never a cue for a figure in a chat message
+GENERIC_WORDS = frozenset({"员工", "职工", "劳动者", "人员", "个人", "公司", "本公司", "单位", "用人单位", "企业", "本单位"})
 
 # bounds next to a figure → operator
 _AFTER = (("及以上", "at_least"), ("以上", "at_least"), ("以下", "at_most"), ("以内", "at_most"))
@@ -89,8 +91,43 @@ class Suggestion:
                 "author": author, "triggers": [benefit] if benefit else [], "benefits": [benefit] if benefit else [],
                 "summary": self.sentence.rstrip("。；;"), "facts": facts, "conditions": conditions,
                 "outcome_met": f"符合文件所列条件：{self.benefit.rstrip('。；;')}。"}
+        with_cues(rule)
         rule["examples"] = default_examples(rule)
         return rule
+
+
+def with_cues(rule: dict) -> dict:
+    """``rule`` with cue words for each numeric fact that has none (from its label, by
+    :func:`number_cues`), so the chat reads "我签了18个月劳动合同" as that fact. Yes/no facts
+    get none: the chat asks for them instead of guessing from a word."""
+    facts = rule.get("facts", [])
+    numeric = [f for f in facts if f.get("kind") in ("months", "number", "percent")]
+    for fact, cues in zip(numeric, number_cues([str(f.get("label", "")) for f in numeric])):
+        if not fact.get("cues"):
+            fact["cues"] = cues
+    return rule
+
+
+def number_cues(labels: list[str]) -> list[list[str]]:
+    """For each condition label, the words that name its figure in a chat message
+    ("签订2年以上劳动合同" → 签订, 劳动合同): the label's words without its figures, bound
+    words and generic words (员工, 公司 …), keeping those no other label uses when there
+    are any. :func:`assistant.eligibility.extract_facts` reads a figure next to one."""
+    import jieba
+
+    bounds = {w for w, _ in (*_AFTER, *_BEFORE)}
+    words = []
+    for label in labels:
+        text = label
+        for fig in sorted(figures.find(label), key=lambda f: f.start, reverse=True):
+            text = text[:fig.start] + "，" + text[fig.end:]
+        words.append([w for w in dict.fromkeys(jieba.lcut(text)) if len(re.findall(r"[\u4e00-\u9fff]", w)) >= 2
+                      and w not in GENERIC_WORDS and w not in bounds])
+    out = []
+    for n, own in enumerate(words):
+        others = {w for k, ws in enumerate(words) if k != n for w in ws}
+        out.append([w for w in own if w not in others] or own)
+    return out
 
 
 def _short(text: str, limit: int) -> str:
