@@ -192,7 +192,7 @@ class PolicyAssistant:
         snap, retrieval = self._search(retriever, query, context, prefer, " ".join(conversation.turns[-3:]))
         # a rule takes over only when its document is among the best matches for the question
         relevant = {h.clause.doc_id for h in retrieval.hits[: self.settings.thresholds.rule_document_hits]}
-        verdict_answer = eligibility_answer(self.rules, query.text, conversation, relevant)
+        verdict_answer = eligibility_answer(self.rules, query.text, conversation, relevant, getattr(snap, "records", None))
         if verdict_answer is not None:
             return self._finish(verdict_answer, question, query, started)
         if follow_up and context:

@@ -38,6 +38,7 @@ NUMERIC_KINDS = ("months", "number", "percent")
 COMPARE = {"at_least": float.__ge__, "min_months": float.__ge__, "min_percent": float.__ge__,
            "at_most": float.__le__, "above": float.__gt__, "below": float.__lt__}
 OPS = (*COMPARE, "true", "false", "in")
+MAX_FORM_FACTS = 12  # facts the HR form asks for one benefit (a rule and the rules of other documents on it)
 
 
 @dataclass(frozen=True)
@@ -425,6 +426,21 @@ class RuleBase:
         if not rule.topic:
             return []
         return [r for r in self.rules.values() if r.topic == rule.topic and r.id != rule.id and r.doc_id != rule.doc_id]
+
+    def form_facts(self, rule_id: str) -> tuple[FactSpec, ...]:
+        """The facts the checker asks for ``rule_id``: its own, then those of the rules on
+        the same benefit in other documents (a fact name shared by them is asked once)."""
+        rule = self.rules[rule_id]
+        out: dict[str, FactSpec] = {}
+        for r in (rule, *self.same_benefit(rule)):
+            for spec in r.facts:
+                out.setdefault(spec.name, spec)
+        return tuple(out.values())[:MAX_FORM_FACTS]
+
+    def check_all(self, rule_id: str, facts: dict[str, Any]) -> list[Verdict]:
+        """The verdict of ``rule_id``, then the verdicts of the rules on the same benefit in
+        other documents (a national law and a local or company text), on the same facts."""
+        return [self.check(rule_id, facts), *(self.check(r.id, facts) for r in self.same_benefit(self.rules[rule_id]))]
 
     def check(self, rule_id: str, facts: dict[str, Any]) -> Verdict:
         if rule_id in self.disabled:

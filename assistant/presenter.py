@@ -280,7 +280,7 @@ def facts_from_form(specs, values) -> dict[str, Any]:
             if word not in YES and word not in NO:
                 raise InputError(f"“{spec.label}”填写有误：{str(value)[:20]!r} 不是“是”“否”或“{UNKNOWN_CHOICE}”。请修改后再核对。")
             facts[spec.name] = word in YES
-        elif spec.kind in ("months", "percent"):  # checked here; the checker parses "半年", "60%"…
+        elif spec.kind in ("months", "percent", "number"):  # checked here; the checker parses "半年", "60%", "1.5万元"…
             parse_form_fact(spec, value)
             facts[spec.name] = str(value).strip() if isinstance(value, str) else value
         elif spec.kind == "choice":

@@ -189,3 +189,77 @@ def test_hr_record_exports_carry_the_rules_document_article_version_and_author(t
     assert (row["规则文件"], row["规则条文"], row["规则作者"]) == ("xinghe-peixun-jineng-shishi-xize", "第十六条", "政策助手示例规则")
     assert row["规则版本"] == rules.rules["xh_service_period"].version
     assert rules.rules["xh_service_period"].version in presenter.record_markdown(verdict, record, "细则", "v1")
+
+
+# ---- authoring in the admin tab (package side), levels ---------------------------------------------
+def test_authoring_a_suggestion_adjusting_its_threshold_and_saving_it(tmp_path):
+    from assistant import rule_authoring
+    from assistant.conversation import Conversation
+    from assistant.eligibility import extract_facts
+    from assistant.rulebook import editor_rows
+    from assistant.verdicts import eligibility_answer
+
+    audit = _Audit()
+    book = Rulebook(_handbook_corpus(tmp_path), audit)
+    found = rule_authoring.drafts(book, "guanhuai", "王经理@10.0.0.1")
+    assert [d.key for d in found if d.key.startswith("suggestion")] == ["suggestion:1", "suggestion:2", "suggestion:3"]
+    assert [d.label for d in found if d.key.startswith("clause")][1:3] == ["条文：第一条 为关心员工生活，制定本办法。",
+                                                                           "条文：第二条 员工在本公司连续工作满三年的，每年可以享"]
+    draft = rule_authoring.draft_for(book, "guanhuai", "suggestion:1")
+    assert draft.rule["id"] == "guanhuai-1" and draft.rule["facts"][0]["cues"] == ["连续", "工作"]
+    rows = editor_rows(draft.rule)
+    rows[0][3] = "24"  # HR: two years are enough
+    saved = rule_authoring.save(book, "guanhuai", draft.rule, "guanhuai-1", "健康体检补助", "体检", rows, "王经理@10.0.0.1")
+    assert (saved.file, saved.examples, saved.passed) == ("guanhuai.rules.yaml", 2, 2)
+    assert audit.entries[-1][:3] == ("王经理@10.0.0.1", "rule_add", "guanhuai-1")
+    rules = RuleBase.from_corpus(book.dir)
+    rule = rules.rules["guanhuai-1"]
+    assert (rule.title, rule.topic, rule.author, rule.version) == ("健康体检补助", "体检", "王经理", saved.version)
+    assert extract_facts(rule, "我在公司连续工作了两年半") == {"f1": 30.0}
+    answer = eligibility_answer(rules, "我在公司连续工作了两年半，能享受健康体检补助吗？", Conversation())
+    assert answer.details["outcome"] == "eligible" and "[1] 第二条：“员工在本公司连续工作满三年的”" in answer.answer
+    rows[0][6] = "员工在本公司连续工作满两年的"  # not in the text
+    with pytest.raises(QuoteMissingError, match="逐字复制"):
+        rule_authoring.save(book, "guanhuai", draft.rule, "guanhuai-1", "健康体检补助", "", rows, "王经理")
+    with pytest.raises(RuleBaseError, match="规则编号"):
+        rule_authoring.save(book, "guanhuai", draft.rule, "体检 补助!", "健康体检补助", "", editor_rows(draft.rule), "王经理")
+
+
+def test_a_rule_started_from_a_clause_is_found_by_its_name_in_the_chat(tmp_path):
+    from assistant import rule_authoring
+    from assistant.rulebook import editor_rows
+
+    book = Rulebook(_handbook_corpus(tmp_path), _Audit())
+    key = next(d.key for d in rule_authoring.drafts(book, "guanhuai") if d.label.startswith("条文：第四条"))
+    draft = rule_authoring.draft_for(book, "guanhuai", key)
+    rows = editor_rows(draft.rule)
+    assert rows[0][6] == "员工子女考入全日制本科院校的，可以申请助学补贴"  # the article's first sentence
+    rows[0][0], rows[0][6] = "子女考入全日制本科院校", "员工子女考入全日制本科院校的"  # HR keeps the condition
+    rule_authoring.save(book, "guanhuai", draft.rule, draft.rule["id"], "助学补贴", "", rows, "HR")
+    rule = RuleBase.from_corpus(book.dir).rules[draft.rule["id"]]
+    assert [(c.text, c.op, c.quote) for c in rule.conditions] == [("子女考入全日制本科院校", "true", "员工子女考入全日制本科院校的")]
+    assert rule.triggers == ("助学补贴",) and rule.benefits == ("助学补贴",) and rule.article == "第四条"
+
+
+def test_a_benefit_set_by_a_national_and_a_local_text_gives_both_verdicts_with_level_and_validity(tmp_path):
+    from assistant.documents import records
+    from assistant.ingest import corpus_files, doc_id_for, load_document
+    from assistant.rules_view import standing
+    from assistant.verdicts import render
+
+    corpus = _multidoc_corpus(tmp_path)
+    rules = RuleBase.from_corpus(corpus)
+    recs = records({doc_id_for(p): load_document(p) for p in corpus_files(corpus)})
+    assert [f.name for f in rules.form_facts("ldht_service_period")] == [
+        "paid_training", "technical_training", "external_full_time", "training_cost"]
+    facts = {"paid_training": "是", "technical_training": "是", "external_full_time": "是", "training_cost": "八千元"}
+    verdicts = rules.check_all("ldht_service_period", facts)
+    assert [(v.document, v.outcome) for v in verdicts] == [
+        ("laodong-hetong-fa", "eligible"), ("jineng-qiangqi-zhidao-yijian", "eligible"),
+        ("xinghe-peixun-jineng-shishi-xize", "not_eligible")]  # the company's 细则 asks for at least 10000 yuan
+    law = recs["laodong-hetong-fa"]
+    assert standing(law).startswith("国家级 · 法律 · 有效")
+    text = render(verdicts[0], "培训服务期", "第二十二条", verdicts[1:], recs).answer
+    assert f"《{law.title}》（{standing(law)}）" in text
+    company = recs["xinghe-peixun-jineng-shishi-xize"]
+    assert f"《{company.title}》（{standing(company)}）第十六条（外派培训服务协议（服务期））：不符合条件" in text
