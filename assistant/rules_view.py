@@ -19,14 +19,15 @@ def esc(value: object) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
-def standing(record) -> str:
-    """"国家 · 法律 · 有效 · 2008-01-01施行": a document's level, kind and validity, from its
-    record (a field the text does not state is left out)."""
+def standing(record, dated: bool = True) -> str:
+    """"国家级 · 法律 · 有效 · 2008-01-01施行": a document's level, kind and validity, from its
+    record (a field the text does not state is left out). ``dated=False`` leaves out the
+    date: a chat answer states no figure that its cited sentences do not hold."""
     if record is None:
         return ""
     level = f"{record.level}级" if record.level in ("国家", "省", "市", "区县") else record.level
     parts = [level, record.region if record.region and record.region != "全国" else "", record.kind, record.status,
-             f"{record.effective}施行" if record.effective else ""]
+             f"{record.effective}施行" if record.effective and dated else ""]
     return " · ".join(p for p in parts if p)
 
 

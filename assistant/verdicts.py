@@ -66,10 +66,10 @@ def _named(doc_id: str, records: dict | None) -> str:
 
 
 def _source(verdict: Verdict, records: dict | None) -> str:
-    from .rules_view import document_name, standing
+    from .rules_view import short_name, standing
 
-    line = standing((records or {}).get(verdict.document))
-    return f"《{document_name(verdict.document, records)}》" + (f"（{line}）" if line else "")
+    line = standing((records or {}).get(verdict.document), dated=False)  # no date no cited sentence holds
+    return f"《{short_name(verdict.document, records)}》" + (f"（{line}）" if line else "")
 
 
 def render(verdict: Verdict, title: str, article: str, others: list[Verdict] = (), records: dict | None = None) -> Answer:

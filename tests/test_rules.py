@@ -243,6 +243,7 @@ def test_a_rule_started_from_a_clause_is_found_by_its_name_in_the_chat(tmp_path)
 
 def test_a_benefit_set_by_a_national_and_a_local_text_gives_both_verdicts_with_level_and_validity(tmp_path):
     from assistant.documents import records
+    from assistant.evaluation import invented_figures
     from assistant.ingest import corpus_files, doc_id_for, load_document
     from assistant.rules_view import standing
     from assistant.verdicts import render
@@ -259,7 +260,8 @@ def test_a_benefit_set_by_a_national_and_a_local_text_gives_both_verdicts_with_l
         ("xinghe-peixun-jineng-shishi-xize", "not_eligible")]  # the company's 细则 asks for at least 10000 yuan
     law = recs["laodong-hetong-fa"]
     assert standing(law).startswith("国家级 · 法律 · 有效")
-    text = render(verdicts[0], "培训服务期", "第二十二条", verdicts[1:], recs).answer
-    assert f"《{law.title}》（{standing(law)}）" in text
-    company = recs["xinghe-peixun-jineng-shishi-xize"]
-    assert f"《{company.title}》（{standing(company)}）第十六条（外派培训服务协议（服务期））：不符合条件" in text
+    answer = render(verdicts[0], "培训服务期", "第二十二条", verdicts[1:], recs)
+    assert "依据文件：《劳动合同法》（国家级 · 法律 · 有效）" in answer.answer  # no date: no cited sentence states it
+    assert ("《星河智造科技有限公司职工培训与技能等级认定实施细则》（企业 · 企业制度 · 有效）第十六条（外派培训服务协议（服务期））："
+            "不符合条件\n- 公司出资选派：满足[4]") in answer.answer
+    assert invented_figures(answer) == [] and len(answer.citations) == 6
