@@ -50,7 +50,9 @@ def rule_choices(rulebase, records: dict) -> list[tuple[str, str]]:
 def overview_html(rulebase, records: dict) -> str:
     """Every rule under its document (with the document's standing), then the rules that
     are off, each with the reason (a quote no longer in the text, a deleted document …)."""
-    parts = [f'<details class="rule-overview"><summary>{esc(wording.RULES_BY_DOCUMENT)}</summary>']
+    off = len(rulebase.off)  # open, with the count, when a rule is off: a warning HR sees
+    summary = wording.RULES_BY_DOCUMENT + (f"（{off} 条{wording.RULE_OFF}）" if off else "")
+    parts = [f'<details class="rule-overview"{" open" if off else ""}><summary>{esc(summary)}</summary>']
     off_by_doc: dict[str, list] = {}
     for off in rulebase.off.values():
         off_by_doc.setdefault(off.document, []).append(off)

@@ -622,6 +622,7 @@ def test_a_rule_saved_in_the_admin_tab_is_listed_and_checked_at_once(make_bot, s
     (seed_corpus / "guanhuai.md").write_text(HANDBOOK.replace("满三年", "满五年"), encoding="utf-8")
     bot.ingest()  # the quote is gone: the rule is off, shown with the reason, never used
     overview, *_ = fns["refresh_rules"]("guanhuai-1", keys)
-    assert "已停用" in overview and "引文不在原文中" in overview
+    assert "<details class=\"rule-overview\" open><summary>按文件列出的权益规则（1 条已停用）" in overview
+    assert "引文不在原文中" in overview
     html, _, _ = fns["check"](*form_args(bot.rules, "guanhuai-1", {"f1": "两年"}), "", "", "", "")
     assert "已停用" in html and "verdict" not in html
