@@ -90,7 +90,7 @@ def cmd_eval(bot, args) -> int:
         eligibility = Path(args.eligibility) if name == "seed" and args.eligibility else suite.eligibility
         started = time.perf_counter()
         asked = suite_assistant(bot, suite)
-        results, summary = run(asked, gold, eligibility)
+        results, summary = run(asked, gold, eligibility, suite.entitlements)
         if suite.baselines:  # BM25-only and dense-only on the same index, side by side
             scores = side_by_side(asked, [r.case for r in results], [r.answer for r in results])
             summary.update(summary_entries(scores))
@@ -107,6 +107,60 @@ def cmd_eval(bot, args) -> int:
     if failed and args.check:
         print("低于门槛 (below gate): " + "; ".join(failed), file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_rules(bot, args) -> int:
+    """``rules list`` (by document, disabled ones with the reason), ``rules suggest [DOC]``
+    (candidate rules from a corpus document or any readable file), ``rules test`` (every
+    rule's example cases; exit 1 when one fails)."""
+    from pathlib import Path
+
+    from .eligibility import RuleBase
+    from .rulebook import Rulebook, run_examples
+
+    corpus = bot.settings.corpus_dir
+    if args.action == "list":
+        rulebase = RuleBase.from_corpus(corpus)
+        for doc_id, rules in rulebase.grouped().items():
+            print(f"《{doc_id}》")
+            for r in rules:
+                print(f"  {r.id}  {r.title}（第{r.article}条，{len(r.conditions)} 个条件，{len(r.examples)} 个用例，版本 {r.version}）")
+        for off in rulebase.off.values():
+            print(f"  [已停用] {off.id} {off.title}：{off.reason}")
+        return 0
+    if args.action == "test":
+        results = run_examples(RuleBase.from_corpus(corpus))
+        for e in results:
+            if not e.ok:
+                print(f"失败 {e.rule_id}#{e.number}: 应为 {e.expected}，实为 {e.got}")
+        print(f"规则用例：{sum(e.ok for e in results)}/{len(results)} 通过")
+        return 0 if all(e.ok for e in results) else 1
+    from .ingest import corpus_files, doc_id_for, load_document
+    from .structure import split_document
+    from .suggest import suggest
+
+    if args.doc and Path(args.doc).is_file():
+        sources = [Path(args.doc)]
+    else:
+        sources = [p for p in corpus_files(corpus) if not args.doc or doc_id_for(p) == args.doc]
+        if not sources:
+            raise InputError(f"语料中没有文档 {args.doc!r}：给出文档编号（见 `policy-assistant rules list`）或文件路径")
+    book = Rulebook(corpus)
+    for path in sources:
+        found = suggest(split_document(load_document(path)))
+        if args.json:
+            for n, s in enumerate(found, 1):
+                print(json.dumps(s.to_rule(f"{doc_id_for(path)}-{n}"), ensure_ascii=False))
+            continue
+        print(f"《{doc_id_for(path)}》：{len(found)} 条候选（接受前不生效）")
+        for n, s in enumerate(found, 1):
+            print(f"\n{n}. {s.article}：{s.benefit}")
+            print(f"   原句：{s.sentence}")
+            for c in s.conditions:
+                rule = "" if c.op in ("true", "in") else f" {c.op} {c.value:g}{c.unit}" if isinstance(c.value, float) else ""
+                print(f"   - [{c.kind}{rule}] {c.text}")
+    del book
     return 0
 
 
@@ -138,6 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report-dir", default=None, help="把每个评测集的报告写到这个目录（<评测集>-report.md）")
     p.add_argument("--check", action="store_true", help="低于门槛时退出码为 1")
     p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("rules", help="权益规则：list 按文件列出；suggest [DOC] 从原文找候选规则；test 运行每条规则的用例")
+    p.add_argument("action", choices=("list", "suggest", "test"))
+    p.add_argument("doc", nargs="?", default=None, help="suggest：文档编号或文件路径（默认语料中全部文档）")
+    p.add_argument("--json", action="store_true", help="suggest：每行输出一条候选规则（规则文件格式）")
+    p.set_defaults(func=cmd_rules)
     return parser
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .answering import AnswerWriter
 from .conversation import Conversation
-from .eligibility import RULES_FILE, RuleBase
+from .eligibility import RuleBase, rules_files, rules_stamp
 from .embeddings import Embedder, make_embedder
 from .errors import IndexChangedError, IndexNotBuiltError, InputError
 from .index import BuildReport, PolicyIndex, Progress
@@ -137,21 +137,17 @@ class PolicyAssistant:
     def rules(self) -> RuleBase:
         """The entitlement rule base of the served generation, its quotes checked against
         that generation's text (reloaded when another generation is served or rules.yaml
-        changes, so a rule never quotes deleted or replaced text), or, while the index is not loaded yet, against
+        or a rules file changes, so a rule never quotes deleted or replaced text), or, while the index is not loaded yet, against
         the corpus file they quote (the same text: :meth:`ensure_index` brings the index in
         line with the corpus)."""
         snap = self.index.snapshot
         if not snap.documents:
             return RuleBase.from_corpus(self.settings.corpus_dir)
-        path = self.settings.corpus_dir / RULES_FILE
-        try:
-            st = path.stat()
-            key = (snap.corpus_version, st.st_mtime_ns, st.st_size)
-        except OSError:
-            key = (snap.corpus_version,)
+        corpus = self.settings.corpus_dir
+        key = (snap.corpus_version, rules_stamp(corpus))
         cached = self._rules
-        if cached is None or cached[0] != key:  # another generation served, or rules.yaml edited
-            cached = (key, RuleBase.load(path, snap.documents, snap.clauses))
+        if cached is None or cached[0] != key:  # another generation served, or a rules file saved
+            cached = (key, RuleBase.load_files(rules_files(corpus), snap.documents, snap.clauses))
             self._rules = cached
         return cached[1]
 
@@ -207,7 +203,7 @@ class PolicyAssistant:
         snap, retrieval = self._search(retriever, query, context, prefer, " ".join(conversation.turns[-3:]))
         # a rule takes over only when its document is among the best matches for the question
         relevant = {h.clause.doc_id for h in retrieval.hits[: self.settings.thresholds.rule_document_hits]}
-        verdict_answer = eligibility_answer(self.rules, query.text, conversation, relevant)
+        verdict_answer = eligibility_answer(self.rules, query.text, conversation, relevant, getattr(snap, "records", None))
         if verdict_answer is not None:
             return self._finish(verdict_answer, question, query, started)
         if follow_up and context:

@@ -19,7 +19,8 @@ from .wording import CONDITION_WORDS, OUTCOME_WORDS
 
 log = logging.getLogger("assistant.eligibility")
 
-RULES_FILE = "rules.yaml"
+RULES_FILE = "rules.yaml"  # the original rules file (names its document)
+RULES_SUFFIX = ".rules.yaml"  # a rules file beside its document: <file stem>.rules.yaml
 MET, UNMET, UNKNOWN = "met", "unmet", "unknown"
 ELIGIBLE, NOT_ELIGIBLE, UNDECIDED = "eligible", "not_eligible", "unknown"
 STATUS_CN = dict(CONDITION_WORDS)  # the UI's one vocabulary (assistant/wording.py)
@@ -31,15 +32,25 @@ ASKS_ELIGIBILITY = re.compile(r"能不能|能否|可不可以|可以吗|能.{0,1
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]|百分之([一二三四五六七八九十百]+)")
 
 
+KINDS = ("months", "number", "percent", "bool", "choice")  # duration, number (with a unit), percent, yes/no, choice
+NUMERIC_KINDS = ("months", "number", "percent")
+# comparison ops on a numeric fact (min_months / min_percent: the original names of at_least)
+COMPARE = {"at_least": float.__ge__, "min_months": float.__ge__, "min_percent": float.__ge__,
+           "at_most": float.__le__, "above": float.__gt__, "below": float.__lt__}
+OPS = (*COMPARE, "true", "false", "in")
+MAX_FORM_FACTS = 12  # facts the HR form asks for one benefit (a rule and the rules of other documents on it)
+
+
 @dataclass(frozen=True)
 class FactSpec:
     name: str
     label: str
-    kind: str  # months | bool | choice | percent
+    kind: str  # months | number | percent | bool | choice
     choices: tuple[str, ...] = ()
     ask: str = ""
     cues: Any = ()  # list of words, or {choice: [words]} for a choice
     negations: tuple[str, ...] = ()
+    unit: str = ""  # a number's unit as the text writes it (元, 学时, 岁 …)
 
 
 @dataclass(frozen=True)
@@ -47,7 +58,7 @@ class Condition:
     id: str
     text: str
     fact: str
-    op: str  # min_months | min_percent | true | in
+    op: str  # at_least | at_most | above | below (min_months, min_percent) | true | false | in
     value: Any
     quote: str
     citation: Citation
@@ -64,11 +75,16 @@ class Rule:
     triggers: tuple[str, ...] = ()
     benefits: tuple[str, ...] = ()  # what a person asks to get; a fact-free question must name one
     outcome_met: str = ""
+    document: str = ""  # the document's id (every condition quotes it)
+    topic: str = ""  # the benefit, named alike by every document that sets it (培训服务期 …)
+    author: str = ""
+    version: str = ""  # content hash of the rule as written (assistant.rulebook.rule_version)
+    examples: tuple[dict, ...] = ()  # {"facts": {...}, "expected": eligible | not_eligible | unknown}
 
     @property
     def doc_id(self) -> str:
         """The document the rule's conditions quote."""
-        return self.conditions[0].citation.doc_id if self.conditions else ""
+        return self.document or (self.conditions[0].citation.doc_id if self.conditions else "")
 
 
 @dataclass(frozen=True)
@@ -88,6 +104,10 @@ class Verdict:
     conditions: list[ConditionResult]
     missing: list[FactSpec] = field(default_factory=list)
     message: str = ""
+    document: str = ""  # the rule's document id, article, version and author: carried into every export
+    article: str = ""
+    rule_version: str = ""
+    author: str = ""
 
     def to_markdown(self) -> str:
         lines = [f"# {self.title}：{OUTCOME_CN[self.outcome]}", "", self.message, "",
@@ -97,13 +117,17 @@ class Verdict:
             lines.append(f"| {c.text} | {STATUS_CN[c.status]} | {value} | 第{c.citation.article}条：“{c.citation.quote}” |")
         if self.missing:
             lines += ["", "需要补充的信息：", *[f"- {f.ask or f.label}" for f in self.missing]]
+        lines += ["", f"规则：{self.rule_id}（文件 {self.document}，第{self.article}条，版本 {self.rule_version or '—'}，"
+                      f"作者 {self.author or '—'}）"]
         return "\n".join(lines) + "\n"
 
     def to_csv(self) -> str:
         """The verdict as spreadsheet-safe CSV (:func:`assistant.spreadsheet.to_csv`)."""
-        header = ["rule", "outcome", "condition", "status", "value", "article", "clause_id", "quote"]
+        header = ["rule", "outcome", "condition", "status", "value", "article", "clause_id", "quote",
+                  "document", "rule_article", "rule_version", "rule_author"]
         return to_csv(header, ([self.title, self.outcome, c.text, c.status, "" if c.value is None else c.value,
-                                c.citation.article, c.citation.clause_id, c.citation.quote] for c in self.conditions))
+                                c.citation.article, c.citation.clause_id, c.citation.quote,
+                                self.document, self.article, self.rule_version, self.author] for c in self.conditions))
 
 
 # ---- reading fact values -------------------------------------------------------------------
@@ -161,19 +185,49 @@ def _as_percent(value: Any) -> float | None:
     return _in_range(float(m.group(1)) if m.group(1) else float(cn_to_int(m.group(2))), 100.0)
 
 
+MAX_NUMBER = 1e9  # a larger typed number (yuan, hours, years of age) is a typing error
+
+
+def _as_number(value: Any) -> float | None:
+    """A plain number, or the first figure of a phrase by :func:`assistant.figures.figure_value`
+    (1.5万元 → 15000, 四十学时 → 40)."""
+    from .figures import find, parse_number
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _in_range(float(value), MAX_NUMBER)
+    text = str(value).strip()[:MAX_FACT_CHARS]
+    if _PLAIN_NUMBER.match(text):
+        return _in_range(float(text), MAX_NUMBER)
+    found = find(text)
+    if not found:
+        return None
+    value_of = found[0].value
+    if value_of is not None:
+        return _in_range(float(value_of[1]), MAX_NUMBER)
+    digits = re.match(r"[\d.,]+|[零〇一二两三四五六七八九十百千万亿点]+", found[0].text)
+    try:
+        return _in_range(parse_number(digits.group(0)), MAX_NUMBER) if digits else None
+    except (ValueError, KeyError):
+        return None
+
+
 _KIND_HINTS = {"months": "月数：0–600 之间的数字（如 6、12）或“半年”“一年半”这样的期限",
-               "percent": "百分比：0–100 之间的数字，如 60 或 60%"}
+               "percent": "百分比：0–100 之间的数字，如 60 或 60%",
+               "number": "数字，如 10000 或“1.5万元”"}
+_PARSE = {"months": _as_months, "percent": _as_percent, "number": _as_number}
 
 
 def parse_form_fact(spec: FactSpec, value: Any) -> Any:
     """A value typed into the HR form for ``spec``, checked strictly: InputError naming
-    the field when it is not a usable number of months or percentage (NaN, inf, 1e309,
-    "60%%%", "150%", a negative number, anything over :data:`MAX_FACT_CHARS`), so a typo
-    never becomes a firm verdict. Returns the parsed number (months or percent)."""
+    the field when it is not a usable number of months, percentage or number (NaN, inf,
+    1e309, "60%%%", "150%", a negative number, anything over :data:`MAX_FACT_CHARS`), so
+    a typo never becomes a firm verdict. Returns the parsed number."""
     text = value.strip() if isinstance(value, str) else value
-    parse = {"months": _as_months, "percent": _as_percent}[spec.kind]
+    parse = _PARSE[spec.kind]
     if isinstance(text, str):
-        strict = (_PLAIN_NUMBER.match(text) is not None if spec.kind == "months" else _PLAIN_PERCENT.match(text) is not None)
+        strict = (_PLAIN_NUMBER.match(text) is not None if spec.kind != "percent" else _PLAIN_PERCENT.match(text) is not None)
         parsed = parse(text) if len(text) <= MAX_FACT_CHARS else None
         if parsed is not None and not strict and spec.kind == "percent" and _PERCENT.fullmatch(text) is None:
             parsed = None  # "60%%%", "约60%吧": not one plain percentage
@@ -186,22 +240,28 @@ def parse_form_fact(spec: FactSpec, value: Any) -> Any:
     return parsed
 
 
-def _evaluate(condition: Condition, value: Any) -> tuple[str, Any]:
+def _shown(kind: str, number: float, unit: str = "") -> str:
+    return {"months": f"{number:g}个月", "percent": f"{number:g}%"}.get(kind, f"{number:g}{unit}")
+
+
+def _evaluate(condition: Condition, value: Any, spec: FactSpec | None = None) -> tuple[str, Any]:
     op = condition.op
-    if op == "min_months":
-        months = _as_months(value)
-        return (UNKNOWN, None) if months is None else (MET if months >= float(condition.value) else UNMET, f"{months:g}个月")
-    if op == "min_percent":
-        pct = _as_percent(value)
-        return (UNKNOWN, None) if pct is None else (MET if pct >= float(condition.value) else UNMET, f"{pct:g}%")
-    if op == "true":
+    if op in COMPARE:
+        kind = {"min_months": "months", "min_percent": "percent"}.get(op) or (spec.kind if spec else "number")
+        number = _PARSE.get(kind, _as_number)(value)
+        if number is None:
+            return UNKNOWN, None
+        return (MET if COMPARE[op](float(number), float(condition.value)) else UNMET), _shown(kind, number, spec.unit if spec else "")
+    if op in ("true", "false"):
         flag = _as_bool(value)
-        return (UNKNOWN, None) if flag is None else (MET if flag else UNMET, "是" if flag else "否")
+        if flag is None:
+            return UNKNOWN, None
+        return (MET if flag == (op == "true") else UNMET), "是" if flag else "否"
     if op == "in":
         if value is None or value == "":
             return UNKNOWN, None
         return (MET if value in condition.value else UNMET), value
-    raise RuleBaseError(f"未知的条件运算 {op!r} (condition {condition.id}): use min_months, min_percent, true or in")
+    raise RuleBaseError(f"未知的条件运算 {op!r} (condition {condition.id}): use one of {', '.join(OPS)}")
 
 
 # ---- reading facts from a chat message -------------------------------------------------------
@@ -214,10 +274,10 @@ def extract_facts(rule: Rule, text: str) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     parts = _PARTS.findall(text)
     for spec in rule.facts:
-        if spec.kind in ("months", "percent"):
+        if spec.kind in NUMERIC_KINDS:
             for part in parts:
                 if any(cue in part for cue in spec.cues):
-                    value = parse_months(part) if spec.kind == "months" else _as_percent(part)
+                    value = parse_months(part) if spec.kind == "months" else _PARSE[spec.kind](part)
                     if value is not None:
                         facts[spec.name] = value
                         break
@@ -251,44 +311,136 @@ def _read_rules(path: Path) -> dict:
     return data
 
 
+def rules_files(corpus_dir: Path) -> list[Path]:
+    """The corpus folder's rules files: ``rules.yaml`` (the original one) and a
+    ``<document>.rules.yaml`` beside each document that has rules."""
+    corpus_dir = Path(corpus_dir)
+    legacy = corpus_dir / RULES_FILE
+    return ([legacy] if legacy.is_file() else []) + sorted(
+        p for p in corpus_dir.glob("*" + RULES_SUFFIX) if p.is_file())
+
+
+def rules_stamp(corpus_dir: Path) -> tuple:
+    """(name, mtime, size) of every rules file: changes whenever a rule is saved."""
+    out = []
+    for path in rules_files(corpus_dir):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        out.append((path.name, st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def rule_version(raw: dict) -> str:
+    """A rule's version: the content hash of the rule as written (id, facts, conditions …)."""
+    import hashlib
+    import json
+
+    body = {k: v for k, v in raw.items() if k not in ("version",)}
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class DisabledRule:
+    """A rule that is off, and why (shown to HR, never silently dropped)."""
+
+    id: str
+    title: str
+    document: str
+    reason: str
+    document_missing: bool = False  # its document is not loaded (deleted, or not uploaded yet)
+
+
 class RuleBase:
-    def __init__(self, rules: list[Rule], disabled: dict[str, str] | None = None):
+    def __init__(self, rules: list[Rule], disabled: dict[str, str] | None = None,
+                 off: list[DisabledRule] | None = None, sources: dict[str, Path] | None = None):
         self.rules: dict[str, Rule] = {r.id: r for r in rules}
         # rule id → why it is off: its quotes no longer stand in the served text
         self.disabled: dict[str, str] = dict(disabled or {})
+        self.off: dict[str, DisabledRule] = {d.id: d for d in (off or [])}
+        for rid, reason in self.disabled.items():
+            self.off.setdefault(rid, DisabledRule(rid, rid, "", reason))
+        self.sources: dict[str, Path] = dict(sources or {})  # rule id → the rules file it came from
 
     @classmethod
     def load(cls, path: Path, documents: dict[str, SourceDocument], clauses: list[Clause]) -> "RuleBase":
         """The rules in ``path``, their quotes checked against ``documents`` / ``clauses``."""
-        data = _read_rules(path)
-        doc_id = data.get("document", "")
-        if doc_id not in documents:
-            return cls([])  # the rules' document is not in this corpus: no rules apply
-        doc_clauses = [c for c in clauses if c.doc_id == doc_id]
-        rules, disabled = [], {}
-        for raw in data.get("rules", []):
-            try:
-                rules.append(_parse_rule(raw, doc_clauses))
-            except QuoteMissingError as exc:  # the document was replaced: never quote what is gone
-                log.warning("规则已停用: %s", exc)
-                disabled[str(raw.get("id"))] = str(exc)
-        return cls(rules, disabled)
+        return cls.load_files([Path(path)], documents, clauses)
+
+    @classmethod
+    def load_files(cls, paths: list[Path], documents: dict[str, SourceDocument], clauses: list[Clause]) -> "RuleBase":
+        """The rules of every file in ``paths`` side by side. A rule whose document is not
+        loaded, whose quote is not in the served text, or that is malformed is disabled
+        with the reason; a rules file that is not YAML disables nothing else."""
+        rules: list[Rule] = []
+        off: list[DisabledRule] = []
+        sources: dict[str, Path] = {}
+        for path in paths:
+            data = _read_rules(path)
+            doc_id = str(data.get("document", ""))
+            doc_clauses = [c for c in clauses if c.doc_id == doc_id]
+            for raw in data.get("rules", []) or []:
+                rid, title = str(raw.get("id", "")), str(raw.get("title", raw.get("id", "")))
+                if rid in sources:
+                    off.append(DisabledRule(rid, title, doc_id, f"规则编号 {rid} 重复（{path.name} 与 {sources[rid].name}）：请改用另一个编号"))
+                    continue
+                if doc_id not in documents:
+                    off.append(DisabledRule(rid, title, doc_id, f"依据文件 {doc_id} 不在当前语料中（已删除或尚未上传）", True))
+                    continue
+                try:
+                    rules.append(_parse_rule(raw, doc_clauses, doc_id))
+                    sources[rid] = path
+                except QuoteMissingError as exc:  # the document was replaced: never quote what is gone
+                    log.warning("规则已停用: %s", exc)
+                    off.append(DisabledRule(rid, title, doc_id, str(exc)))
+                except (RuleBaseError, KeyError, TypeError, ValueError) as exc:
+                    off.append(DisabledRule(rid, title, doc_id, f"规则格式有误（{path.name}）：{exc}"))
+        # check() refuses a rule whose quotes are gone; one whose document is gone is simply not in the base
+        return cls(rules, {d.id: d.reason for d in off if d.id not in sources and not d.document_missing}, off, sources)
 
     @classmethod
     def from_corpus(cls, corpus_dir: Path) -> "RuleBase":
-        """The corpus folder's rules, checked against the one source file they quote, read
+        """The corpus folder's rules, checked against the source files they quote, read
         and split here: no index needed (the web page is built from this while the index
         is still loading)."""
         from .ingest import corpus_files, doc_id_for, load_document
         from .structure import split_document
 
-        path = Path(corpus_dir) / RULES_FILE
-        doc_id = _read_rules(path).get("document", "")
-        source = next((p for p in corpus_files(corpus_dir) if doc_id_for(p) == doc_id), None)
-        if source is None:
-            return cls([])
-        document = load_document(source)
-        return cls.load(path, {doc_id: document}, split_document(document))
+        paths = rules_files(corpus_dir)
+        wanted = {str(_read_rules(p).get("document", "")) for p in paths}
+        documents = {doc_id_for(p): p for p in corpus_files(corpus_dir) if doc_id_for(p) in wanted}
+        loaded = {doc_id: load_document(p) for doc_id, p in documents.items()}
+        clauses = [c for d in loaded.values() for c in split_document(d)]
+        return cls.load_files(paths, loaded, clauses)
+
+    def grouped(self) -> dict[str, list[Rule]]:
+        """document id → its rules (the checker lists them by document)."""
+        out: dict[str, list[Rule]] = {}
+        for rule in self.rules.values():
+            out.setdefault(rule.doc_id, []).append(rule)
+        return out
+
+    def same_benefit(self, rule: Rule) -> list[Rule]:
+        """The other rules on ``rule``'s benefit (same topic) in other documents."""
+        if not rule.topic:
+            return []
+        return [r for r in self.rules.values() if r.topic == rule.topic and r.id != rule.id and r.doc_id != rule.doc_id]
+
+    def form_facts(self, rule_id: str) -> tuple[FactSpec, ...]:
+        """The facts the checker asks for ``rule_id``: its own, then those of the rules on
+        the same benefit in other documents (a fact name shared by them is asked once)."""
+        rule = self.rules[rule_id]
+        out: dict[str, FactSpec] = {}
+        for r in (rule, *self.same_benefit(rule)):
+            for spec in r.facts:
+                out.setdefault(spec.name, spec)
+        return tuple(out.values())[:MAX_FORM_FACTS]
+
+    def check_all(self, rule_id: str, facts: dict[str, Any]) -> list[Verdict]:
+        """The verdict of ``rule_id``, then the verdicts of the rules on the same benefit in
+        other documents (a national law and a local or company text), on the same facts."""
+        return [self.check(rule_id, facts), *(self.check(r.id, facts) for r in self.same_benefit(self.rules[rule_id]))]
 
     def check(self, rule_id: str, facts: dict[str, Any]) -> Verdict:
         if rule_id in self.disabled:
@@ -297,8 +449,9 @@ class RuleBase:
             raise RuleBaseError(f"没有这条规则 {rule_id!r}: choose one of {', '.join(self.rules)}")
         rule = self.rules[rule_id]
         results = []
+        specs = {f.name: f for f in rule.facts}
         for condition in rule.conditions:
-            status, shown = _evaluate(condition, facts.get(condition.fact))
+            status, shown = _evaluate(condition, facts.get(condition.fact), specs.get(condition.fact))
             results.append(ConditionResult(condition.id, condition.text, status, condition.citation, shown))
         if any(r.status == UNMET for r in results):
             outcome = NOT_ELIGIBLE
@@ -315,28 +468,38 @@ class RuleBase:
             message = f"不满足文件所列条件：{failed}。"
         else:
             message = "还缺少判断所需的信息：" + "；".join(f.ask or f.label for f in missing)
-        return Verdict(rule.id, rule.title, outcome, results, missing, message)
+        return Verdict(rule.id, rule.title, outcome, results, missing, message, document=rule.doc_id,
+                       article=rule.article, rule_version=rule.version, author=rule.author)
 
-    def match(self, text: str, current: str | None = None) -> Rule | None:
-        """The rule a chat message is about (by trigger words), else the one under discussion."""
+    def match(self, text: str, current: str | None = None, relevant: set[str] | None = None) -> Rule | None:
+        """The rule a chat message is about (by trigger words; with ``relevant``, a rule of
+        one of those documents first), else the one under discussion."""
         lowered = text.lower()
-        for rule in self.rules.values():
-            if any(t.lower() in lowered for t in rule.triggers):
-                return rule
+        hits = [r for r in self.rules.values() if any(t.lower() in lowered for t in r.triggers)]
+        if relevant is not None:
+            hits.sort(key=lambda r: r.doc_id not in relevant)
+        if hits:
+            return hits[0]
         return self.rules.get(current) if current else None
 
 
-def _parse_rule(raw: dict, clauses: list[Clause]) -> Rule:
+def _parse_rule(raw: dict, clauses: list[Clause], doc_id: str = "") -> Rule:
     facts = tuple(
-        FactSpec(name=f["name"], label=f["label"], kind=f["kind"], choices=tuple(f.get("choices", ())),
-                 ask=f.get("ask", ""), cues=f.get("cues", ()), negations=tuple(f.get("negations", ())))
+        FactSpec(name=f["name"], label=f["label"], kind=f["kind"], choices=tuple(f.get("choices", ()) or ()),
+                 ask=f.get("ask", ""), cues=f.get("cues", ()) or (), negations=tuple(f.get("negations", ()) or ()),
+                 unit=str(f.get("unit", "") or ""))
         for f in raw.get("facts", [])
     )
+    for f in facts:
+        if f.kind not in KINDS:
+            raise RuleBaseError(f"规则 {raw['id']} 的事实 {f.name} 类型 {f.kind!r} 未知: use one of {', '.join(KINDS)}")
     names = {f.name for f in facts}
     conditions = []
     for c in raw.get("conditions", []):
         if c["fact"] not in names:
             raise RuleBaseError(f"规则 {raw['id']} 的条件 {c['id']} 引用了未定义的事实 {c['fact']!r}: declare it under facts")
+        if c["op"] not in OPS:
+            raise RuleBaseError(f"规则 {raw['id']} 的条件 {c['id']} 运算 {c['op']!r} 未知: use one of {', '.join(OPS)}")
         clause = next((cl for cl in clauses if c["quote"] in cl.text), None)
         if clause is None:
             raise QuoteMissingError(
@@ -344,7 +507,11 @@ def _parse_rule(raw: dict, clauses: list[Clause]) -> Rule:
             )
         citation = Citation(clause.doc_id, clause.doc_title, clause.article, clause.heading, clause.clause_id, c["quote"])
         conditions.append(Condition(c["id"], c["text"], c["fact"], c["op"], c.get("value"), c["quote"], citation))
+    if not conditions:
+        raise RuleBaseError(f"规则 {raw['id']} 没有条件: add at least one condition quoting the text")
     return Rule(id=raw["id"], title=raw["title"], article=str(raw["article"]), summary=raw.get("summary", ""),
-                facts=facts, conditions=tuple(conditions), triggers=tuple(raw.get("triggers", ())),
-                benefits=tuple(raw.get("benefits", raw.get("triggers", ()))),
-                outcome_met=raw.get("outcome_met", ""))
+                facts=facts, conditions=tuple(conditions), triggers=tuple(raw.get("triggers", ()) or ()),
+                benefits=tuple(raw.get("benefits", raw.get("triggers", ())) or ()),
+                outcome_met=raw.get("outcome_met", ""), document=doc_id or conditions[0].citation.doc_id,
+                topic=str(raw.get("topic", "") or ""), author=str(raw.get("author", "") or ""),
+                version=rule_version(raw), examples=tuple(raw.get("examples", ()) or ()))

@@ -26,7 +26,7 @@ UNITS = {
     "天": "duration",
     "%": "ratio", "％": "ratio", "成": "ratio",
     "倍": "multiple",
-    "人": "count", "名": "count", "个": "count", "家": "count", "次": "count", "项": "count", "岁": "age",
+    "人": "count", "名": "count", "个": "count", "家": "count", "次": "count", "项": "count", "周岁": "age", "岁": "age",
     "级": "count",
 }
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))

@@ -270,7 +270,7 @@ def facts_from_form(specs, values) -> dict[str, Any]:
             if word not in YES and word not in NO:
                 raise InputError(f"“{spec.label}”填写有误：{str(value)[:20]!r} 不是“是”“否”或“{UNKNOWN_CHOICE}”。请修改后再核对。")
             facts[spec.name] = word in YES
-        elif spec.kind in ("months", "percent"):  # checked here; the checker parses "半年", "60%"…
+        elif spec.kind in ("months", "percent", "number"):  # checked here; the checker parses "半年", "60%", "1.5万元"…
             parse_form_fact(spec, value)
             facts[spec.name] = str(value).strip() if isinstance(value, str) else value
         elif spec.kind == "choice":
@@ -475,7 +475,8 @@ def record_markdown(verdict, record: Record, doc_title: str, version: str) -> st
     lines = [f"# 资格核对记录：{_cell(verdict.title)}", "", "| 项目 | 内容 |", "|---|---|"]
     lines += [f"| {label} | {_cell(value)} |" for label, value in record.rows()]
     lines += [f"| 待遇/资格 | {_cell(verdict.title)} |", f"| 核对结论 | {OUTCOME_LABELS.get(verdict.outcome, verdict.outcome)} |",
-              f"| 依据文件 | 《{_cell(doc_title)}》 |", f"| 语料版本 | {_cell(version)} |", ""]
+              f"| 依据文件 | 《{_cell(doc_title)}》 |", f"| 语料版本 | {_cell(version)} |",
+              "| 规则 | " + _cell(" · ".join(x for x in _rule_fields(verdict) if x)) + " |", ""]
     if verdict.message:
         lines += [_cell(verdict.message), ""]
     lines += ["| 条件 | 结果 | 填写的情况 | 依据 |", "|---|---|---|---|"]
@@ -499,8 +500,14 @@ def record_csv(verdict, record: Record, doc_title: str, version: str) -> str:
         cite = c.citation
         rows.append([*head, c.text, CONDITION_LABELS.get(c.status, c.status), "" if c.value is None else c.value,
                      f"《{doc_title}》", article_label(cite.article) if cite else "", cite.clause_id if cite else "",
-                     cite.quote if cite else "", version])
+                     cite.quote if cite else "", version, *_rule_fields(verdict)])
     return to_csv(wording.VERDICT_CSV_HEADERS, rows)
+
+
+def _rule_fields(verdict) -> list[str]:
+    """The rule behind a verdict: its document, article, version (content hash) and author."""
+    return [getattr(verdict, "document", ""), article_label(verdict.article) if getattr(verdict, "article", "") else "",
+            getattr(verdict, "rule_version", ""), getattr(verdict, "author", "")]
 
 
 def record_page(verdict, record: Record, doc_title: str, version: str) -> str:
@@ -508,7 +515,8 @@ def record_page(verdict, record: Record, doc_title: str, version: str) -> str:
     meta = "".join(f"<tr><th>{esc(label)}</th><td>{esc(value)}</td></tr>" for label, value in
                    [*record.rows(), ("待遇/资格", verdict.title),
                     ("核对结论", OUTCOME_LABELS.get(verdict.outcome, verdict.outcome)),
-                    ("依据文件", f"《{doc_title}》"), ("语料版本", version)])
+                    ("依据文件", f"《{doc_title}》"), ("语料版本", version),
+                    ("规则", " · ".join(x for x in _rule_fields(verdict) if x))])
     rows = "".join(
         f"<tr><td>{esc(c.text)}</td><td>{esc(CONDITION_LABELS.get(c.status, c.status))}</td>"
         f"<td>{esc('' if c.value is None else c.value)}</td>"

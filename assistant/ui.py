@@ -228,8 +228,8 @@ def create_app(assistant, sessions: AdminSessions | None = None):
                 chat_tab(gr, assistant, feedback)
             with gr.Tab("政策浏览", id="browse"):
                 browse_tab(gr, app, assistant, tabs, open_target)
-            with gr.Tab("资格核对（HR）", id="check"):
-                check_tab(gr, assistant)
+            with gr.Tab("资格核对（HR）", id="check") as check_page:
+                check_tab(gr, assistant, check_page)
             if settings.admin_password:
                 with gr.Tab("知识库管理", id="admin"):
                     admin_tab(gr, assistant, feedback, sessions)

@@ -21,6 +21,7 @@ from .admin import (AUDIT_FILE, DOCUMENT_HEADERS, KEEP_DELETED_DAYS, MAX_UPLOAD_
 from .errors import PolicyAssistantError
 from .feedback import FeedbackStore
 from .settings import SHIPPED_CORPUS
+from .rules_admin_ui import rules_panel
 
 logger = logging.getLogger("assistant.ui")
 
@@ -96,6 +97,7 @@ def admin_tab(gr, assistant, feedback: FeedbackStore, sessions: AdminSessions) -
                                           interactive=False, wrap=True)
             export = gr.Button("导出反馈 CSV")
             export_file = gr.File(label="反馈 CSV", interactive=False)
+        rules_panel(gr, assistant, audit, lambda token: require(token), session)  # issue 17: rules per document
         logout = gr.Button("退出登录")
 
     def require(token):

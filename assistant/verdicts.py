@@ -7,20 +7,22 @@ import re
 
 from .conversation import Conversation
 from .eligibility import ASKS_ELIGIBILITY, OUTCOME_CN, STATUS_CN, UNDECIDED, RuleBase, Verdict, extract_facts
-from .models import ANSWERED, NEEDS_INFO, Answer, Citation
 from .query import about_someone_else
 from .wording import THIRD_PERSON
+from .models import ANSWERED, NEEDS_INFO, Answer, Citation
 
 PERSONAL = re.compile(r"我|本人|咱|俺|员工|职工|他|她|\bI\b|\bmy\b", re.I)
 
 
 def eligibility_answer(rules: RuleBase, text: str, conversation: Conversation,
-                       relevant_documents: set[str] | None = None) -> Answer | None:
+                       relevant_documents: set[str] | None = None, records: dict | None = None) -> Answer | None:
     """A verdict answer when the message asks whether someone qualifies (or answers our
     earlier request for facts); ``None`` for ordinary questions. With
     ``relevant_documents`` (the documents retrieval found best for the message), a new
-    question is taken over by a rule only when the rule's document is among them."""
-    rule = rules.match(text, conversation.rule)
+    question is taken over by a rule only when the rule's document is among them. When
+    other documents set the same benefit (a national law and a local or company text),
+    their verdicts follow, each under its document and its standing from ``records``."""
+    rule = rules.match(text, conversation.rule, relevant_documents)
     if rule is None:
         return None
     new_facts = extract_facts(rule, text)
@@ -34,38 +36,74 @@ def eligibility_answer(rules: RuleBase, text: str, conversation: Conversation,
     asking = bool(ASKS_ELIGIBILITY.search(text)) and personal and (bool(new_facts) or names_benefit)
     if not (continuing or asking):
         return None
-    facts = {**(conversation.facts if conversation.rule == rule.id else {}), **new_facts}
-    verdict = rules.check(rule.id, facts)
+    others = rules.same_benefit(rule)
+    stated = {k: v for other in others for k, v in extract_facts(other, text).items()}
+    facts = {**(conversation.facts if conversation.rule == rule.id else {}), **stated, **new_facts}
+    verdict, *other_verdicts = rules.check_all(rule.id, facts)
     conversation.rule, conversation.facts = rule.id, facts
     conversation.remember(text, (verdict.conditions[0].citation.doc_id, rule.article) if verdict.conditions else None,
                           standalone=True)
-    return render(verdict, rule.title, rule.article, someone_else=about_someone_else(text))
+    return render(verdict, rule.title, rule.article, other_verdicts, records, someone_else=about_someone_else(text))
 
 
-def _unique_citations(verdict: Verdict) -> list[Citation]:
+def _unique_citations(*verdicts: Verdict) -> list[Citation]:
     seen: dict[str, Citation] = {}
-    for result in verdict.conditions:
+    for result in (r for v in verdicts for r in v.conditions):
         seen.setdefault(result.citation.quote, result.citation)
     return list(seen.values())
 
 
-def render(verdict: Verdict, title: str, article: str, someone_else: bool = False) -> Answer:
-    """The verdict as an answer. ``someone_else``: HR or an employer asks about another
-    person's case, so the facts asked for are that person's ("该员工是哪类毕业生？")."""
-    citations = _unique_citations(verdict)
+def _article(article: str) -> str:
+    """"第九条" for "九" and for "第九条" (rules name articles either way)."""
+    from .answering import article_name
+    from .models import Clause
+
+    return article_name(Clause("", "", "", article, "", "", 0, 0))
+
+
+def _named(doc_id: str, records: dict | None) -> str:
+    from .rules_view import short_name
+
+    return f"《{short_name(doc_id, records)}》"
+
+
+def _source(verdict: Verdict, records: dict | None) -> str:
+    from .rules_view import short_name, standing
+
+    line = standing((records or {}).get(verdict.document), dated=False)  # no date no cited sentence holds
+    return f"《{short_name(verdict.document, records)}》" + (f"（{line}）" if line else "")
+
+
+def render(verdict: Verdict, title: str, article: str, others: list[Verdict] = (), records: dict | None = None,
+           someone_else: bool = False) -> Answer:
+    """The verdict as an answer: the outcome (or the facts still needed), each condition
+    with its state and the number of its cited clause; then the verdict of each other
+    document on the same benefit, under its document, level and validity. ``someone_else``:
+    HR or an employer asks about another person's case, so the facts asked for are that
+    person's ("该员工是哪类毕业生？")."""
+    citations = _unique_citations(verdict, *others)
     number = {c.quote: n for n, c in enumerate(citations, 1)}
     rows = [f"- {r.text}：{STATUS_CN[r.status]}[{number[r.citation.quote]}]" for r in verdict.conditions]
     if verdict.outcome == UNDECIDED:
         asks = "\n".join(f"- {_addressed(f.ask or f.label, someone_else)}" for f in verdict.missing)
-        head = f"要判断是否符合“{title}”（第{article}条），还需要您补充以下信息：\n{asks}"
+        head = f"要判断是否符合“{title}”（{_article(article)}），还需要您补充以下信息：\n{asks}"
         status = NEEDS_INFO
     else:
-        head = f"判断：{OUTCOME_CN[verdict.outcome]}（{title}，第{article}条）。{verdict.message}"
+        head = f"判断：{OUTCOME_CN[verdict.outcome]}（{title}，{_article(article)}）。{verdict.message}"
         status = ANSWERED
-    basis = "\n".join(f"[{n}] 第{c.article}条：“{c.quote}”" for n, c in enumerate(citations, 1))
+    if others:
+        head += f"\n依据文件：{_source(verdict, records)}"
+    for other in others:
+        rows += ["", f"{_source(other, records)}{_article(other.article)}（{other.title}）："
+                     f"{OUTCOME_CN[other.outcome]}"]
+        rows += [f"- {r.text}：{STATUS_CN[r.status]}[{number[r.citation.quote]}]" for r in other.conditions]
+    named = bool(others)  # several documents: each basis names its document
+    basis = "\n".join(f"[{n}] {_named(c.doc_id, records) if named else ''}{_article(c.article)}：“{c.quote}”"
+                      for n, c in enumerate(citations, 1))
     text = f"{head}\n\n逐项条件：\n" + "\n".join(rows) + f"\n\n依据：\n{basis}"
     return Answer(status, text, citations, details={"rule": verdict.rule_id, "outcome": verdict.outcome,
-                                                    "conditions": {r.id: r.status for r in verdict.conditions}})
+                                                    "conditions": {r.id: r.status for r in verdict.conditions},
+                                                    "others": {v.rule_id: v.outcome for v in others}})
 
 
 def _addressed(question: str, someone_else: bool) -> str:

@@ -40,11 +40,14 @@ AUDIT_ACTIONS = {
     "ingest": "重建索引",
     "export_feedback": "导出反馈",
     "edit_metadata": "修改文件信息",
+    "rule_add": "新增权益规则",
+    "rule_update": "修改权益规则",
+    "rule_delete": "删除权益规则",
 }
 AUDIT_DETAILS = {  # keys of an audit entry's details
     "documents": "文档数", "clauses": "条款数", "embedded": "新嵌入条款", "removed": "移除条款",
     "bytes": "字节", "sha256": "校验码", "replaced": "被替换文件", "scope": "范围", "wait_seconds": "等待秒数",
-    "kept_until": "保留至", "fields": "修改项",
+    "kept_until": "保留至", "fields": "修改项", "document": "依据文件", "file": "规则文件", "version": "规则版本",
 }
 AUDIT_SCOPES = {"address": "本机地址", "global": "全部地址"}
 AUDIT_HEADERS = ["时间", "操作人", "操作", "对象", "详情"]
@@ -76,7 +79,8 @@ RECORD_FIELDS = (  # (key, label) of the record's own fields, in the order the f
 )
 RECORD_LABELS = dict(RECORD_FIELDS)
 VERDICT_CSV_HEADERS = ["员工姓名", "员工编号", "核对日期", "核对人", "待遇/资格", "核对结论", "条件", "条件结果",
-                       "填写的情况", "依据文件", "依据条文", "条款编号", "原文", "语料版本"]
+                       "填写的情况", "依据文件", "依据条文", "条款编号", "原文", "语料版本", "规则文件", "规则条文",
+                       "规则版本", "规则作者"]
 BATCH_RESULT_HEADERS = ["员工姓名", "员工编号", "核对日期", "核对人", "待遇/资格", "核对结论", "不满足的条件",
                         "还需补充的信息", "说明", "依据文件", "语料版本"]
 EXPORT_STEM = "核对结果"
@@ -159,3 +163,29 @@ GRADIO_PATTERNS = (  # (regular expression, replacement) for gradio text with va
 
 # How a request for missing facts names the person when HR or an employer asks about them.
 THIRD_PERSON = "该员工"
+
+# ---- entitlement rules: the HR checker's list and the admin's rule editor ------------------------
+FACT_HINTS = {"months": "月数，如 6、12 或“半年”", "percent": "百分比，如 60", "number": "数字，如 10000 或“1.5万元”"}
+RULE_PICK = "待遇 / 资格"
+RULES_BY_DOCUMENT = "按文件列出的权益规则"
+RULE_OFF = "已停用"
+RULE_OTHER_DOCUMENTS = "同一待遇的其他文件"
+RULE_OTHER_NOTE = "同一待遇另有文件规定，表单已包含它们的条件；核对时分别给出各文件的结论。"
+RULES_EMPTY = "规则库为空：管理员可在“知识库管理 → 权益规则”中为文件编写规则。"
+RULES_ADMIN_TITLE = "权益规则（从文件生成、编辑、保存）"
+RULES_ADMIN_INTRO = ("选择文件，查看系统从原文找到的候选规则（或选一条条文），在表格中修改条件、类型、运算、门槛和"
+                     "缺少信息时的提问，保存后资格核对和对话立即使用。每条引文保存时逐字核对原文；候选规则在保存前不生效。")
+RULES_ADMIN_DOC = "依据文件"
+RULES_ADMIN_FIND = "查找候选规则"
+RULES_ADMIN_SOURCE = "从候选规则、已有规则或条文开始"
+RULES_ADMIN_ID = "规则编号"
+RULES_ADMIN_TITLE_FIELD = "待遇名称"
+RULES_ADMIN_TOPIC = "待遇类别（不同文件规定同一待遇时填写相同名称，如“培训服务期”）"
+RULES_ADMIN_TABLE = "条件（每行一个条件；清空一行即删除该条件）"
+RULES_ADMIN_HELP = "类型：{kinds}。运算：{ops}。门槛：期限按月填写（如 12），金额按元，百分比填数字；“属于”的门槛用顿号分隔选项。"
+RULES_ADMIN_SAVE = "核对引文并保存规则"
+RULES_ADMIN_NO_DOC = "请先选择文件"
+RULES_ADMIN_NO_DRAFT = "请先选择一条候选规则、已有规则或条文"
+RULES_ADMIN_FOUND = "《{doc}》：{suggestions} 条候选规则，{rules} 条已有规则，{clauses} 条条文可选。候选规则在保存前不生效。"
+RULES_ADMIN_SAVED = "已保存规则“{title}”（{rule_id}，版本 {version}，{file}）：用例 {passed}/{examples} 通过。资格核对和对话已立即使用该规则。"
+NOT_DONE = "**未完成：** "

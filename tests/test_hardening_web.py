@@ -35,6 +35,7 @@ from assistant.figures import asked_kind as asked_figure
 from assistant.query import analyse
 from assistant.settings import Settings
 from assistant.spreadsheet import safe_cell, to_csv
+from assistant.ui_check import form_args
 from conftest import CORPUS, SEED_NAME, FakeEmbedder
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*(no_silent_downcasting|copy keyword).*")  # gradio internals
@@ -471,9 +472,8 @@ def test_the_web_temp_folder_is_swept_at_start(fresh):
 
 
 def test_verdict_downloads_are_written_to_private_folders(kb):
-    check = dependency(ui.create_app(kb), "check").fn  # the first rule's form
-    rule = kb.rules.rules[next(iter(kb.rules.rules))]
-    _, md, csv_file = check(*([None] * len(rule.facts)))
+    check = dependency(ui.create_app(kb), "check").fn  # the one form of every rule
+    _, md, csv_file = check(*form_args(kb.rules, next(iter(kb.rules.rules)), {}))
     path = Path(md["value"])
     assert path.resolve().parent.parent == webguard.web_temp_dir().resolve() and path.parent.name.startswith("dl-")
     assert Path(csv_file["value"]).parent == path.parent
@@ -676,11 +676,10 @@ def test_a_question_is_answered_while_an_admin_rebuild_runs(fresh):
 def test_the_hr_checker_reads_the_rules_when_clicked_not_when_the_page_was_built(fresh):
     bot = fresh()
     app = ui.create_app(bot)
-    check = dependency(app, "check").fn  # the first rule: apprentice_subsidy
-    rule = bot.rules.rules["apprentice_subsidy"]
+    check = dependency(app, "check").fn  # the one form, filled for apprentice_subsidy
     values = {"graduate_type": "技工院校技师班毕业生", "graduating_year": "是", "internship_months": "半年",
               "contract_months": "24", "same_employer": "是"}
-    form = [values.get(f.name) for f in rule.facts]
+    form = form_args(bot.rules, "apprentice_subsidy", values)
     assert "outcome-eligible" in check(*form)[0]
     seed = bot.settings.corpus_dir / f"{SEED_NAME}.txt"
     text = seed.read_text(encoding="utf-8")
@@ -822,8 +821,8 @@ def test_the_hr_form_rejects_unusable_numbers_naming_the_field(kb, typed):
     values = [typed if f is spec else None for f in rule.facts]
     with pytest.raises(InputError, match=spec.label[:6]):
         view.facts_from_form(rule.facts, values)
-    check = [f.fn for f in ui.create_app(kb).fns.values() if f.name == "check"]
-    html, md, _ = check[list(kb.rules.rules).index("education_funds")](*values)
+    check = dependency(ui.create_app(kb), "check").fn
+    html, md, _ = check(*form_args(kb.rules, "education_funds", {spec.name: typed}))
     assert "填写有误" in html and spec.label[:6] in html and "verdict" not in html and md["visible"] is False
 
 

@@ -567,3 +567,54 @@ def test_admin_auth_reports_remaining_attempts():
     auth.login("s", "x")
     auth.login("s", "y")
     assert auth.remaining("s") == 3 and auth.remaining("t") == 5
+
+
+# ---- issue 17: the admin's rule editor and the checker that lists rules by document -------------------
+HANDBOOK = """# 示例公司员工关怀办法
+
+第一条 为关心员工生活，制定本办法。
+
+第二条 员工在本公司连续工作满三年的，每年可以享受一次健康体检补助，补助标准为八百元。
+"""
+
+
+def test_a_rule_saved_in_the_admin_tab_is_listed_and_checked_at_once(make_bot, seed_corpus, tmp_path):
+    from types import SimpleNamespace
+
+    from assistant.rulebook import editor_rows
+    from assistant.ui import create_app
+    from assistant.ui_check import form_args
+
+    (seed_corpus / "guanhuai.md").write_text(HANDBOOK, encoding="utf-8")
+    bot = make_bot(seed_corpus, admin_password="pw", feedback_db=tmp_path / "data" / "feedback.sqlite3")
+    bot.ingest()
+    fns = {f.name: f.fn for f in create_app(bot).fns.values() if f.name}
+    token = fns["do_login"]("王管理", "pw", SimpleNamespace(session_hash="s", client=SimpleNamespace(host="10.0.0.7")))[0]
+    note, source, *_ = fns["rules_find"](token, "guanhuai")
+    assert note.startswith("《示例公司员工关怀办法》：1 条候选规则，0 条已有规则")
+    assert source["choices"][0] == ("候选 1：第二条 每年可以享受一次健康体检补助，补…", "suggestion:1")
+    rule_id, title, topic, rows, draft, _ = fns["rules_pick"](token, "guanhuai", "suggestion:1")
+    assert rule_id == "guanhuai-1" and rows == editor_rows(draft)
+    rows[0][3] = "24"  # HR adjusts the threshold: two years
+    note, _ = fns["rules_save"](token, "guanhuai", draft, rule_id, "健康体检补助", "", rows)
+    assert note.startswith("已保存规则“健康体检补助”（guanhuai-1") and "用例 2/2 通过" in note
+    from assistant.admin import AUDIT_FILE
+
+    audit = AuditLog(tmp_path / "data" / AUDIT_FILE)
+    assert [(e["action"], e["target"]) for e in audit.entries(limit=1)] == [("rule_add", "guanhuai-1")]
+    rows[0][6] = "员工在本公司连续工作满两年的"
+    note, _ = fns["rules_save"](token, "guanhuai", draft, rule_id, "健康体检补助", "", rows)
+    assert note.startswith("**未完成：**") and "逐字复制" in note and "Traceback" not in note
+
+    overview, pick, intro, keys, *_ = fns["refresh_rules"]("apprentice_subsidy", [])  # the checker, no restart
+    assert ("健康体检补助（《示例公司员工关怀办法》）", "guanhuai-1") in pick["choices"]
+    assert "《示例公司员工关怀办法》" in overview and "健康体检补助" in overview
+    html, md, _ = fns["check"](*form_args(bot.rules, "guanhuai-1", {"f1": "两年"}), "", "", "", "")
+    assert "outcome-eligible" in html and "员工在本公司连续工作满三年的" in html and md["visible"] is True
+    (seed_corpus / "guanhuai.md").write_text(HANDBOOK.replace("满三年", "满五年"), encoding="utf-8")
+    bot.ingest()  # the quote is gone: the rule is off, shown with the reason, never used
+    overview, *_ = fns["refresh_rules"]("guanhuai-1", keys)
+    assert "<details class=\"rule-overview\" open><summary>按文件列出的权益规则（1 条已停用）" in overview
+    assert "引文不在原文中" in overview
+    html, _, _ = fns["check"](*form_args(bot.rules, "guanhuai-1", {"f1": "两年"}), "", "", "", "")
+    assert "已停用" in html and "verdict" not in html
