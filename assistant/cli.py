@@ -44,7 +44,7 @@ def _print_answer(answer, as_json: bool) -> None:
 
 
 def cmd_ask(bot, args) -> int:
-    _print_answer(bot.ask(args.question), args.json)
+    _print_answer(bot.ask(args.question, as_of=args.as_of), args.json)
     return 0
 
 
@@ -66,7 +66,7 @@ def cmd_batch(bot, args) -> int:
                 raise TypeError
         except (json.JSONDecodeError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: absurd nesting
             raise InputError(f"{args.infile}:{n}: 需要 {{\"id\": ..., \"turns\": [\"...\"]}} (bad line: {exc!r})") from exc
-        answer = bot.chat(turns)
+        answer = bot.chat(turns, as_of=item.get("as_of"))
         print(json.dumps(answer.to_dict(id=item.get("id")), ensure_ascii=False), flush=True)
     return 0
 
@@ -119,8 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="提一个问题")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument("--as-of", default=None, help="按这一天有效的文件回答（如 2023-03-01；默认今天）")
     p.set_defaults(func=cmd_ask)
-    p = sub.add_parser("batch", help="批量回答 JSONL: {\"id\", \"turns\": [...]} 每行一个对话")
+    p = sub.add_parser("batch", help="批量回答 JSONL: {\"id\", \"turns\": [...], \"as_of\": 可选} 每行一个对话")
     p.add_argument("infile", help="JSONL 文件，或 - 表示标准输入")
     p.set_defaults(func=cmd_batch)
     p = sub.add_parser("eval", help="在金标准集上评测（默认全部评测集：seed、multidoc、documents）")

@@ -291,3 +291,44 @@ def asks_old_version(text: str, record: DocumentRecord) -> bool:
     year = record.date[:4]
     return bool(year and re.search(rf"{year}\s*年?(版|修正|修订|的)", text)) or bool(
         re.search(r"旧版|老版|修订前|修正前|修改前|原来的规定|以前的规定", text))
+
+
+# ---- validity on a given day (the API's as_of) ------------------------------------------------
+NOT_YET = "尚未施行"
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+
+
+def parse_day(value: object) -> str:
+    """``value`` ("2023-03-01" or "2023年3月1日") as an ISO date; InputError naming the
+    fix otherwise."""
+    from datetime import date
+
+    from .errors import InputError
+
+    m = _ISO_DAY.match(str(value).strip()) if isinstance(value, str) else None
+    try:
+        if m is None:
+            raise ValueError
+        y, mo, d = (int(g) for g in (m.groups()[:3] if m.group(1) else m.groups()[3:]))
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        raise InputError(f'"as_of" 应为日期，如 "2023-03-01" (got {str(value)[:40]!r})') from None
+
+
+def as_of(recs: dict[str, DocumentRecord], day: str) -> dict[str, DocumentRecord]:
+    """The records as they stood on ``day`` (ISO): a text that takes effect later is
+    尚未施行; a text replaced or repealed by one that did not yet take effect on that day
+    is in force then ("发布时间不等于生效时间"). Texts whose record states no date, and
+    statuses the sidecar set without naming a successor, are left as they are. Returns
+    ``recs`` itself when nothing differs on that day."""
+    from dataclasses import replace
+
+    out = dict(recs)
+    for doc_id, record in recs.items():
+        successor = recs.get(record.replaced_by) if record.replaced_by else None
+        start = (successor.effective or successor.date) if successor is not None else ""
+        if record.effective and record.effective > day:
+            out[doc_id] = replace(record, status=NOT_YET, replaced_by="")
+        elif successor is not None and start and start > day:
+            out[doc_id] = replace(record, status=IN_FORCE, replaced_by="")
+    return recs if out == recs else out

@@ -228,7 +228,8 @@ def check_verdict(bot, case: dict) -> tuple[bool, str]:
 
 def run(bot, gold_path: Path, eligibility_path: Path | None = None) -> tuple[list[CaseResult], dict]:
     bot.ensure_index()
-    results = [score_case(case, bot.chat(case["turns"]), bot.index.documents) for case in load_gold(gold_path)]
+    results = [score_case(case, bot.chat(case["turns"], as_of=case.get("as_of")), bot.index.documents)
+               for case in load_gold(gold_path)]
     summary = summarise(results)
     if eligibility_path and Path(eligibility_path).exists():
         cases = load_gold(eligibility_path)
