@@ -12,6 +12,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from . import record_answers
 from .answering import AnswerWriter
 from .conversation import Conversation
 from .documents import as_of as documents_as_of, parse_day
@@ -211,7 +212,11 @@ class PolicyAssistant:
             return self._finish(verdict_answer, question, query, started)
         if follow_up and context:
             retrieval = _with_context_coverage(retriever, retrieval, context, self.segmenter, self.settings, snap)
-        answer = self.writer.write(retrieval, snap)
+        # a question about the document itself (when it takes effect, who passed it, its 文号, whether
+        # it is still valid) is answered from its record; anything else by the answer writer
+        answer = record_answers.answer(retrieval, snap, conversation.topic[0] if conversation.topic else None)
+        if answer is None:
+            answer = self.writer.write(retrieval, snap)
         # optional LLM rewrite: same status and citations, verified, else the extractive text
         if rewrite and self.llm is not None and answer.status in REWRITTEN:
             answer = self.llm.rewrite(answer, history=conversation.turns, question=query.text)
