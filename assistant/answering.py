@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import conflicts
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
 from .figures import states
 from .query import Query, quote_gives
@@ -151,6 +152,8 @@ class AnswerWriter:
         else:
             listed = ""
         first = f"根据{where}{heading}：{_key_span(lead.text, query)}[1]" + listed
+        # another loaded text of another scope states a different figure: shown too, with where each applies
+        first, basis, citations = conflicts.widen(retrieval, chosen, corpus, first, basis, citations)
         return Answer(ANSWERED, _compose(first, basis), citations)
 
     def _slot_first(self, query: Query, chosen: list[Hit], articles) -> list[Hit]:

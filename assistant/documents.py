@@ -52,7 +52,7 @@ def alias_table(documents: dict[str, SourceDocument]) -> dict[str, tuple[str, ..
             owners.setdefault(name, set()).add(doc_id)
     table = {}
     for name, ids in owners.items():
-        if len({_base_title(documents[i].title) for i in ids}) == 1:
+        if len({base_title(documents[i].title) for i in ids}) == 1:
             table[name] = tuple(sorted(ids))
     return table
 
@@ -240,7 +240,7 @@ def _kind(title: str, front: str, region: str, company: bool) -> str:
     return ""
 
 
-def _base_title(title: str) -> str:
+def base_title(title: str) -> str:
     """A title without its version marks: "…法（2018年修正）" and "…法" are one text."""
     return re.sub(r"[（(][^）)]*[）)]|\d{4}年?版?$", "", title).strip()
 
@@ -255,7 +255,7 @@ def records(documents: dict[str, SourceDocument]) -> dict[str, DocumentRecord]:
     out = {doc_id: derive_record(doc) for doc_id, doc in documents.items()}
     by_title: dict[str, list[str]] = {}
     for doc_id, record in out.items():
-        by_title.setdefault(_base_title(record.title), []).append(doc_id)
+        by_title.setdefault(base_title(record.title), []).append(doc_id)
     for ids in by_title.values():
         if len(ids) < 2:
             continue

@@ -180,6 +180,10 @@ def summarise(results: list[CaseResult]) -> dict:
         summary["cited_first_wrongly"] = _rate([bool(r.answer.citations) and r.answer.citations[0].doc_id
                                                 in r.case.get("not_first", ()) for r in results if "not_first" in r.case])
         summary["old_version_flagged"] = _rate([_flagged(r.answer.answer) for r in results if r.case.get("expect_flag")])
+        # a national and a local text both answer with different rules: both shown (issue 14, point 5)
+        summary["conflicts_shown"] = _rate([all(any(c.doc_id == other["doc"] for c in r.answer.citations)
+                                                for other in r.case["conflict_with"])
+                                            for r in results if r.case.get("conflict_with")])
         summary["basis_names_document"] = _rate([_basis_names_documents(r.answer.answer)
                                                  for r in results if r.answer.citations])
         for point in ("named", "level_region", "version", "unnamed", "metadata"):
@@ -311,7 +315,7 @@ def report_markdown(summary: dict, results: list[CaseResult], embedder_id: str, 
                 "false_refusals", "unspecified_flagged", "false_not_specified", "followup_top1", "status_accuracy",
                 "verbatim_quotes", "invented_figures", "eligibility_correct", "article_top1.named",
                 "article_top1.level_region", "article_top1.version", "article_top1.unnamed", "article_top1.metadata",
-                "cited_first_wrongly", "old_version_flagged", "basis_names_document", "latency_p50_ms", "latency_p95_ms"):
+                "cited_first_wrongly", "old_version_flagged", "conflicts_shown", "basis_names_document", "latency_p50_ms", "latency_p95_ms"):
         if key not in summary:
             continue
         gate = gates.get(key)
