@@ -449,7 +449,8 @@ def _check_tab(gr, assistant) -> None:
             current = assistant.rules
             doc = snap.documents.get(rule.doc_id)
             out, count, problems = view.batch_check(current, rule, text, checked_on, checker,
-                                                    doc_title=doc.title if doc else "", version=snap.corpus_version)
+                                                    doc_title=doc.title if doc else "", version=snap.corpus_version,
+                                                    document=snap.records.get(rule.doc_id))
         except PolicyAssistantError as exc:
             return f"**未完成：** {view.esc(exc)}", hidden
         folder = webguard.download_dir()
@@ -512,9 +513,10 @@ def _checker(gr, assistant, rule):
             return view.error_html(str(exc)), hidden, hidden
         title, version = view.rule_document(snap, verdict)
         folder = webguard.download_dir()
-        md_path, csv_path, page_path = view.write_record_files(verdict, record, title, version, folder)
+        document = view.rule_record(snap, verdict)  # its version hash and status go on the record
+        md_path, csv_path, page_path = view.write_record_files(verdict, record, title, version, folder, document)
         mark = f'<span class="record-page" style="display:none">{folder.name}/{view.esc(page_path.name)}</span>'
-        return (view.verdict_html(verdict, snap, record, title, version) + mark,
+        return (view.verdict_html(verdict, snap, record, title, version, document) + mark,
                 gr.update(value=str(md_path), visible=True), gr.update(value=str(csv_path), visible=True))
 
     return check
