@@ -57,11 +57,9 @@ def alias_table(documents: dict[str, SourceDocument]) -> dict[str, tuple[str, ..
     return table
 
 
-def named_documents(text: str, table: dict[str, tuple[str, ...]]) -> list[str]:
-    """The documents ``text`` names, in order of appearance (every version of a named
-    text). Longest names first; a span taken by a longer name is not read again as a
-    shorter one."""
-    text = name_form(text)
+def _name_matches(text: str, table: dict[str, tuple[str, ...]]) -> list[tuple[int, str]]:
+    """(position, name) of each document name in ``text`` (in :func:`name_form`), longest
+    names first; a span taken by a longer name is not read again as a shorter one."""
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, str]] = []
     for name in sorted(table, key=len, reverse=True):
@@ -69,8 +67,25 @@ def named_documents(text: str, table: dict[str, tuple[str, ...]]) -> list[str]:
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
             taken.append((m.start(), m.end()))
-            found.extend((m.start(), doc_id) for doc_id in table[name])
-    return list(dict.fromkeys(doc_id for _, doc_id in sorted(found)))
+            found.append((m.start(), name))
+    return sorted(found)
+
+
+def named_documents(text: str, table: dict[str, tuple[str, ...]]) -> list[str]:
+    """The documents ``text`` names, in order of appearance (every version of a named
+    text). Longest names first; a span taken by a longer name is not read again as a
+    shorter one."""
+    return list(dict.fromkeys(doc_id for _, name in _name_matches(name_form(text), table) for doc_id in table[name]))
+
+
+def without_names(text: str, table: dict[str, tuple[str, ...]]) -> str:
+    """``text`` with the document names it uses blanked out: what remains is what it asks
+    about ("上海市劳动合同条例对违约金怎么规定" → "，对违约金怎么规定"). The name's own words
+    (劳动合同, 条例) pick the document, not the article."""
+    text = name_form(text)
+    for start, name in reversed(_name_matches(text, table)):
+        text = text[:start] + "，" + text[start + len(name):]
+    return text
 
 
 # ---- the document record ------------------------------------------------------------------------
@@ -290,7 +305,7 @@ def asks_old_version(text: str, record: DocumentRecord) -> bool:
     "旧版/修订前/原来的规定"."""
     year = record.date[:4]
     return bool(year and re.search(rf"{year}\s*年?(版|修正|修订|的)", text)) or bool(
-        re.search(r"旧版|老版|修订前|修正前|修改前|原来的规定|以前的规定", text))
+        re.search(r"旧版|老版|(修订|修正|修改)(之|以)?前|原来的规定|以前的规定", text))
 
 
 # ---- validity on a given day (the API's as_of) ------------------------------------------------
