@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .documents import asks_old_version, mentioned_scope, named_documents, without_names
+from . import liability
 from .embeddings import Embedder
 from .index import PolicyIndex, Snapshot
 from .models import Clause, Hit
@@ -83,6 +84,9 @@ class HybridRetriever:
             by_region = mentioned_scope(context, index.records)[0]  # "本市" → the city named earlier
         standing = {doc_id: self._standing(query, record) for doc_id, record in index.records.items()}
         local = {doc_id for doc_id, record in index.records.items() if record.level in ("省", "市", "区县")}
+        consequence = liability.asks_consequence(query.text)  # "罚多少", "会有什么后果": the liability chapter
+        if consequence:
+            candidates.update(c.clause_id for c in index.clauses if liability.is_liability(c))
         named = set(index.article_positions(query.article_ref, documents)) if query.article_ref else set()
         candidates.update(index.clauses[i].clause_id for i in named)
         dense_rank = {cid: r for r, cid in enumerate(sorted(dense, key=dense.get, reverse=True))}
@@ -102,6 +106,10 @@ class HybridRetriever:
             if clause.doc_id in documents:
                 score += self.t.named_document_boost  # the user named the document
             coverage = self._coverage(weighted, index.article_text(clause.doc_id, clause.article))
+            if consequence and liability.is_liability(clause):  # read with the rules it enforces
+                coverage = max([coverage, *(self._coverage(weighted, index.article_text(clause.doc_id, a))
+                                            for a in liability.cited_articles(clause))])
+                score += self.t.liability_boost if coverage >= self.t.strong_coverage else 0.0
             if (clause.doc_id in by_region or clause.doc_id in by_level) and coverage >= self.t.strong_coverage:
                 score += self.t.scope_boost  # the user named its region or level, and it treats the question
             elif by_region and clause.doc_id in local and clause.doc_id not in documents and clause.doc_id not in by_region:

@@ -1,0 +1,32 @@
+"""Questions about the consequences of breaking a rule — 罚多少 / 会有什么后果 / 怎么处理 /
+承担什么责任 — are answered by the 法律责任 chapter, whose articles often name the rule
+only by its number ("用人单位违反本法第四十三条和第四十八条规定的……处一万元以上五万元以下
+罚款"). A liability article is read with the articles it cites: it treats a question as well
+as the rule it enforces does."""
+from __future__ import annotations
+
+import re
+
+from .models import Clause
+
+CONSEQUENCE = re.compile(r"罚|处罚|后果|怎么处理|如何处理|怎样处理|法律责任|什么责任|承担.{0,4}责任|追究|赔偿|制裁|会怎样|会怎么样")
+LIABILITY_CHAPTER = re.compile(r"法律责任|罚则")
+_OWN = re.compile(r"本(?:法|条例|办法|规定|细则)第")
+_CITED = re.compile(r"(?<!》)第([一二三四五六七八九十百零〇]+)条")  # not another text's (《…》第N条)
+
+
+def asks_consequence(text: str) -> bool:
+    """Whether a question asks what happens to whoever breaks a rule."""
+    return bool(CONSEQUENCE.search(text))
+
+
+def is_liability(clause: Clause) -> bool:
+    """A clause of a document's liability chapter (法律责任 / 罚则)."""
+    return bool(LIABILITY_CHAPTER.search(clause.chapter))
+
+
+def cited_articles(clause: Clause) -> list[str]:
+    """The articles of its own document a clause cites ("违反本法第四十三条" → 第四十三条)."""
+    if not _OWN.search(clause.text):
+        return []
+    return list(dict.fromkeys(f"第{n}条" for n in _CITED.findall(clause.text)))
