@@ -32,6 +32,10 @@ def cmd_ingest(bot, args) -> int:
     report = bot.ingest(args.path, progress=_progress())
     state = "索引已是最新，直接复用" if report.reused else f"重新嵌入 {len(report.embedded)} 个文档"
     print(f"{state}: {report.documents} 个文档, {report.clauses} 个条款, 语料版本 {report.corpus_version}, {report.seconds:.1f}s")
+    from .documents import record_line
+
+    for record in bot.index.snapshot.records.values():  # what was read from each text (never invented)
+        print("  " + record_line(record))
     return 0
 
 

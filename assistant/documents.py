@@ -148,6 +148,18 @@ class DocumentRecord:
         return asdict(self)
 
 
+_SHOWN = (("kind", "类型"), ("issuers", "发文机关"), ("number", "文号"), ("adopted", "通过"), ("published", "公布"),
+          ("amended", "修订/修正"), ("effective", "施行"), ("status", "状态"), ("version", "版本"))
+
+
+def record_line(record: DocumentRecord) -> str:
+    """One line saying what was read for a document (``ingest`` prints one per document);
+    a field the text does not state shows as "未写明"."""
+    where = f"{record.level or '未写明'}/{record.region or '未写明'}"
+    fields = "，".join(f"{label} {getattr(record, key) or '未写明'}" for key, label in _SHOWN)
+    return f"《{record.short_name}》 {where}，{fields}"
+
+
 def _iso(match: re.Match) -> str:
     return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}-{int(match.group(3)):02d}"
 
