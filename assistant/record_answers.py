@@ -243,7 +243,8 @@ def _compose(facts: list[Fact], missing: list[str], snap: "Snapshot", status: st
             said.append(("" if where(c) == place else where(c) + "：") + f"“{c.text}”[{number[c.clause_id]}]")
             place = where(c)
         if said or fact.lead:
-            parts.append(fact.lead + ("根据" + "；".join(said) + "。" if said else ""))
+            stop = "" if quotes and quotes[-1].text.endswith(("。", "；", "！")) else "。"
+            parts.append(fact.lead + ("根据" + "；".join(said) + stop if said else ""))
     first = ""
     if missing:
         first = TEXT_SILENT.format(what="、".join(_NAMES[m] for m in missing)) + ("文件写明的是：" if parts else "")
