@@ -9,8 +9,10 @@ import re
 
 from .models import Clause
 
-CONSEQUENCE = re.compile(r"罚|处罚|后果|怎么处理|如何处理|怎样处理|法律责任|什么责任|承担.{0,4}责任|追究|赔偿|制裁|会怎样|会怎么样")
+CONSEQUENCE = re.compile(r"罚|处罚|后果|怎么处理|如何处理|怎样处理|法律责任|什么责任|承担.{0,4}责任|追究|赔多少|要赔|怎么赔|制裁|会怎样|会怎么样")
 LIABILITY_CHAPTER = re.compile(r"法律责任|罚则")
+# How a text without a liability chapter states a sanction: "责令限期改正", "处……罚款", "加付赔偿金"
+SANCTION = re.compile(r"责令(限期)?改正|罚款|赔偿金|行政处分|依法给予处分|追究.{0,8}责任|依法承担.{0,8}责任")
 _OWN = re.compile(r"本(?:法|条例|办法|规定|细则)第")
 _CITED = re.compile(r"(?<!》)第([一二三四五六七八九十百零〇]+)条")  # not another text's (《…》第N条)
 
@@ -21,8 +23,8 @@ def asks_consequence(text: str) -> bool:
 
 
 def is_liability(clause: Clause) -> bool:
-    """A clause of a document's liability chapter (法律责任 / 罚则)."""
-    return bool(LIABILITY_CHAPTER.search(clause.chapter))
+    """A clause of a document's liability chapter (法律责任 / 罚则), or one stating a sanction."""
+    return bool(LIABILITY_CHAPTER.search(clause.chapter) or SANCTION.search(clause.text))
 
 
 def cited_articles(clause: Clause) -> list[str]:

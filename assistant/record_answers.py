@@ -96,7 +96,11 @@ def _refers(text: str, names: list[str]) -> bool:
     ends += [m.end() for m in _DOC_WORD.finditer(text)]
     cues = "|".join(f"(?:{pattern.pattern})" for pattern in _CUE.values())
     follows = re.compile(rf"(?:{_FILLER})*?(?:{cues})")
-    return any(follows.match(text, end) for end in ends)
+    if not any(follows.match(text, end) for end in ends):
+        return False
+    # and nothing but the question follows its last cue: "由哪些部门对单位执行情况进行监督检查" asks about a rule
+    last = max(m.end() for pattern in _CUE.values() for m in pattern.finditer(text))
+    return bool(re.fullmatch(rf"(?:{_FILLER}|{cues}|多少|吗|呢|[？?。！!])*", text[last:]))
 
 
 def target(text: str, retrieval: "Retrieval", snap: "Snapshot", topic_doc: str | None = None) -> str | None:

@@ -44,3 +44,8 @@ def test_a_penalty_question_is_answered_by_the_article_enforcing_the_rule(make_b
     assert rule.citations[0].article == "第二条"
     penalty = bot.ask("用人单位招聘时以性别为由拒绝录用妇女，会被怎么处罚？")
     assert (penalty.citations[0].doc_id, penalty.citations[0].article) == ("law", "第四条")
+
+
+def test_a_sanction_outside_a_liability_chapter_counts_and_facts_are_not_consequence_questions() -> None:
+    assert is_liability(_clause("对逾期不改正的，除责令该单位支付年休假工资报酬外，单位还应当加付赔偿金。"))
+    assert not asks_consequence("用人单位已支付赔偿金的，还需要另行支付经济补偿吗？")  # 赔偿金 is a fact here

@@ -126,3 +126,8 @@ def test_questions_about_what_the_law_says_are_not_record_questions(bot, questio
     answer = bot.ask(question)
     assert "record_fields" not in answer.details and answer.status == ANSWERED
     assert all(c.article not in ("标题", "题注") for c in answer.citations)
+
+
+def test_a_question_going_on_after_its_cue_is_about_a_rule(bot) -> None:
+    answer = bot.ask("依据示范职工休假法，由哪些部门对单位执行情况进行监督检查？")
+    assert "record_fields" not in answer.details
