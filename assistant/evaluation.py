@@ -44,16 +44,18 @@ MULTIDOC_GATES = {
     "refusal_accuracy": 0.50,
     "false_not_specified": 0.05,
 }
-# Gates for the documents set (issue 14: which text applies): at today's level, the issue's
-# targets (named ≥ 0.95, region/level ≥ 0.90, in force first in every version case) ahead.
+# Gates for the documents set (issue 14: which text applies), at the issue's targets: named
+# documents ≥ 0.95, region/level ≥ 0.90, no superseded or wrong-scope text ever cited first, an
+# old version always flagged when it is what was asked about, every basis line names its document.
 DOCUMENTS_GATES = {
     "verbatim_quotes": 1.00,
     "invented_figures": 0.0,
     "basis_names_document": 1.00,
-    "article_top1.named": 0.85,
-    "article_top1.version": 0.70,
-    "article_top1.level_region": 0.75,
-    "cited_first_wrongly": 0.05,
+    "article_top1.named": 0.95,
+    "article_top1.version": 0.90,
+    "article_top1.level_region": 0.90,
+    "cited_first_wrongly": 0.0,
+    "old_version_flagged": 1.00,
 }
 CEILINGS = frozenset({"invented_figures", "false_not_specified", "false_refusals", "cited_first_wrongly"})  # gated from above
 
