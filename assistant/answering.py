@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import conflicts
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
 from .direct import ASK_NAMES, verdict
 from .query import Query, quote_gives
@@ -139,7 +140,10 @@ class AnswerWriter:
             word = verdict((spans[head.clause_id] if head else "") + spans[lead.clause_id])
         first = (f"{word}。" if word else "") + f"根据{where}{heading}：{said}"
         citations = [_citation(h.clause, records.get(h.clause.doc_id)) for h in hits]
-        return Answer(ANSWERED, _compose(first, self._basis(hits, spans, label, lead)), citations)
+        basis = self._basis(hits, spans, label, lead)
+        # another loaded text of another scope states a different figure: shown too, with where each applies
+        first, basis, citations = conflicts.widen(retrieval, chosen, corpus, first, basis, citations)
+        return Answer(ANSWERED, _compose(first, basis), citations)
 
     def _direct_clauses(self, query: Query, lead: Clause, readings: list[Reading], weights, articles) -> list[Clause]:
         """The sentences the direct answer quotes, in reading order: the lead (after the

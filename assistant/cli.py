@@ -32,6 +32,10 @@ def cmd_ingest(bot, args) -> int:
     report = bot.ingest(args.path, progress=_progress())
     state = "索引已是最新，直接复用" if report.reused else f"重新嵌入 {len(report.embedded)} 个文档"
     print(f"{state}: {report.documents} 个文档, {report.clauses} 个条款, 语料版本 {report.corpus_version}, {report.seconds:.1f}s")
+    from .documents import record_line
+
+    for record in bot.index.snapshot.records.values():  # what was read from each text (never invented)
+        print("  " + record_line(record))
     return 0
 
 
@@ -44,7 +48,7 @@ def _print_answer(answer, as_json: bool) -> None:
 
 
 def cmd_ask(bot, args) -> int:
-    _print_answer(bot.ask(args.question), args.json)
+    _print_answer(bot.ask(args.question, as_of=args.as_of), args.json)
     return 0
 
 
@@ -66,7 +70,7 @@ def cmd_batch(bot, args) -> int:
                 raise TypeError
         except (json.JSONDecodeError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: absurd nesting
             raise InputError(f"{args.infile}:{n}: 需要 {{\"id\": ..., \"turns\": [\"...\"]}} (bad line: {exc!r})") from exc
-        answer = bot.chat(turns)
+        answer = bot.chat(turns, as_of=item.get("as_of"))
         print(json.dumps(answer.to_dict(id=item.get("id")), ensure_ascii=False), flush=True)
     return 0
 
@@ -180,8 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="提一个问题")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument("--as-of", default=None, help="按这一天有效的文件回答（如 2023-03-01；默认今天）")
     p.set_defaults(func=cmd_ask)
-    p = sub.add_parser("batch", help="批量回答 JSONL: {\"id\", \"turns\": [...]} 每行一个对话")
+    p = sub.add_parser("batch", help="批量回答 JSONL: {\"id\", \"turns\": [...], \"as_of\": 可选} 每行一个对话")
     p.add_argument("infile", help="JSONL 文件，或 - 表示标准输入")
     p.set_defaults(func=cmd_batch)
     p = sub.add_parser("eval", help="在金标准集上评测（默认全部评测集：seed、multidoc、documents、external）")

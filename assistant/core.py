@@ -8,11 +8,14 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from . import record_answers
 from .answering import AnswerWriter
 from .conversation import Conversation
+from .documents import as_of as documents_as_of, parse_day
 from .eligibility import RuleBase, rules_files, rules_stamp
 from .embeddings import Embedder, make_embedder
 from .errors import IndexChangedError, IndexNotBuiltError, InputError
@@ -157,31 +160,37 @@ class PolicyAssistant:
         return self.index.corpus_version
 
     # ---- answering ------------------------------------------------------------------------
-    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
-        return self.ask_batch([question], [conversation])[0]
+    def ask(self, question: str, conversation: Conversation | None = None, as_of: str | None = None) -> Answer:
+        """``as_of``: the day the question is asked about ("2023-03-01"; default today). A
+        text not yet in force on that day, or replaced or repealed by then, is not current
+        for this question (see :func:`assistant.documents.as_of`)."""
+        return self.ask_batch([question], [conversation], as_of)[0]
 
-    def ask_batch(self, questions: list[str], conversations: list[Conversation | None] | None = None) -> list[Answer]:
+    def ask_batch(self, questions: list[str], conversations: list[Conversation | None] | None = None,
+                  as_of: str | None = None) -> list[Answer]:
         conversations = conversations or [None] * len(questions)
-        return [self._answer(q, c if c is not None else Conversation()) for q, c in zip(questions, conversations)]
+        return [self._answer(q, c if c is not None else Conversation(), as_of=as_of)
+                for q, c in zip(questions, conversations)]
 
-    def chat(self, turns: list[str]) -> Answer:
+    def chat(self, turns: list[str], as_of: str | None = None) -> Answer:
         """Answer a whole conversation in order; returns the answer to the last turn."""
         if not turns:
             raise InputError("对话为空 (no turns): give at least one question")
         conversation = Conversation()
         answer = None
         for turn in turns:
-            answer = self.ask(turn, conversation)
+            answer = self.ask(turn, conversation, as_of)
         return answer
 
-    def ask_stream(self, question: str, conversation: Conversation | None = None) -> Iterator[str | Answer]:
+    def ask_stream(self, question: str, conversation: Conversation | None = None,
+                   as_of: str | None = None) -> Iterator[str | Answer]:
         """Like :meth:`ask`, for a chat that shows the LLM writer's text as it arrives:
         yields provisional text chunks (``str``), then the final :class:`Answer` — the
         verified model answer or, when it fails, the extractive one. Without an LLM it
         yields just the answer."""
         conversation = conversation if conversation is not None else Conversation()
         started = time.perf_counter()
-        answer = self._answer(question, conversation, rewrite=False)
+        answer = self._answer(question, conversation, rewrite=False, as_of=as_of)
         if self.llm is None or answer.status not in REWRITTEN:
             yield answer
             return
@@ -190,17 +199,19 @@ class PolicyAssistant:
                 item.latency_ms = (time.perf_counter() - started) * 1000
             yield item
 
-    def _answer(self, question: str, conversation: Conversation, rewrite: bool = True) -> Answer:
+    def _answer(self, question: str, conversation: Conversation, rewrite: bool = True,
+                as_of: str | None = None) -> Answer:
         started = time.perf_counter()
         if not isinstance(question, str) or not question.strip():
             raise InputError("问题为空 (empty question): type a question about the policy")
+        day = parse_day(as_of) if as_of else date.today().isoformat()
         retriever = self.retriever
         self.index.refresh()  # a build in another process: serve its generation (and its rules)
         query = analyse(question, self.segmenter, self.settings.max_question_chars)
         follow_up = bool(conversation.topic_text) and is_follow_up(query)
         context = conversation.topic_text if follow_up else ""
         prefer = conversation.topic if follow_up else None
-        snap, retrieval = self._search(retriever, query, context, prefer, " ".join(conversation.turns[-3:]))
+        snap, retrieval = self._search(retriever, query, context, prefer, " ".join(conversation.turns[-3:]), day)
         # a rule takes over only when its document is among the best matches for the question
         relevant = {h.clause.doc_id for h in retrieval.hits[: self.settings.thresholds.rule_document_hits]}
         verdict_answer = eligibility_answer(self.rules, query.text, conversation, relevant, getattr(snap, "records", None))
@@ -208,7 +219,11 @@ class PolicyAssistant:
             return self._finish(verdict_answer, question, query, started)
         if follow_up and context:
             retrieval = _with_context_coverage(retriever, retrieval, context, self.segmenter, self.settings, snap)
-        answer = self.writer.write(retrieval, snap)
+        # a question about the document itself (when it takes effect, who passed it, its 文号, whether
+        # it is still valid) is answered from its record; anything else by the answer writer
+        answer = record_answers.answer(retrieval, snap, conversation.topic[0] if conversation.topic else None)
+        if answer is None:
+            answer = self.writer.write(retrieval, snap)
         # optional LLM rewrite: same status and citations, verified, else the extractive text
         if rewrite and self.llm is not None and answer.status in REWRITTEN:
             answer = self.llm.rewrite(answer, history=conversation.turns, question=query.text)
@@ -217,19 +232,23 @@ class PolicyAssistant:
             topic = (answer.citations[0].doc_id, answer.citations[0].article)
         conversation.remember(query.text, topic, standalone=not follow_up and bool(answer.citations))
         answer.details.setdefault("follow_up", follow_up)
+        if as_of:
+            answer.details["as_of"] = day
         answer.snapshot = snap
         return self._finish(answer, question, query, started, snap.corpus_version)
 
-    def _search(self, retriever, query, context, prefer, history=""):
+    def _search(self, retriever, query, context, prefer, history="", day: str | None = None):
         """(snapshot, retrieval) from one generation, even if a build (in any process) swaps
         it meanwhile: a newer generation on disk is loaded first, and a question whose
-        generation was dropped mid-read reloads and asks again."""
+        generation was dropped mid-read reloads and asks again. The snapshot's document
+        records are read as they stood on ``day`` (ISO; default: as settled)."""
         for attempt in range(RELOAD_ATTEMPTS):
             self.index.refresh()
             snap = self.index.snapshot
+            dated = snap if day is None else _on_day(snap, day)
             try:
-                return snap, retriever.search(query, self.settings.top_k, context=context, prefer=prefer, snapshot=snap,
-                                              history=history)
+                return dated, retriever.search(query, self.settings.top_k, context=context, prefer=prefer,
+                                               snapshot=dated, history=history)
             except IndexChangedError:
                 if attempt == RELOAD_ATTEMPTS - 1:
                     raise
@@ -246,6 +265,12 @@ class PolicyAssistant:
             answer.answer = "（问题过长，只按开头部分处理。）\n\n" + answer.answer
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
+
+
+def _on_day(snap, day: str):
+    """``snap`` with its document records as they stood on ``day`` (itself when nothing differs)."""
+    recs = documents_as_of(snap.records, day)
+    return snap if recs is snap.records else replace(snap, records=recs)
 
 
 def _with_context_coverage(retriever, retrieval, context, segmenter, settings, snapshot):

@@ -25,9 +25,13 @@ ASK_NAMES = {
     "figure": "具体数字",
     "catalogue": "具体名单或目录内容",
 }
+# When another loaded text of another scope states a different figure (assistant/conflicts.py).
+OTHER_RULE = "{label}{article}（{scope}）的规定不同：{span}[{n}]。"
+WHERE_APPLIES = "{lead}适用于{lead_scope}，{other}适用于{other_scope}；两者不一致，具体适用请以当地人力资源社会保障部门的意见为准。"
+_TEMPLATE_WORDS = tuple(w for t in (OTHER_RULE, WHERE_APPLIES) for w in re.split(r"\{\w+\}|\[|\]", t) if w)
 # Every word a direct answer may hold besides verbatim spans, labels, article names and markers.
 CONNECTIVES = ("根据", "规定", "文件没有规定", "只写明", "的相关规定是", "文件中没有您提到的数字，请不要以此为准",
-               VERDICT_NO, VERDICT_YES, VERDICT_DUTY, *ASK_NAMES.values(), "……", "。", "：", "；", "（", "）")
+               VERDICT_NO, VERDICT_YES, VERDICT_DUTY, *ASK_NAMES.values(), *_TEMPLATE_WORDS, "、", "……", "。", "：", "；", "（", "）")
 _MARKER = re.compile(r"\[\d+\]")
 
 

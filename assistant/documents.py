@@ -52,16 +52,14 @@ def alias_table(documents: dict[str, SourceDocument]) -> dict[str, tuple[str, ..
             owners.setdefault(name, set()).add(doc_id)
     table = {}
     for name, ids in owners.items():
-        if len({_base_title(documents[i].title) for i in ids}) == 1:
+        if len({base_title(documents[i].title) for i in ids}) == 1:
             table[name] = tuple(sorted(ids))
     return table
 
 
-def named_documents(text: str, table: dict[str, tuple[str, ...]]) -> list[str]:
-    """The documents ``text`` names, in order of appearance (every version of a named
-    text). Longest names first; a span taken by a longer name is not read again as a
-    shorter one."""
-    text = name_form(text)
+def _name_matches(text: str, table: dict[str, tuple[str, ...]]) -> list[tuple[int, str]]:
+    """(position, name) of each document name in ``text`` (in :func:`name_form`), longest
+    names first; a span taken by a longer name is not read again as a shorter one."""
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, str]] = []
     for name in sorted(table, key=len, reverse=True):
@@ -69,8 +67,25 @@ def named_documents(text: str, table: dict[str, tuple[str, ...]]) -> list[str]:
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
             taken.append((m.start(), m.end()))
-            found.extend((m.start(), doc_id) for doc_id in table[name])
-    return list(dict.fromkeys(doc_id for _, doc_id in sorted(found)))
+            found.append((m.start(), name))
+    return sorted(found)
+
+
+def named_documents(text: str, table: dict[str, tuple[str, ...]]) -> list[str]:
+    """The documents ``text`` names, in order of appearance (every version of a named
+    text). Longest names first; a span taken by a longer name is not read again as a
+    shorter one."""
+    return list(dict.fromkeys(doc_id for _, name in _name_matches(name_form(text), table) for doc_id in table[name]))
+
+
+def without_names(text: str, table: dict[str, tuple[str, ...]]) -> str:
+    """``text`` with the document names it uses blanked out: what remains is what it asks
+    about ("上海市劳动合同条例对违约金怎么规定" → "，对违约金怎么规定"). The name's own words
+    (劳动合同, 条例) pick the document, not the article."""
+    text = name_form(text)
+    for start, name in reversed(_name_matches(text, table)):
+        text = text[:start] + "，" + text[start + len(name):]
+    return text
 
 
 # ---- the document record ------------------------------------------------------------------------
@@ -131,6 +146,18 @@ class DocumentRecord:
         from dataclasses import asdict
 
         return asdict(self)
+
+
+_SHOWN = (("kind", "类型"), ("issuers", "发文机关"), ("number", "文号"), ("adopted", "通过"), ("published", "公布"),
+          ("amended", "修订/修正"), ("effective", "施行"), ("status", "状态"), ("version", "版本"))
+
+
+def record_line(record: DocumentRecord) -> str:
+    """One line saying what was read for a document (``ingest`` prints one per document);
+    a field the text does not state shows as "未写明"."""
+    where = f"{record.level or '未写明'}/{record.region or '未写明'}"
+    fields = "，".join(f"{label} {getattr(record, key) or '未写明'}" for key, label in _SHOWN)
+    return f"《{record.short_name}》 {where}，{fields}"
 
 
 def _iso(match: re.Match) -> str:
@@ -240,7 +267,7 @@ def _kind(title: str, front: str, region: str, company: bool) -> str:
     return ""
 
 
-def _base_title(title: str) -> str:
+def base_title(title: str) -> str:
     """A title without its version marks: "…法（2018年修正）" and "…法" are one text."""
     return re.sub(r"[（(][^）)]*[）)]|\d{4}年?版?$", "", title).strip()
 
@@ -255,7 +282,7 @@ def records(documents: dict[str, SourceDocument]) -> dict[str, DocumentRecord]:
     out = {doc_id: derive_record(doc) for doc_id, doc in documents.items()}
     by_title: dict[str, list[str]] = {}
     for doc_id, record in out.items():
-        by_title.setdefault(_base_title(record.title), []).append(doc_id)
+        by_title.setdefault(base_title(record.title), []).append(doc_id)
     for ids in by_title.values():
         if len(ids) < 2:
             continue
@@ -290,4 +317,45 @@ def asks_old_version(text: str, record: DocumentRecord) -> bool:
     "旧版/修订前/原来的规定"."""
     year = record.date[:4]
     return bool(year and re.search(rf"{year}\s*年?(版|修正|修订|的)", text)) or bool(
-        re.search(r"旧版|老版|修订前|修正前|修改前|原来的规定|以前的规定", text))
+        re.search(r"旧版|老版|(修订|修正|修改)(之|以)?前|原来的规定|以前的规定", text))
+
+
+# ---- validity on a given day (the API's as_of) ------------------------------------------------
+NOT_YET = "尚未施行"
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+
+
+def parse_day(value: object) -> str:
+    """``value`` ("2023-03-01" or "2023年3月1日") as an ISO date; InputError naming the
+    fix otherwise."""
+    from datetime import date
+
+    from .errors import InputError
+
+    m = _ISO_DAY.match(str(value).strip()) if isinstance(value, str) else None
+    try:
+        if m is None:
+            raise ValueError
+        y, mo, d = (int(g) for g in (m.groups()[:3] if m.group(1) else m.groups()[3:]))
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        raise InputError(f'"as_of" 应为日期，如 "2023-03-01" (got {str(value)[:40]!r})') from None
+
+
+def as_of(recs: dict[str, DocumentRecord], day: str) -> dict[str, DocumentRecord]:
+    """The records as they stood on ``day`` (ISO): a text that takes effect later is
+    尚未施行; a text replaced or repealed by one that did not yet take effect on that day
+    is in force then ("发布时间不等于生效时间"). Texts whose record states no date, and
+    statuses the sidecar set without naming a successor, are left as they are. Returns
+    ``recs`` itself when nothing differs on that day."""
+    from dataclasses import replace
+
+    out = dict(recs)
+    for doc_id, record in recs.items():
+        successor = recs.get(record.replaced_by) if record.replaced_by else None
+        start = (successor.effective or successor.date) if successor is not None else ""
+        if record.effective and record.effective > day:
+            out[doc_id] = replace(record, status=NOT_YET, replaced_by="")
+        elif successor is not None and start and start > day:
+            out[doc_id] = replace(record, status=IN_FORCE, replaced_by="")
+    return recs if out == recs else out

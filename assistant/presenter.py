@@ -306,7 +306,8 @@ def verdict_problem(verdict, index) -> str | None:
     return None
 
 
-def verdict_html(verdict, index, record: "Record | None" = None, doc_title: str = "", version: str = "") -> str:
+def verdict_html(verdict, index, record: "Record | None" = None, doc_title: str = "", version: str = "",
+                 document=None) -> str:
     """A verdict on the page: outcome, each condition with its state and quote, and (with
     ``record``) who was checked, when, by whom, against which document and corpus version."""
     snap = snapshot_of(index)
@@ -317,7 +318,8 @@ def verdict_html(verdict, index, record: "Record | None" = None, doc_title: str 
              f'<div style="color:{fg};background:{bg};padding:6px 10px;border-radius:6px;font-weight:600">'
              f'{esc(OUTCOME_LABELS.get(verdict.outcome, verdict.outcome))}</div>']
     if record is not None:
-        rows = [*record.rows(), ("依据文件", f"《{doc_title}》" if doc_title else ""), ("语料版本", version)]
+        rows = [*record.rows(), ("依据文件", f"《{doc_title}》" if doc_title else ""), *document_rows(document),
+                ("语料版本", version)]
         parts.append('<table class="record" style="margin:6px 0">' + "".join(
             f'<tr><th style="text-align:left;padding-right:12px;white-space:nowrap">{esc(label)}</th><td>{esc(value)}</td></tr>'
             for label, value in rows if value) + "</table>")
@@ -456,6 +458,19 @@ def record_from_form(employee_name: object = "", employee_id: object = "", check
                   day, _one_line(checker, labels["checker"]))
 
 
+def rule_record(snap, verdict):
+    """The record (documents.DocumentRecord: content hash, status …) of the document the
+    verdict cites, from ``snap``; None when it is not served."""
+    doc_id = next((r.citation.doc_id for r in verdict.conditions if r.citation is not None), "")
+    return getattr(snapshot_of(snap), "records", {}).get(doc_id)
+
+
+def document_rows(document) -> list[tuple[str, str]]:
+    """(label, value) rows an HR record files for the cited document's version and status
+    (:data:`wording.DOCUMENT_FIELDS`), empty values when it is unknown."""
+    return [(label, getattr(document, key, "") if document is not None else "") for key, label in wording.DOCUMENT_FIELDS]
+
+
 def rule_document(snap, verdict) -> tuple[str, str]:
     """(full title of the document the verdict cites, corpus version) from ``snap``."""
     doc_id = next((r.citation.doc_id for r in verdict.conditions if r.citation is not None), "")
@@ -469,13 +484,15 @@ def _cell(value: object) -> str:
     return " ".join(str("" if value is None else value).split()).replace("|", "｜")
 
 
-def record_markdown(verdict, record: Record, doc_title: str, version: str) -> str:
-    """The verdict as a Markdown HR record: who, when, by whom, which document and
-    corpus version, the outcome, then each condition with its state and quote."""
+def record_markdown(verdict, record: Record, doc_title: str, version: str, document=None) -> str:
+    """The verdict as a Markdown HR record: who, when, by whom, which document (its
+    version hash and status, from ``document``, its DocumentRecord) and corpus version,
+    the outcome, then each condition with its state and quote."""
     lines = [f"# 资格核对记录：{_cell(verdict.title)}", "", "| 项目 | 内容 |", "|---|---|"]
     lines += [f"| {label} | {_cell(value)} |" for label, value in record.rows()]
     lines += [f"| 待遇/资格 | {_cell(verdict.title)} |", f"| 核对结论 | {OUTCOME_LABELS.get(verdict.outcome, verdict.outcome)} |",
-              f"| 依据文件 | 《{_cell(doc_title)}》 |", f"| 语料版本 | {_cell(version)} |",
+              f"| 依据文件 | 《{_cell(doc_title)}》 |", *[f"| {label} | {_cell(value)} |" for label, value in document_rows(document)],
+              f"| 语料版本 | {_cell(version)} |",
               "| 规则 | " + _cell(" · ".join(x for x in _rule_fields(verdict) if x)) + " |", ""]
     if verdict.message:
         lines += [_cell(verdict.message), ""]
@@ -488,9 +505,10 @@ def record_markdown(verdict, record: Record, doc_title: str, version: str) -> st
     return "\n".join(lines) + "\n"
 
 
-def record_csv(verdict, record: Record, doc_title: str, version: str) -> str:
+def record_csv(verdict, record: Record, doc_title: str, version: str, document=None) -> str:
     """The verdict as CSV with Chinese headers (:data:`wording.VERDICT_CSV_HEADERS`), one
-    row per condition, every row carrying the record fields (spreadsheet-safe)."""
+    row per condition, every row carrying the record fields and the cited document's
+    version hash and status (spreadsheet-safe)."""
     from .spreadsheet import to_csv
 
     head = [record.employee_name, record.employee_id, record.checked_on, record.checker, verdict.title,
@@ -500,7 +518,8 @@ def record_csv(verdict, record: Record, doc_title: str, version: str) -> str:
         cite = c.citation
         rows.append([*head, c.text, CONDITION_LABELS.get(c.status, c.status), "" if c.value is None else c.value,
                      f"《{doc_title}》", article_label(cite.article) if cite else "", cite.clause_id if cite else "",
-                     cite.quote if cite else "", version, *_rule_fields(verdict)])
+                     cite.quote if cite else "", version, *[value for _, value in document_rows(document)],
+                     *_rule_fields(verdict)])
     return to_csv(wording.VERDICT_CSV_HEADERS, rows)
 
 
@@ -510,12 +529,12 @@ def _rule_fields(verdict) -> list[str]:
             getattr(verdict, "rule_version", ""), getattr(verdict, "author", "")]
 
 
-def record_page(verdict, record: Record, doc_title: str, version: str) -> str:
+def record_page(verdict, record: Record, doc_title: str, version: str, document=None) -> str:
     """A printable HTML page of the record (open it, print or save as PDF); no script."""
     meta = "".join(f"<tr><th>{esc(label)}</th><td>{esc(value)}</td></tr>" for label, value in
                    [*record.rows(), ("待遇/资格", verdict.title),
                     ("核对结论", OUTCOME_LABELS.get(verdict.outcome, verdict.outcome)),
-                    ("依据文件", f"《{doc_title}》"), ("语料版本", version),
+                    ("依据文件", f"《{doc_title}》"), *document_rows(document), ("语料版本", version),
                     ("规则", " · ".join(x for x in _rule_fields(verdict) if x))])
     rows = "".join(
         f"<tr><td>{esc(c.text)}</td><td>{esc(CONDITION_LABELS.get(c.status, c.status))}</td>"
@@ -538,16 +557,17 @@ def record_page(verdict, record: Record, doc_title: str, version: str) -> str:
             "</body></html>")
 
 
-def write_record_files(verdict, record: Record, doc_title: str, version: str, directory: Path) -> tuple[Path, Path, Path]:
+def write_record_files(verdict, record: Record, doc_title: str, version: str, directory: Path,
+                       document=None) -> tuple[Path, Path, Path]:
     """The HR record as Markdown, CSV (with a BOM for Excel) and a printable HTML page,
-    named "核对结果-<待遇>-<员工>-<日期>"."""
+    named "核对结果-<待遇>-<员工>-<日期>"; ``document``: the cited document's record."""
     directory.mkdir(parents=True, exist_ok=True)
     stem = wording.file_stem(wording.EXPORT_STEM, verdict.title, record.employee_name or record.employee_id,
                              record.checked_on)
     md_path, csv_path, html_path = (directory / f"{stem}.md", directory / f"{stem}.csv", directory / f"{stem}.html")
-    md_path.write_text(record_markdown(verdict, record, doc_title, version), encoding="utf-8")
-    csv_path.write_text(record_csv(verdict, record, doc_title, version), encoding="utf-8-sig")
-    html_path.write_text(record_page(verdict, record, doc_title, version), encoding="utf-8")
+    md_path.write_text(record_markdown(verdict, record, doc_title, version, document), encoding="utf-8")
+    csv_path.write_text(record_csv(verdict, record, doc_title, version, document), encoding="utf-8-sig")
+    html_path.write_text(record_page(verdict, record, doc_title, version, document), encoding="utf-8")
     return md_path, csv_path, html_path
 
 
@@ -582,7 +602,7 @@ def _read_table(text: str) -> list[list[str]]:
 
 
 def batch_check(rulebase, rule, text: str, checked_on: str = "", checker: str = "", today: str | None = None,
-                doc_title: str = "", version: str = "") -> tuple[str, int, list[str]]:
+                doc_title: str = "", version: str = "", document=None) -> tuple[str, int, list[str]]:
     """Check every employee of a CSV (or a table pasted from a spreadsheet): header
     员工姓名, 员工编号, then the rule's fact labels (any order; missing columns are unknown).
     Returns (result CSV, employees checked, problems); a row with an unusable value gets
@@ -603,6 +623,7 @@ def batch_check(rulebase, rule, text: str, checked_on: str = "", checker: str = 
         raise InputError(f"表头需要包含“{labels['employee_name']}”或“{labels['employee_id']}”，"
                          f"以及各项情况：{'、'.join(f.label for f in rule.facts)}。")
     base = record_from_form(checked_on=checked_on, checker=checker, today=today)
+    stamp = [value for _, value in document_rows(document)]  # the cited document's version hash and status
     out, problems = [], []
 
     def get(row, name):
@@ -617,12 +638,12 @@ def batch_check(rulebase, rule, text: str, checked_on: str = "", checker: str = 
             verdict = rulebase.check(rule.id, facts)
         except PolicyAssistantError as exc:
             problems.append(f"第 {number} 行（{name or staff_id}）：{exc}")
-            out.append([*head, "未核对", "", "", str(exc), f"《{doc_title}》", version])
+            out.append([*head, "未核对", "", "", str(exc), f"《{doc_title}》", version, *stamp])
             continue
         unmet = "、".join(r.text for r in verdict.conditions if r.status == "unmet")
         missing = "、".join(f.label for f in verdict.missing)
         out.append([*head, OUTCOME_LABELS.get(verdict.outcome, verdict.outcome), unmet, missing, verdict.message,
-                    f"《{doc_title}》", version])
+                    f"《{doc_title}》", version, *stamp])
     return to_csv(wording.BATCH_RESULT_HEADERS, out), len(body), problems
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .documents import asks_old_version, mentioned_scope, named_documents
+from .documents import asks_old_version, mentioned_scope, named_documents, without_names
+from . import liability
 from .embeddings import Embedder
 from .index import PolicyIndex, Snapshot
 from .models import Clause, Hit
@@ -66,16 +67,17 @@ class HybridRetriever:
     def _one(self, query: Query, vector: np.ndarray, k: int, prefer: tuple[str, str] | None, index: Snapshot,
              context: str = "") -> Retrieval:
         dense = index.store.similar(vector.tolist(), self.dense_candidates)
+        documents = named_documents(query.text, index.aliases)  # "劳动合同法第三十七条…"
+        topic = self._topic(query, index) if documents else query  # without the words of those names
         # the question's own words count more than the words the lexicon adds for them
-        added = [t for t in query.expanded if t not in query.terms]
-        sparse = index.bm25.scores(query.terms * self.t.own_term_repeat + added)
+        added = [t for t in topic.expanded if t not in topic.terms]
+        sparse = index.bm25.scores(topic.terms * self.t.own_term_repeat + added)
         positive = np.flatnonzero(sparse > 0)
         order = positive[np.argsort(-sparse[positive], kind="stable")]  # only clauses BM25 matched
         sparse_rank = np.full(len(sparse), -1)  # clause position → BM25 rank (-1: not matched)
         sparse_rank[order] = np.arange(len(order))
         candidates = set(dense)
         candidates.update(index.clauses[i].clause_id for i in order[: self.dense_candidates])
-        documents = named_documents(query.text, index.aliases)  # "劳动合同法第三十七条…"
         for doc_id in documents:  # the named document's best BM25 matches compete too
             start, end = index.spans[doc_id]
             inside = start + np.argsort(-sparse[start:end], kind="stable")[: self.t.named_document_candidates]
@@ -85,10 +87,13 @@ class HybridRetriever:
             by_region = mentioned_scope(context, index.records)[0]  # "本市" → the city named earlier
         standing = {doc_id: self._standing(query, record) for doc_id, record in index.records.items()}
         local = {doc_id for doc_id, record in index.records.items() if record.level in ("省", "市", "区县")}
+        consequence = liability.asks_consequence(query.text)  # "罚多少", "会有什么后果": the liability chapter
+        if consequence:
+            candidates.update(c.clause_id for c in index.clauses if liability.is_liability(c))
         named = set(index.article_positions(query.article_ref, documents)) if query.article_ref else set()
         candidates.update(index.clauses[i].clause_id for i in named)
         dense_rank = {cid: r for r, cid in enumerate(sorted(dense, key=dense.get, reverse=True))}
-        weighted = self._weighted_terms(query, index)
+        weighted = self._weighted_terms(topic, index)
         hits = []
         for cid in candidates:
             i = index.by_id[cid]
@@ -103,9 +108,14 @@ class HybridRetriever:
                 score += 1.0  # the user named the article
             if clause.doc_id in documents:
                 score += self.t.named_document_boost  # the user named the document
-            if clause.doc_id in by_region or clause.doc_id in by_level:
-                score += self.t.scope_boost  # the user named its region or level
-            elif by_region and clause.doc_id in local and clause.doc_id not in documents:
+            coverage = self._coverage(weighted, index.article_text(clause.doc_id, clause.article))
+            if consequence and liability.is_liability(clause):  # read with the rules it enforces
+                coverage = max([coverage, *(self._coverage(weighted, index.article_text(clause.doc_id, a))
+                                            for a in liability.cited_articles(clause))])
+                score += self.t.liability_boost if coverage >= self.t.strong_coverage else 0.0
+            if (clause.doc_id in by_region or clause.doc_id in by_level) and coverage >= self.t.strong_coverage:
+                score += self.t.scope_boost  # the user named its region or level, and it treats the question
+            elif by_region and clause.doc_id in local and clause.doc_id not in documents and clause.doc_id not in by_region:
                 score -= self.t.scope_boost  # a local rule of another region does not apply there
             score += standing.get(clause.doc_id, 0.0)
             if query.asks_purpose and PURPOSE_CLAUSE.match(clause.text):
@@ -116,12 +126,24 @@ class HybridRetriever:
                 score += self.t.purpose_boost  # "when does it take effect" → "本法自…起施行。"
             if prefer and (clause.doc_id, clause.article) == prefer:
                 score += self.t.follow_up_boost
-            coverage = self._coverage(weighted, index.article_text(clause.doc_id, clause.article))
             score += self.t.coverage_weight * coverage
             hits.append(Hit(clause, score, dense=dense.get(cid, 0.0), sparse=float(sparse[i]), coverage=coverage))
         # equal scores in document order: the same question cites the same clauses in any process
         hits.sort(key=lambda h: (-h.score, index.by_id[h.clause.clause_id]))
         return Retrieval(query, hits[:k], tuple(documents), tuple(weighted))
+
+    def _topic(self, query: Query, index: Snapshot) -> Query:
+        """``query`` with the terms of what it asks about only: the names of the documents it
+        names are left out (their words — 劳动合同, 条例 — chose the document, and would
+        otherwise draw its first or last article). The query itself when nothing else is left."""
+        from dataclasses import replace
+
+        from .query import analyse
+
+        rest = analyse(without_names(query.text, index.aliases), self.index.segmenter, len(query.text) + 1)
+        if not any(len(t) >= 2 for t in rest.terms):
+            return query
+        return replace(query, terms=rest.terms, expanded=rest.expanded)
 
     def _standing(self, query: Query, record) -> float:
         """A text that is no longer in force answers only when asked about: a penalty, or a

@@ -47,6 +47,7 @@ class Thresholds:
     named_document_boost: float = 0.1  # a clause of a document the question names (劳动合同法 …)
     named_document_candidates: int = 20  # that document's best BM25 matches added to the candidates
     scope_boost: float = 0.1  # a clause of a document whose region or level the question names (another region's: minus)
+    liability_boost: float = 0.1  # a 法律责任 article treating a question about consequences (罚多少, 后果)
     superseded_penalty: float = 0.2  # a clause of a replaced or repealed text, unless that version is asked for
     rule_document_hits: int = 3  # an entitlement rule answers only if its document is among this many best hits
     listed_documents: int = 8  # documents a "not found" reply names

@@ -185,9 +185,11 @@ def check_tab(gr, assistant, tab=None) -> None:
         recs = getattr(snap, "records", None) or {}
         title, version = view.rule_document(snap, verdict)
         folder = webguard.download_dir()
-        md_path, csv_path, page_path = view.write_record_files(verdict, record, title, version, folder)
+        document = view.rule_record(snap, verdict)  # its version hash and status go on the record
+        md_path, csv_path, page_path = view.write_record_files(verdict, record, title, version, folder, document)
         mark = f'<span class="record-page" style="display:none">{folder.name}/{view.esc(page_path.name)}</span>'
-        body = (rules_view.source_html(verdict, recs) if others else "") + view.verdict_html(verdict, snap, record, title, version)
+        body = ((rules_view.source_html(verdict, recs) if others else "")
+                + view.verdict_html(verdict, snap, record, title, version, document))
         body += rules_view.others_html(others, recs, lambda v: view.verdict_html(v, snap))
         return (body + mark, gr.update(value=str(md_path), visible=True), gr.update(value=str(csv_path), visible=True))
 
@@ -220,7 +222,8 @@ def check_tab(gr, assistant, tab=None) -> None:
             snap = view.snapshot_of(assistant.index)
             doc = snap.documents.get(rule.doc_id)
             out, count, problems = view.batch_check(current, rule, text, checked_on, checker,
-                                                    doc_title=doc.title if doc else "", version=snap.corpus_version)
+                                                    doc_title=doc.title if doc else "", version=snap.corpus_version,
+                                                    document=snap.records.get(rule.doc_id))
         except PolicyAssistantError as exc:
             return f"{wording.NOT_DONE}{view.esc(exc)}", hidden
         folder = webguard.download_dir()

@@ -78,11 +78,13 @@ RECORD_FIELDS = (  # (key, label) of the record's own fields, in the order the f
     ("checker", "核对人"),
 )
 RECORD_LABELS = dict(RECORD_FIELDS)
+# (DocumentRecord field, label): the cited document's content hash and status, filed with every verdict (audit)
+DOCUMENT_FIELDS = (("version", "文件版本"), ("status", "文件状态"))
 VERDICT_CSV_HEADERS = ["员工姓名", "员工编号", "核对日期", "核对人", "待遇/资格", "核对结论", "条件", "条件结果",
-                       "填写的情况", "依据文件", "依据条文", "条款编号", "原文", "语料版本", "规则文件", "规则条文",
-                       "规则版本", "规则作者"]
+                       "填写的情况", "依据文件", "依据条文", "条款编号", "原文", "语料版本", "文件版本", "文件状态",
+                       "规则文件", "规则条文", "规则版本", "规则作者"]
 BATCH_RESULT_HEADERS = ["员工姓名", "员工编号", "核对日期", "核对人", "待遇/资格", "核对结论", "不满足的条件",
-                        "还需补充的信息", "说明", "依据文件", "语料版本"]
+                        "还需补充的信息", "说明", "依据文件", "语料版本", "文件版本", "文件状态"]
 EXPORT_STEM = "核对结果"
 FEEDBACK_CSV_STEM = "用户反馈"
 BATCH_STEM = "批量核对结果"

@@ -70,3 +70,19 @@ def test_names_regions_and_levels_in_questions() -> None:
     recs = records(docs)
     assert mentioned_scope("在北京，产假几天？", recs) == ({"bj"}, set())
     assert mentioned_scope("国家规定产假几天？", recs) == (set(), {"law"})
+
+
+def test_ingest_prints_the_record_read_for_each_document(make_bot, seed_corpus, capsys) -> None:
+    from argparse import Namespace
+
+    from assistant.cli import cmd_ingest
+    from assistant.documents import record_line
+
+    (seed_corpus / "law.md").write_text("# 中华人民共和国劳动合同法\n\n" + LAW_FRONT + "\n", encoding="utf-8")
+    bot = make_bot(seed_corpus)
+    assert cmd_ingest(bot, Namespace(path=None)) == 0
+    out = capsys.readouterr().out
+    law = bot.index.snapshot.records["law"]
+    assert "  " + record_line(law) + "\n" in out
+    assert record_line(law).startswith("《劳动合同法》 国家/全国，类型 法律，发文机关 全国人民代表大会常务委员会，文号 未写明，"
+                                       "通过 2007-06-29，公布 未写明，修订/修正 2012-12-28，施行 2008-01-01，状态 有效，版本 ")

@@ -164,7 +164,7 @@ class StubBot:
     def ensure_index(self) -> None:
         self.ensured = True
 
-    def chat(self, turns: list[str]) -> Answer:
+    def chat(self, turns: list[str], as_of: str | None = None) -> Answer:
         return self.script[turns[-1]]
 
 

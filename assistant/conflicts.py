@@ -1,0 +1,155 @@
+"""Conflicting texts (issue 14, point 5): when loaded documents of different scope (a
+national law and a local regulation, or the rules of two levels) give different figures
+for what a question asks, the answer shows both, each labelled with where it applies,
+instead of silently picking one.
+
+Two texts conflict for a question when both are in force, apply to different scopes
+(level or region, from their :class:`~assistant.documents.DocumentRecord`), and the other
+text has a rule that holds most of the question's words the lead rule holds and states a
+figure of the kind asked under the same condition (the same condition figures, then the
+most shared wording) — a different figure. A text of another region than
+the one the question (or the lead text) is about is not shown: "在北京…" never gets a
+Shanghai rule, and a question naming one document gets that document's answer."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .direct import OTHER_RULE, WHERE_APPLIES
+from .documents import base_title, mentioned_scope
+from .figures import ANSWERS, figure_value, find, normal, states
+from .models import Citation, Clause, Hit
+from .query import FIGURE_WORDS, quote_gives
+
+if TYPE_CHECKING:
+    from .documents import DocumentRecord
+    from .index import Snapshot
+    from .retrieval import Retrieval
+
+MIN_TOPIC_SHARE = 0.5  # IDF-weighted share of the lead rule's question words the other rule must hold
+_SEGMENTS = re.compile(r"[^，,；;。：:]+[，,；;。：:]?")
+MAX_OTHERS = 2
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Another text's clause that states a different figure for what was asked."""
+
+    clause: Clause
+    record: "DocumentRecord"
+
+
+def _values(text: str, kinds: set[str]) -> set:
+    """The figures of ``kinds`` that ``text`` states, by value where one is known (二个月 = 2 months)."""
+    return {figure_value(f.text) or normal(f.text) for f in find(text) if f.kind in kinds}
+
+
+def _split(text: str, asks: str) -> tuple[str, str]:
+    """(the segment stating the figure asked for, the rest: the condition it applies under).
+    A rule states its condition first and its figure last: "满一年不满三年的，试用期不得超过三个月"."""
+    segments = _SEGMENTS.findall(text)
+    stating = [i for i, seg in enumerate(segments) if states(asks, seg, bound_counts=False)]
+    if not stating:
+        return "", text
+    last = stating[-1]
+    return segments[last], "".join(seg for i, seg in enumerate(segments) if i != last)
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"[^\u4e00-\u9fff\w]", "", text)
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _likeness(lead: str, other: str, asks: str) -> tuple[float, float]:
+    """How alike two rules' conditions are: (same condition figures, shared wording) — a
+    conflict is the same condition with a different figure."""
+    lead_rest, other_rest = _split(lead, asks)[1], _split(other, asks)[1]
+    kinds = {"duration", "amount", "ratio", "count", "age", "multiple"}
+    a, b = _values(lead_rest, kinds), _values(other_rest, kinds)
+    same = len(a & b) / len(a | b) if a | b else 1.0
+    x, y = _bigrams(lead_rest), _bigrams(other_rest)
+    return same, len(x & y) / len(x | y) if x | y else 0.0
+
+
+def find_conflicts(retrieval: "Retrieval", chosen: list[Hit], corpus: "Snapshot") -> list[Conflict]:
+    """The clauses of other in-force texts of another scope that state, for what the
+    question asks and under the same condition, a different figure than the cited lead
+    does (at most :data:`MAX_OTHERS`, one per text)."""
+    query = retrieval.query
+    if not query.asks or not chosen or retrieval.named:
+        return []
+    records, bm25 = corpus.records, corpus.bm25
+    lead = chosen[0]
+    lead_record = records.get(lead.clause.doc_id)
+    stating = next((h.clause for h in chosen if h.clause.doc_id == lead.clause.doc_id
+                    and quote_gives(query.asks, h.clause.text, query)), None)
+    if lead_record is None or not lead_record.in_force or stating is None or bm25 is None:
+        return []
+    wanted = ANSWERS.get(query.asks, set())
+    lead_values = _values(_split(stating.text, query.asks)[0], wanted)
+    topics = [t for t in dict.fromkeys(query.terms) if len(t) >= 2 and t not in FIGURE_WORDS and t in stating.text]
+    weight = {t: bm25.idf(t) for t in topics}
+    if not topics or not lead_values:
+        return []
+    by_region = mentioned_scope(query.text, records)[0]
+    found: list[Conflict] = []
+    for doc_id, record in records.items():
+        if (doc_id == lead_record.doc_id or not record.in_force or record.scope == lead_record.scope
+                or base_title(record.title) == base_title(lead_record.title) or doc_id not in corpus.spans):
+            continue
+        if by_region and doc_id not in by_region and record.level != "国家":
+            continue  # the question is about another region
+        if record.level != "国家" and lead_record.level != "国家" and record.region != lead_record.region:
+            continue  # local texts of two regions do not conflict: each applies in its own
+        best, best_key = None, None
+        for i in range(*corpus.spans[doc_id]):
+            clause = corpus.clauses[i]
+            if not any(t in clause.text for t in topics) or not quote_gives(query.asks, clause.text, query):
+                continue
+            share = sum(weight[t] for t in topics if t in clause.text) / sum(weight.values())
+            if share < MIN_TOPIC_SHARE:
+                continue
+            rank = (*_likeness(stating.text, clause.text, query.asks), share)
+            if best_key is None or rank > best_key:
+                best, best_key = clause, rank
+        if best is None:
+            continue
+        values = _values(_split(best.text, query.asks)[0], wanted)
+        if values and not values <= lead_values:
+            found.append(Conflict(best, record))
+    return found[:MAX_OTHERS]
+
+
+def widen(retrieval: "Retrieval", chosen: list[Hit], corpus: "Snapshot",
+          first: str, basis: str, citations: list[Citation]) -> tuple[str, str, list[Citation]]:
+    """The direct answer, basis lines and citations with each conflicting text added: its
+    rule quoted and labelled with where it applies, and a sentence saying which text
+    applies where. Unchanged when no loaded text conflicts."""
+    conflicts = find_conflicts(retrieval, chosen, corpus)
+    if not conflicts:
+        return first, basis, citations
+    from .answering import _citation, _key_span, article_name, document_label
+
+    documents, records = corpus.documents, corpus.records
+    lead_record = records[chosen[0].clause.doc_id]
+    lead_label = document_label(lead_record.doc_id, documents, records)
+    citations = list(citations)
+    sentences, lines, others = [], [], []
+    for conflict in conflicts:
+        c = conflict.clause
+        label = document_label(c.doc_id, documents, records)
+        cited = [i for i, x in enumerate(citations, 1) if x.clause_id == c.clause_id]
+        n = cited[0] if cited else len(citations) + 1
+        if not cited:  # already cited (as a second article): referred to by its number
+            citations.append(_citation(c, conflict.record))
+            lines.append(f"[{n}] {label}{article_name(c)}：“{c.text}”")
+        span = _key_span(c.text, retrieval.query).rstrip("；;。，,：:")
+        sentences.append(OTHER_RULE.format(label=label, article=article_name(c), scope=conflict.record.scope,
+                                           span=span, n=n))
+        others.append((label, conflict.record.scope))
+    applies = WHERE_APPLIES.format(lead=lead_label, lead_scope=lead_record.scope,
+                                   other="、".join(label for label, _ in others),
+                                   other_scope="、".join(dict.fromkeys(scope for _, scope in others)))
+    first = f"{first}\n\n" + "".join(sentences) + applies
+    return first, "\n".join([basis, *lines]), citations

@@ -1,0 +1,93 @@
+"""Conflicting texts (issue 14, point 5): a national and a local text giving different
+figures for the same thing are both shown, each labelled with where it applies, and the
+direct answer says which applies where; texts that agree, texts of another region than the
+one asked about, and questions naming one document are left alone."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from assistant.conflicts import WHERE_APPLIES
+from assistant.models import ANSWERED
+
+LAW = """# 示范职工休假法
+
+第一条 为了保障职工休息休假，制定本法。
+
+第二条 职工连续工作满一年不满十年的，带薪年休假不得少于五天；满十年的，不得少于十天。
+
+第三条 职工患病的，医疗期不得少于三个月。
+
+第四条 本法自2008年1月1日起施行。
+"""
+CITY = """# 江州市职工休假条例
+
+第一条 为了保障本市职工休息休假，根据有关法律，制定本条例。
+
+第二条 本市职工连续工作满一年不满十年的，带薪年休假不得少于七天。
+
+第三条 职工患病的，医疗期不得少于三个月。
+
+第四条 本条例自2010年5月1日起施行。
+"""
+OTHER_CITY = """# 河阳市职工培训条例
+
+第一条 为了规范职工培训，制定本条例。
+
+第二条 职工参加培训的，每年不少于四十学时。
+"""
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory, segmenter):
+    from assistant import embeddings
+    from assistant.core import PolicyAssistant
+    from tests.conftest import CORPUS, FakeEmbedder, settings_for
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(embeddings.EMBEDDERS, "fake", FakeEmbedder)
+        base = tmp_path_factory.mktemp("conflicts")
+        corpus = base / "corpus"
+        shutil.copytree(CORPUS, corpus)
+        for name, text in (("law.md", LAW), ("city.md", CITY), ("other.md", OTHER_CITY)):
+            (corpus / name).write_text(text, encoding="utf-8")
+        bot = PolicyAssistant(settings_for(corpus, base / "index", "fake"), embedder=FakeEmbedder(), segmenter=segmenter)
+        bot.ingest()
+        yield bot
+
+
+def _cited(answer) -> list[tuple[str, str]]:
+    return [(c.doc_id, c.article) for c in answer.citations]
+
+
+def test_a_national_and_a_local_figure_are_both_shown_with_where_each_applies(bot) -> None:
+    answer = bot.ask("职工连续工作满一年不满十年的，带薪年休假最少几天？")
+    assert answer.status == ANSWERED
+    assert {("law", "第二条"), ("city", "第二条")} <= set(_cited(answer))
+    direct = answer.answer.split("依据：")[0]
+    assert "五天" in direct and "七天" in direct  # both figures in the direct answer, each cited
+    lead, other = ("《示范职工休假法》", "《江州市职工休假条例》")
+    if answer.citations[0].doc_id == "city":
+        lead, other = other, lead
+    scopes = {"《示范职工休假法》": "全国", "《江州市职工休假条例》": "江州市"}
+    assert WHERE_APPLIES.format(lead=lead, lead_scope=scopes[lead], other=other, other_scope=scopes[other]) in direct
+    assert f"{other}第二条（{scopes[other]}）的规定不同：" in direct
+    assert {c.doc_region for c in answer.citations} == {"全国", "江州市"}
+
+
+def test_a_question_about_the_region_leads_with_its_text_and_shows_the_national_one(bot) -> None:
+    answer = bot.ask("在江州市，职工连续工作满一年不满十年的，带薪年休假最少几天？")
+    assert _cited(answer)[0] == ("city", "第二条") and ("law", "第二条") in _cited(answer)
+
+
+def test_texts_that_agree_are_not_a_conflict(bot) -> None:
+    answer = bot.ask("职工患病的，医疗期最少多久？")
+    assert answer.status == ANSWERED and "的规定不同" not in answer.answer
+
+
+def test_another_regions_text_is_not_shown_and_a_named_document_answers_alone(bot) -> None:
+    asked_elsewhere = bot.ask("在河阳市，职工连续工作满一年不满十年的，带薪年休假最少几天？")
+    assert "city" not in {c.doc_id for c in asked_elsewhere.citations}
+    named = bot.ask("示范职工休假法规定，职工连续工作满一年不满十年的，带薪年休假最少几天？")
+    assert {c.doc_id for c in named.citations} == {"law"} and "的规定不同" not in named.answer

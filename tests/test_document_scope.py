@@ -1,0 +1,71 @@
+"""Which text a question reaches (issue 14, point 2): a named document's own name does not
+pick its article; a named region boosts only its texts that treat the question (else the
+national text answers); "修订之前" asks for the earlier version."""
+from __future__ import annotations
+
+from assistant.documents import alias_table, asks_old_version, records, without_names
+from assistant.models import SourceDocument
+
+LAW = """# 示范劳动合同法
+
+第一条 为了规范示范劳动合同，完善示范劳动合同制度，制定本法。
+
+第二条 竞业限制期限，不得超过二年。
+
+第三条 劳动者提前三十日以书面形式通知用人单位，可以解除劳动合同。
+
+第四条 本法自2008年1月1日起施行。
+"""
+CITY = """# 江州市妇女权益保障办法
+
+第一条 为了保障本市妇女的合法权益，根据示范劳动合同法和有关法律，结合本市实际，制定本办法。
+
+第二条 用人单位不得因结婚、怀孕降低女职工的工资。
+
+第三条 女职工的劳动合同中不得含有限制结婚、生育的内容。
+
+第四条 本办法自2010年1月1日起施行。
+"""
+
+
+def test_without_names_blanks_the_document_names_a_question_uses() -> None:
+    docs = {"law": SourceDocument("law", "中华人民共和国劳动合同法", "…")}
+    table = alias_table(docs)
+    assert without_names("《中华人民共和国劳动合同法》对违约金怎么规定？", table) == "，对违约金怎么规定？"
+    assert without_names("劳动合同期限怎么定？", table) == "劳动合同期限怎么定？"  # not a name
+
+
+def test_before_the_revision_asks_for_the_earlier_version() -> None:
+    docs = {"old": SourceDocument("old", "示范法", "示范法\n2018年10月26日……修正\n第一条 ……"),
+            "new": SourceDocument("new", "示范法", "示范法\n2022年10月30日……修订\n第一条 ……")}
+    old = records(docs)["old"]
+    for asked in ("修订之前的示范法怎么写的？", "2022年修订以前，示范法怎么规定？", "修正前的规定"):
+        assert asks_old_version(asked, old)
+    assert not asks_old_version("示范法修订后怎么规定？", old)
+
+
+def test_a_named_region_without_a_text_on_the_question_leaves_it_to_the_national_text(make_bot, seed_corpus) -> None:
+    (seed_corpus / "law.md").write_text(LAW, encoding="utf-8")
+    (seed_corpus / "city.md").write_text(CITY, encoding="utf-8")
+    bot = make_bot(seed_corpus)
+    bot.ingest()
+    answer = bot.ask("在江州工作，竞业限制期限最长几年？")
+    assert (answer.citations[0].doc_id, answer.citations[0].article) == ("law", "第二条")
+    answer = bot.ask("在江州，用人单位能因为怀孕降低女职工工资吗？")
+    assert (answer.citations[0].doc_id, answer.citations[0].article) == ("city", "第二条")
+
+
+def test_a_named_documents_own_words_do_not_pick_its_article(make_bot, seed_corpus) -> None:
+    (seed_corpus / "law.md").write_text(LAW, encoding="utf-8")
+    (seed_corpus / "city.md").write_text(CITY, encoding="utf-8")
+    bot = make_bot(seed_corpus)
+    bot.ingest()
+    # 示范 and 劳动合同 are in the title and all over 第一条: the topic is 解除 and 通知
+    from assistant.query import analyse
+
+    query = analyse("示范劳动合同法规定怎样通知解除？", bot.segmenter)
+    topic = bot.retriever._topic(query, bot.index.snapshot)
+    assert "示范" in query.terms and not {"示范", "劳动合同", "劳动合同法"} & set(topic.terms)
+    assert {"通知", "解除"} <= set(topic.terms)
+    answer = bot.ask("示范劳动合同法规定怎样通知解除？")
+    assert (answer.citations[0].doc_id, answer.citations[0].article) == ("law", "第三条")

@@ -1,0 +1,52 @@
+"""Questions about consequences (罚多少, 会有什么后果) reach the 法律责任 chapter, whose
+articles are read with the rules they cite by number."""
+from __future__ import annotations
+
+from assistant.liability import asks_consequence, cited_articles, is_liability
+from assistant.models import Clause
+
+LAW = """# 示范就业促进法
+
+## 第一章 总则
+
+第一条 为了促进就业，制定本法。
+
+## 第二章 公平就业
+
+第二条 用人单位招用人员，不得以性别为由拒绝录用妇女或者提高对妇女的录用标准。
+
+第三条 用人单位应当按时足额支付劳动报酬。
+
+## 第三章 法律责任
+
+第四条 用人单位违反本法第二条规定的，由劳动行政部门责令改正；拒不改正的，处一万元以上五万元以下罚款。
+
+第五条 本法自2020年1月1日起施行。
+"""
+
+
+def _clause(text: str, chapter: str = "") -> Clause:
+    return Clause("c", "d", "题", "四", "", text, 0, len(text), chapter=chapter)
+
+
+def test_consequence_questions_liability_clauses_and_cited_articles() -> None:
+    assert asks_consequence("招聘歧视会被罚多少？") and asks_consequence("不签合同会有什么后果？")
+    assert not asks_consequence("试用期最长多久？")
+    assert asks_consequence("不签书面劳动合同是怎么处理的？") and not asks_consequence("怀孕期间合同到期怎么处理？")
+    assert is_liability(_clause("……", "第七章 法律责任")) and not is_liability(_clause("……", "第二章 劳动合同的订立"))
+    assert cited_articles(_clause("用人单位违反本法第四十三条和第四十八条规定的，处罚款。")) == ["第四十三条", "第四十八条"]
+
+
+def test_a_penalty_question_is_answered_by_the_article_enforcing_the_rule(make_bot, seed_corpus) -> None:
+    (seed_corpus / "law.md").write_text(LAW, encoding="utf-8")
+    bot = make_bot(seed_corpus)
+    bot.ingest()
+    rule = bot.ask("用人单位招聘时以性别为由拒绝录用妇女，怎么规定？")
+    assert rule.citations[0].article == "第二条"
+    penalty = bot.ask("用人单位招聘时以性别为由拒绝录用妇女，会被怎么处罚？")
+    assert (penalty.citations[0].doc_id, penalty.citations[0].article) == ("law", "第四条")
+
+
+def test_a_sanction_outside_a_liability_chapter_counts_and_facts_are_not_consequence_questions() -> None:
+    assert is_liability(_clause("对逾期不改正的，除责令该单位支付年休假工资报酬外，单位还应当加付赔偿金。"))
+    assert not asks_consequence("用人单位已支付赔偿金的，还需要另行支付经济补偿吗？")  # 赔偿金 is a fact here
