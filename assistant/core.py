@@ -277,4 +277,4 @@ def _with_context_coverage(retriever, retrieval, context, segmenter, settings, s
     """Coverage for a follow-up counts the earlier question's terms too."""
     joined = analyse(context + " " + retrieval.query.text, segmenter, settings.max_question_chars)
     hits = [replace(h, coverage=retriever.coverage(joined, h.clause, snapshot)) for h in retrieval.hits]
-    return type(retrieval)(retrieval.query, hits)
+    return replace(retrieval, hits=hits)  # the turn's own terms still weigh what the reader reads

@@ -23,7 +23,7 @@ from types import SimpleNamespace
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant import admin, ui
+from assistant import admin, ui, ui_admin
 from assistant.admin import MAX_ATTEMPTS, AdminAuth, AdminError, AuditLog, RateLimiter, check_password
 from assistant.api import create_server
 from assistant.core import PolicyAssistant
@@ -228,7 +228,7 @@ def test_rate_limiter_window_slides_with_an_injected_clock():
 def clocked(monkeypatch, tmp_path, segmenter):
     """A knowledge base whose admin login limiter runs on an injected clock."""
     clock = Clock()
-    monkeypatch.setattr(ui, "AdminAuth", lambda password: AdminAuth(
+    monkeypatch.setattr(ui_admin, "AdminAuth", lambda password: AdminAuth(
         password, RateLimiter(MAX_ATTEMPTS, 60, clock), RateLimiter(admin.GLOBAL_MAX_ATTEMPTS, 60, clock)))
     bot = make_bot(tmp_path, segmenter)
     return bot, handlers(bot), clock

@@ -182,3 +182,15 @@ def test_a_definition_question_reaches_the_defining_sentence(make_bot, tmp_path)
     answer = bot.ask("这个办法里说的职工培训是指哪些活动？")
     assert answer.citations[0].article == "第二条"
     assert "是指用人单位组织的提升职工技能的活动" in direct_answer(answer.answer)
+
+
+@pytest.mark.parametrize(("question", "yes_no"), [
+    ("Which fields does the cultivation of digital talent focus on?", False),
+    ("Can a company certify its own senior workers?", True),
+    ("年假能不能拆成几次分开休？", True),
+    ("年假最多可以分成几段来休？", False),
+])
+def test_a_yes_no_question_is_told_by_its_interrogative(segmenter, question: str, yes_no: bool) -> None:
+    from assistant.query import analyse
+
+    assert analyse(question, segmenter).yes_no is yes_no
