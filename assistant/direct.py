@@ -36,6 +36,7 @@ _MARKER = re.compile(r"\[\d+\]")
 
 
 _SEGMENTS = re.compile(r"[^，,；;。：:]+")
+_MAY = re.compile(r"(?<![认许宁])可(?![能靠行见观供持以])")  # 可 as "may" (可打破…), not 可能 / 认可 / 可持续
 
 
 def verdict(span: str) -> str:
@@ -47,7 +48,7 @@ def verdict(span: str) -> str:
     cleared = span
     for m in NEGATIVE_MODALS:
         cleared = cleared.replace(m, "")
-    positive = any(m in cleared for m in POSITIVE_MODALS)
+    positive = any(m in cleared for m in POSITIVE_MODALS) or bool(_MAY.search(cleared))
     duty = any(m in cleared for m in DUTY_MODALS)
     if negative and not (positive or duty):
         return VERDICT_NO
@@ -62,7 +63,8 @@ def unexplained(direct: str, quotes: Iterable[str], labels: Iterable[str]) -> li
     """The pieces of a direct answer that are neither a verbatim span of a cited quote
     nor a label (document or article name), a marker or a connective word; [] when the
     direct answer is made only of the text's words."""
-    text = _MARKER.sub("\n", direct)
+    text = _MARKER.sub("\n", re.sub(r"[ \t\u3000]+", "", direct))
+    quotes = [re.sub(r"\s+", "", q) for q in quotes]
     for word in sorted({*labels, *CONNECTIVES}, key=len, reverse=True):
         if word:
             text = text.replace(word, "\n")

@@ -73,6 +73,7 @@ def read(query: Query, weights: WeightedTerms, clauses: Iterable[Clause], hits: 
     ``weights``: (IDF weight, the term and its synonyms) per question term, as retrieval
     computed them; ``hits``: retrieval's hits (their scores break ties toward what
     retrieval found)."""
+    clauses = list(clauses)
     total = sum(w for w, _ in weights) or 1.0
     best_hit = max((h.score for h in hits), default=0.0) or 1.0
     hit_score = {h.clause.clause_id: h.score for h in hits}

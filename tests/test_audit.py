@@ -46,7 +46,7 @@ def test_hr_exports_file_the_cited_documents_version_and_status(shared_fake_bot,
     md = md_path.read_text(encoding="utf-8")
     assert f"| 文件版本 | {document.version} |" in md and "| 文件状态 | 有效 |" in md
     rows = list(csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
-    assert list(rows[0])[-2:] == ["文件版本", "文件状态"]  # added at the end: earlier columns keep their places
+    assert list(rows[0])[-6:] == ["文件版本", "文件状态", "规则文件", "规则条文", "规则版本", "规则作者"]  # added at the end
     assert {(r["文件版本"], r["文件状态"]) for r in rows} == {(document.version, "有效")}
     assert document.version in page_path.read_text(encoding="utf-8")
     html = view.verdict_html(verdict, snap, record, title, version, document)

@@ -62,7 +62,7 @@ def test_admin_accepts_a_suggestion_adjusts_a_threshold_and_the_chat_uses_it(bro
         page.locator("#admin-panel").wait_for(state="visible")
         page.set_input_files("#admin-upload input[type=file]", files=[
             {"name": "peixun-butie.md", "mimeType": "text/markdown", "buffer": POLICY.encode("utf-8")}])
-        page.get_by_role("button", name="校验、上传并重建索引").click()
+        page.get_by_role("button", name="切分无误，上传并重建索引").click()
         page.locator("#admin-note", has_text="已上传 peixun-butie.md").wait_for(timeout=TIMEOUT)
 
         page.get_by_text("权益规则（从文件生成、编辑、保存）").click()

@@ -104,6 +104,7 @@ def test_gate_failures(results) -> None:
         "refusal_accuracy = 0.500 < 1.0",
         "unspecified_flagged = 0.000 < 0.95",
         "verbatim_quotes = 0.800 < 1.0",
+        "direct_verbatim = 0.500 < 1.0",  # c3 ("学徒补贴每月2000元") and c5 ("见…") say what no quote says
         "invented_figures = 0.200 > 0.0",
     ]
 

@@ -161,7 +161,7 @@ def snapshot(bot: PolicyAssistant) -> tuple:
 def upload(handlers: dict, tmp_path: Path, name: str, data: bytes, replacing: bool = False) -> str:
     """Upload ``data`` as file ``name`` through the admin tab's handler; the message shown."""
     folder = tmp_path / hashlib.sha1(name.encode() + data[:64]).hexdigest()[:10]
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)  # the same file may be uploaded twice
     path = folder / name
     path.write_bytes(data)
     result = handlers["do_upload_file"](handlers["session"], str(path), replacing, lambda *a, **k: None)
@@ -383,10 +383,12 @@ def test_gb18030_text_is_accepted_decoded_and_indexed(fresh_kb, tmp_path):
 
 def test_replacing_needs_the_box_ticked_and_keeps_one_file(fresh_kb, tmp_path):
     bot, handlers = fresh_kb
-    seed = bot.settings.corpus_dir / f"{SEED_NAME}.txt"
-    original = seed.read_bytes()
-    assert "已存在" in upload(handlers, tmp_path, seed.name, POLICY.encode())
-    assert seed.read_bytes() == original
-    message = upload(handlers, tmp_path, seed.name, original + "\n十、补充条款。新增一条。\n".encode(), replacing=True)
+    assert upload(handlers, tmp_path, "mine.txt", POLICY.encode()).startswith("已上传")  # not the shipped document
+    mine = bot.settings.corpus_dir / "mine.txt"
+    original = mine.read_bytes()
+    assert "内容未变化" in upload(handlers, tmp_path, mine.name, POLICY.encode())  # the same file again
+    assert "已存在" in upload(handlers, tmp_path, mine.name, (POLICY + "三、另一条。\n").encode())  # box not ticked
+    assert mine.read_bytes() == original
+    message = upload(handlers, tmp_path, mine.name, original + "\n十、补充条款。新增一条。\n".encode(), replacing=True)
     assert message.startswith("已上传"), message
-    assert seed.read_bytes().startswith(original) and "补充条款" in bot.index.documents[SEED_NAME].text
+    assert mine.read_bytes().startswith(original) and "补充条款" in bot.index.documents["mine"].text
