@@ -140,7 +140,7 @@ class PolicyAssistant:
             key = (snap.corpus_version,)
         cached = self._rules
         if cached is None or cached[0] != key:  # another generation served, or rules.yaml edited
-            cached = (key, RuleBase.load(path, snap.documents, snap.clauses))
+            cached = (key, RuleBase.load(path, snap.documents, snap.document_clauses))
             self._rules = cached
         return cached[1]
 

@@ -9,7 +9,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from .errors import InputError, QuoteMissingError, RuleBaseError
 from .models import Citation, Clause, SourceDocument
@@ -258,13 +258,15 @@ class RuleBase:
         self.disabled: dict[str, str] = dict(disabled or {})
 
     @classmethod
-    def load(cls, path: Path, documents: dict[str, SourceDocument], clauses: list[Clause]) -> "RuleBase":
-        """The rules in ``path``, their quotes checked against ``documents`` / ``clauses``."""
+    def load(cls, path: Path, documents: dict[str, SourceDocument],
+             clauses_of: Callable[[str], Sequence[Clause]]) -> "RuleBase":
+        """The rules in ``path``, their quotes checked against ``documents`` and the clauses
+        of their document (``clauses_of(doc_id)``, e.g. :meth:`Snapshot.document_clauses`)."""
         data = _read_rules(path)
         doc_id = data.get("document", "")
         if doc_id not in documents:
             return cls([])  # the rules' document is not in this corpus: no rules apply
-        doc_clauses = [c for c in clauses if c.doc_id == doc_id]
+        doc_clauses = [c for c in clauses_of(doc_id) if c.doc_id == doc_id]
         rules, disabled = [], {}
         for raw in data.get("rules", []):
             try:
@@ -288,7 +290,8 @@ class RuleBase:
         if source is None:
             return cls([])
         document = load_document(source)
-        return cls.load(path, {doc_id: document}, split_document(document))
+        clauses = split_document(document)
+        return cls.load(path, {doc_id: document}, lambda _: clauses)
 
     def check(self, rule_id: str, facts: dict[str, Any]) -> Verdict:
         if rule_id in self.disabled:

@@ -30,7 +30,7 @@ def _conditions(rulebase: RuleBase) -> dict[str, list[tuple[str, str, str]]]:
 def test_rules_from_the_corpus_file_equal_the_rules_from_the_index(shared_fake_bot):
     settings = shared_fake_bot.settings
     from_index = RuleBase.load(settings.corpus_dir / RULES_FILE, shared_fake_bot.index.documents,
-                               shared_fake_bot.index.clauses)
+                               shared_fake_bot.index.snapshot.document_clauses)
     from_corpus = RuleBase.from_corpus(settings.corpus_dir)
     assert len(from_index.rules) == 6  # corpus/rules.yaml holds six rules
     assert _conditions(from_corpus) == _conditions(from_index)
