@@ -1,5 +1,5 @@
 """Cold start of ``app.py`` for evals/benchmark.py: seconds to the page and to the
-first answer."""
+first answer, and the serving process's RSS once it has warmed up."""
 from __future__ import annotations
 
 import json
@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench_common import COLD_START_RUNS, COLD_START_TIMEOUT_S, ColdStart, QUERIES, ROOT, clean_env
+from bench_common import COLD_START_RUNS, COLD_START_TIMEOUT_S, READY_LINE, WARM_WAIT_S, ColdStart, QUERIES, ROOT, clean_env
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -64,8 +64,26 @@ def cold_start(corpus: Path, index_dir: Path, workdir: Path, runs: int = COLD_ST
         measured.append(one)
     median = sorted(measured, key=lambda m: m.seconds)[len(measured) // 2]
     firsts = sorted(m.first_answer_s for m in measured if m.first_answer_s is not None)
+    rss = sorted(m.rss_mb for m in measured if m.rss_mb is not None)
     return ColdStart(median.seconds, median.note, firsts[len(firsts) // 2] if firsts else None,
-                     [(m.seconds, m.first_answer_s) for m in measured])
+                     [(m.seconds, m.first_answer_s) for m in measured], rss[len(rss) // 2] if rss else None,
+                     [m.rss_mb for m in measured if m.rss_mb is not None])
+
+
+def warm_rss_mb(proc: subprocess.Popen, log_path: Path) -> float | None:
+    """RSS of the app.py process once its warm-up has finished (its "index ready" line,
+    waiting at most WARM_WAIT_S), or None when it cannot be read."""
+    import psutil
+
+    deadline = time.perf_counter() + WARM_WAIT_S
+    while time.perf_counter() < deadline and proc.poll() is None:
+        if READY_LINE in log_path.read_text(encoding="utf-8", errors="replace"):
+            break
+        time.sleep(0.1)
+    try:
+        return psutil.Process(proc.pid).memory_info().rss / 2**20
+    except psutil.Error:
+        return None
 
 
 def cold_start_once(corpus: Path, index_dir: Path, workdir: Path) -> ColdStart:
@@ -89,8 +107,9 @@ def cold_start_once(corpus: Path, index_dir: Path, workdir: Path) -> ColdStart:
                 if http_ok(url):
                     page = time.perf_counter() - started
                     answered = first_answer(url + "api/ask", COLD_START_TIMEOUT_S - page)
-                    return ColdStart(page, "" if answered else "no answer from /api/ask",
-                                     time.perf_counter() - started if answered else None)
+                    first = time.perf_counter() - started if answered else None
+                    return ColdStart(page, "" if answered else "no answer from /api/ask", first,
+                                     rss_mb=warm_rss_mb(proc, log_path) if answered else None)
                 time.sleep(0.05)
             return ColdStart(None, f"n/a: no HTTP 200 within {COLD_START_TIMEOUT_S:.0f}s")
         finally:

@@ -25,6 +25,8 @@ INCREMENTAL_DOCS, INCREMENTAL_CLAUSES = 100, 1000
 MIN_NAIVE_BUDGET_S = 60.0
 COLD_START_TIMEOUT_S = 300.0
 COLD_START_RUNS = 3  # the median is reported
+WARM_WAIT_S = 60.0  # after the first answer, how long to wait for app.py's "index ready" line before reading its RSS
+READY_LINE = "索引已就绪"  # app.py prints it once the warm-up (index, jieba, model, rules) is done
 OUTPUTS = tuple(f":!evals/benchmark.{ext}" for ext in ("json", "md", "png"))  # not code: ignored by git_head()
 WORKER_MARGIN_S = 3600.0  # queries and bookkeeping on top of a worker's build budget
 
@@ -163,6 +165,8 @@ class ColdStart:
     note: str = ""
     first_answer_s: float | None = None  # `python app.py` → the first /api/ask answer (index, jieba, model loaded)
     runs: list[tuple[float, float | None]] = field(default_factory=list)  # (page s, first answer s) per run
+    rss_mb: float | None = None  # the app.py process once warmed up and answering (median of the runs)
+    rss_runs_mb: list[float] = field(default_factory=list)
 
 
 @dataclass

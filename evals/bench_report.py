@@ -132,16 +132,21 @@ def prep_table(sizes: list[dict]) -> list[str]:
 
 
 def cold_start_lines(sizes: list[dict]) -> list[str]:
-    rows = ["| corpus | `python app.py` → page HTTP 200 (median) | → first answer from `/api/ask` (median) | runs: page / first answer s |",
-            "|---|---:|---:|---|"]
+    rows = ["| corpus | `python app.py` → page HTTP 200 (median) | → first answer from `/api/ask` (median) "
+            "| first answer after the page (median) | app.py RSS, warmed up (median) | runs: page / first answer s |",
+            "|---|---:|---:|---:|---:|---|"]
     for size in sizes:
         cold = size.get("cold_start")
         if cold:
             value = f"{cold['seconds']:.1f} s" if cold.get("seconds") is not None else cold.get("note", "n/a")
             first = cold.get("first_answer_s")
-            runs = ", ".join(f"{page:.1f} / {'—' if answer is None else f'{answer:.1f}'}"
-                             for page, answer in cold.get("runs") or [])
-            rows.append(f"| {_label(size)} | {value} | {'—' if first is None else f'{first:.1f} s'} | {runs or 'one run'} |")
+            runs = cold.get("runs") or []
+            gaps = sorted(answer - page for page, answer in runs if answer is not None)
+            gap = f"{gaps[len(gaps) // 2]:.1f} s" if gaps else "—"
+            rss = "—" if cold.get("rss_mb") is None else f"{cold['rss_mb']:.0f} MB"
+            listed = ", ".join(f"{page:.1f} / {'—' if answer is None else f'{answer:.1f}'}" for page, answer in runs)
+            rows.append(f"| {_label(size)} | {value} | {'—' if first is None else f'{first:.1f} s'} | {gap} | {rss} "
+                        f"| {listed or 'one run'} |")
     return rows
 
 
