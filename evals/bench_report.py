@@ -325,7 +325,8 @@ def report_markdown(results: dict, out: Path) -> str:
         "",
         "Measured for every size whose index was built completely, from spawning `python app.py` (POLICY_INDEX_DIR / POLICY_CORPUS_DIR set to the index built "
         "above, a free POLICY_PORT) to the first HTTP 200 on `/` (imports, gradio, the page), then to the first answer "
-        "from `POST /api/ask` (the index, jieba and the model load in the background once the server listens; a "
+        "from `POST /api/ask` (the index, jieba and the model load in the background — once the server listened up to "
+        "commit 708837c, from the process's start since; a "
         f"question asked earlier waits for them). {COLD_START_RUNS} starts per size, each after `os.sync()` (so the "
         "build's pending disk writes are not charged to the start); the median is reported.",
         "",
