@@ -17,11 +17,13 @@ import os
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import astuple, fields
 from pathlib import Path
 from urllib.parse import quote
+
+import numpy as np
 
 from .models import Clause
 
@@ -145,8 +147,55 @@ class ClauseTable(Sequence[Clause]):
         for start in range(0, self._len, _CHUNK):
             yield from self._range(start, start + _CHUNK)
 
+    def columns(self, *names: str) -> Iterator[tuple]:
+        """The named fields of every clause, in order, as tuples (no Clause objects: for a
+        pass over all clauses). ValueError for a name that is not a clause field."""
+        unknown = set(names) - set(_COLUMNS)
+        if unknown or not names:
+            raise ValueError(f"not clause fields: {sorted(unknown)}")
+        quoted = ", ".join(f'"{n}"' for n in names)
+        return self._chunks(f"SELECT {quoted} FROM clauses WHERE position >= ? AND position < ? ORDER BY position")
+
+    def _chunks(self, sql: str) -> Iterator[tuple]:
+        for start in range(0, self._len, _CHUNK):
+            with self._lock:
+                try:
+                    rows = self._db.execute(sql, (start, start + _CHUNK)).fetchall()
+                except sqlite3.Error as exc:
+                    raise ValueError(f"{self.path.name}: {exc}") from exc
+            yield from rows
+
     def close(self) -> None:
         self._db.close()
+
+
+class ClauseIds(Mapping[str, int]):
+    """Clause id → position in a :class:`ClauseTable`, without a string per clause: the
+    ids' hashes (``hash``, this process's), sorted in a numpy array, each match confirmed
+    by the clause the table holds at that position (so a hash collision never maps an id
+    to another clause)."""
+
+    def __init__(self, table: ClauseTable, hashes: np.ndarray):
+        order = np.argsort(hashes, kind="stable")
+        self._hashes, self._positions, self._table = hashes[order], order.astype(np.int64), table
+
+    def __getitem__(self, clause_id: str) -> int:
+        if not isinstance(clause_id, str):
+            raise KeyError(clause_id)
+        h = hash(clause_id)
+        at = int(np.searchsorted(self._hashes, h))
+        while at < len(self._hashes) and int(self._hashes[at]) == h:
+            position = int(self._positions[at])
+            if self._table[position].clause_id == clause_id:
+                return position
+            at += 1
+        raise KeyError(clause_id)
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def __iter__(self) -> Iterator[str]:
+        return (c.clause_id for c in self._table)
 
 
 _SHARED = frozenset(("doc_id", "doc_title", "article", "heading", "item", "chapter"))  # repeated across clauses

@@ -17,13 +17,16 @@ import secrets
 import shutil
 import threading
 import time
+from array import array
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Iterator, Sequence
+from typing import Callable, Collection, Iterator, Mapping, Sequence
 
+import numpy as np
+
+from .clausestore import CLAUSES_FILE, ClauseIds, ClauseTable, write_clauses
 from .documents import DocumentRecord, alias_table, records
-from .clausestore import CLAUSES_FILE, ClauseTable, write_clauses
 from .embeddings import Embedder
 from .errors import IndexNotBuiltError
 from .lexicon import Segmenter
@@ -96,7 +99,7 @@ class Snapshot:
     manifest: dict = field(default_factory=dict)
     documents: dict[str, SourceDocument] = field(default_factory=dict)
     clauses: Sequence[Clause] = ()  # a ClauseTable: read from the generation's file on demand
-    by_id: dict[str, int] = field(default_factory=dict)
+    by_id: Mapping[str, int] = field(default_factory=dict)  # clause id → position (a ClauseIds)
     bm25: BM25Index | None = None
     article_texts: dict[tuple[str, str], str] = field(default_factory=dict)
     articles: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (doc_id, article) → clause positions
@@ -402,7 +405,7 @@ class PolicyIndex:
             raise IndexNotBuiltError(f"向量集合与清单不符 ({store.name}: {vectors} vectors ≠ {len(clauses)} clauses): "
                                      "run `policy-assistant ingest` to rebuild")
         self.snapshot = Snapshot(  # one assignment: readers see the old generation or the new
-            manifest=manifest, documents=documents, clauses=clauses, by_id=tables.by_id, bm25=bm25,
+            manifest=manifest, documents=documents, clauses=clauses, by_id=ClauseIds(clauses, np.frombuffer(tables.id_hashes, dtype=np.int64)), bm25=bm25,
             article_texts=tables.article_texts, articles=tables.articles,
             absent_topics=absent_topics(self.segmenter.lexicon, corpus_text), outline=tables.outline(),
             aliases=alias_table(documents), spans=tables.spans, records=records(documents),
@@ -429,7 +432,7 @@ class _Tables:
     """What a snapshot looks clauses up by, gathered in one pass over the clauses (which
     are read from the generation's file, not kept)."""
 
-    by_id: dict[str, int] = field(default_factory=dict)  # clause id → position
+    id_hashes: array = field(default_factory=lambda: array("q"))  # hash(clause id) by position (see ClauseIds)
     article_texts: dict[tuple[str, str], str] = field(default_factory=dict)
     articles: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # a document's clauses are stored together
@@ -437,30 +440,30 @@ class _Tables:
     headings: dict[str, dict[str, None]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, clauses: Iterable[Clause]) -> "_Tables":
+    def of(cls, clauses: ClauseTable) -> "_Tables":
         t = cls()
         parts: dict[tuple[str, str], list[str]] = {}  # an article's heading and texts, joined once at the end
         names: dict[str, str] = {}  # a chapter line → its name (many clauses share one)
-        for position, clause in enumerate(clauses):
-            doc = clause.doc_id
-            t.by_id[clause.clause_id] = position
-            key = (doc, clause.article)
+        rows = clauses.columns("clause_id", "doc_id", "article", "heading", "text", "chapter")
+        for position, (clause_id, doc, article, heading, text, chapter) in enumerate(rows):
+            t.id_hashes.append(hash(clause_id))
+            key = (doc, article)
             found = parts.get(key)
             if found is None:
-                parts[key] = [clause.heading, clause.text]
+                parts[key] = [heading, text]
                 t.articles[key] = [position]
             else:
-                found.append(clause.text)
+                found.append(text)
                 t.articles[key].append(position)
             t.spans[doc] = (t.spans.get(doc, (position, 0))[0], position + 1)
-            if clause.chapter:
-                name = names.get(clause.chapter)
+            if chapter:
+                name = names.get(chapter)
                 if name is None:
-                    name = names[clause.chapter] = re.sub(r"^第\S+?[章编]\s*", "", clause.chapter.split(" 第")[0]).strip()
+                    name = names[chapter] = re.sub(r"^第\S+?[章编]\s*", "", chapter.split(" 第")[0]).strip()
                 if name and name not in ("总则", "附则", "法律责任"):
                     t.chapters.setdefault(doc, {})[name] = None
-            if clause.heading:
-                t.headings.setdefault(doc, {})[clause.heading] = None
+            if heading:
+                t.headings.setdefault(doc, {})[heading] = None
         t.article_texts = {key: "".join(texts).lower() for key, texts in parts.items()}
         return t
 

@@ -27,6 +27,9 @@ def test_a_table_reads_what_was_written_by_position_slice_and_iteration(tmp_path
     assert table[0] == written[0] and table[-1] == written[22] and table[np.int64(7)] == written[7]
     assert table[5:9] == written[5:9] and table[::5] == written[::5] and table[30:] == [] and table[9:5] == []
     assert list(table) == written == read_clauses(tmp_path / "c.sqlite3")
+    assert list(table.columns("clause_id", "end")) == [(c.clause_id, c.end) for c in written]
+    with pytest.raises(ValueError):
+        table.columns("clause_id; DROP TABLE clauses")
     with pytest.raises(IndexError):
         table[23]
     with pytest.raises(IndexError):
@@ -66,3 +69,20 @@ def test_positions_with_a_gap_are_a_damaged_file(tmp_path) -> None:
         db.execute("UPDATE clauses SET position = 20 WHERE position = 9")
     with pytest.raises(ValueError, match="positions"):
         ClauseTable(tmp_path / "c.sqlite3")
+
+
+def test_clause_ids_map_each_id_to_its_position_and_nothing_else(tmp_path) -> None:
+    from array import array
+
+    from assistant.clausestore import ClauseIds
+
+    written = _clauses(50)
+    write_clauses(tmp_path / "c.sqlite3", written)
+    table = ClauseTable(tmp_path / "c.sqlite3")
+    ids = ClauseIds(table, np.frombuffer(array("q", (hash(c.clause_id) for c in written)), dtype=np.int64))
+    assert [ids[c.clause_id] for c in written] == list(range(50)) and len(ids) == 50
+    assert ids.get("d0:a0:s99") is None and "d0:a0:s99" not in ids and list(ids) == [c.clause_id for c in written]
+    collided = ClauseIds(table, np.zeros(50, dtype=np.int64))  # every id hashes alike: the table decides
+    assert collided.get(written[7].clause_id) is None  # hash("…") is not 0
+    same = ClauseIds(table, np.full(50, hash(written[7].clause_id), dtype=np.int64))  # 50 ids collide
+    assert same[written[7].clause_id] == 7  # the collisions are told apart by the clause at each position
