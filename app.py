@@ -30,7 +30,8 @@ def warm_up(bot) -> None:
     when questions are answered at full speed. It runs while gradio loads and the server
     starts: reading files, chroma's vector index and the model load outside the GIL, so
     the first answer comes seconds sooner than when loading waited for the server
-    (evals/benchmark.md, cold start), and the page is not held up."""
+    (evals/serving_100k.md). The two compete for the CPU: on a busy machine the page itself
+    comes a few seconds later (same report)."""
     started = time.perf_counter()
     try:
         bot.warm_up()
