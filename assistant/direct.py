@@ -28,10 +28,20 @@ ASK_NAMES = {
 # When another loaded text of another scope states a different figure (assistant/conflicts.py).
 OTHER_RULE = "{label}{article}（{scope}）的规定不同：{span}[{n}]。"
 WHERE_APPLIES = "{lead}适用于{lead_scope}，{other}适用于{other_scope}；两者不一致，具体适用请以当地人力资源社会保障部门的意见为准。"
-_TEMPLATE_WORDS = tuple(w for t in (OTHER_RULE, WHERE_APPLIES) for w in re.split(r"\{\w+\}|\[|\]", t) if w)
+# Answers about a document itself (assistant/record_answers.py): what each record field is called,
+# and the sentences said when the text is silent on it or the text is no longer current.
+RECORD_FIELD_NAMES = {"number": "文号", "effective": "施行日期", "adopted": "通过日期", "amended": "修订或修正情况",
+                      "published": "公布日期", "issuers": "制定机关", "status": "是否仍然有效"}
+TEXT_SILENT = "文件没有写明{what}。"
+TEXT_SAYS = "文件写明的是："
+STATUS_UNSTATED = "文件本身没有写明它目前是否仍然有效；知识库中没有替代或废止它的文本。"
+REPLACED = "{label}不再是现行文本。"
+NOT_YET_STATED = "{label}在所问日期尚未施行。"
+_TEMPLATE_WORDS = tuple(w for t in (OTHER_RULE, WHERE_APPLIES, TEXT_SILENT, TEXT_SAYS, STATUS_UNSTATED, REPLACED, NOT_YET_STATED)
+                        for w in re.split(r"\{\w+\}|\[|\]", t) if w) + tuple(RECORD_FIELD_NAMES.values())
 # Every word a direct answer may hold besides verbatim spans, labels, article names and markers.
 CONNECTIVES = ("根据", "规定", "文件没有规定", "只写明", "的相关规定是", "文件中没有您提到的数字，请不要以此为准",
-               VERDICT_NO, VERDICT_YES, VERDICT_DUTY, *ASK_NAMES.values(), *_TEMPLATE_WORDS, "、", "……", "。", "：", "；", "（", "）")
+               VERDICT_NO, VERDICT_YES, VERDICT_DUTY, *ASK_NAMES.values(), *_TEMPLATE_WORDS, "、", "“", "”", "……", "。", "：", "；", "（", "）")
 _MARKER = re.compile(r"\[\d+\]")
 
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .direct import NOT_YET_STATED, RECORD_FIELD_NAMES, REPLACED, STATUS_UNSTATED, TEXT_SAYS, TEXT_SILENT
 from .documents import IN_FORCE, NOT_YET, REPEALED, DocumentRecord, asks_old_version, name_form, named_documents
 from .models import ANSWERED, NOT_SPECIFIED, Answer, Clause
 from .query import EFFECTIVE_CLAUSE
@@ -26,16 +27,16 @@ if TYPE_CHECKING:
 
 # (field, cue in the question, what the field is called in a reply)
 FIELDS = (
-    ("number", r"文号|令号|发文字号|第几号", "文号"),
-    ("effective", r"施行|生效|实施", "施行日期"),
-    ("adopted", r"通过", "通过日期"),
-    ("amended", r"修订|修正|修改", "修订或修正情况"),
-    ("published", r"公布|发布|印发|颁布", "公布日期"),
-    ("issuers", r"哪个机关|哪些机关|哪个部门|哪些部门|哪个单位|哪家单位|谁|哪个会议|什么会议|哪次会议|发文机关|制定机关", "制定机关"),
-    ("status", r"有效|失效|废止|作废|过期", "是否仍然有效"),
+    ("number", r"文号|令号|发文字号|第几号"),
+    ("effective", r"施行|生效|实施"),
+    ("adopted", r"通过"),
+    ("amended", r"修订|修正|修改"),
+    ("published", r"公布|发布|印发|颁布"),
+    ("issuers", r"哪个机关|哪些机关|哪个部门|哪些部门|哪个单位|哪家单位|谁|哪个会议|什么会议|哪次会议|发文机关|制定机关"),
+    ("status", r"有效|失效|废止|作废|过期"),
 )
-_CUE = {name: re.compile(cue) for name, cue, _ in FIELDS}
-_NAMES = {name: called for name, _, called in FIELDS}
+_CUE = {name: re.compile(cue) for name, cue in FIELDS}
+_NAMES = RECORD_FIELD_NAMES
 # what a date, issuer or validity question needs besides its cue (a bare 实施 or 通过 is not one)
 _ASKS = {
     "effective": re.compile(r"哪天|哪一天|哪年|哪一年|哪个月|什么时候|什么时间|何时|日期|时间|几月|几号|从何|多会儿|when", re.I),
@@ -64,10 +65,6 @@ _TRACES = {
     "published": re.compile(r"\d{4}\s*年[^。\n]{0,80}(公布|发布|印发)"),
     "issuers": re.compile(r"人民代表大会|人民政府|国务院|部|委员会|厅|局|办公室|公司|会议"),
 }
-TEXT_SILENT = "文件没有写明{what}。"
-STATUS_UNSTATED = "文件本身没有写明它目前是否仍然有效；知识库中没有替代或废止它的文本。"
-REPLACED = "{label}不再是现行文本。"
-NOT_YET_STATED = "{label}在所问日期尚未施行。"
 
 
 @dataclass(frozen=True)
@@ -251,7 +248,7 @@ def _compose(facts: list[Fact], missing: list[str], snap: "Snapshot", status: st
             parts.append(fact.lead + ("根据" + "；".join(said) + stop if said else ""))
     first = ""
     if missing:
-        first = TEXT_SILENT.format(what="、".join(_NAMES[m] for m in missing)) + ("文件写明的是：" if parts else "")
+        first = TEXT_SILENT.format(what="、".join(_NAMES[m] for m in missing)) + (TEXT_SAYS if parts else "")
     if any(f.field == "status" and not f.lead for f in facts):
         first += STATUS_UNSTATED
     first += "".join(parts)
