@@ -41,3 +41,22 @@ def delete_document(page, filename: str, timeout: float) -> None:
     page.get_by_label("确认删除").check()
     page.get_by_role("button", name="删除并重建索引").click()
     page.locator("#admin-note", has_text=f"已删除 {filename}").wait_for(timeout=timeout)
+
+
+def open_tab(page, name: str) -> None:
+    """Click a tab, through gradio's overflow menu ("更多标签页") when it does not fit."""
+    tab = page.get_by_role("tab", name=name)
+    if not tab.is_visible():
+        page.locator("[aria-label='更多标签页']").click()
+        page.get_by_text(name, exact=True).filter(visible=True).first.click()
+    else:
+        tab.click()
+
+
+def login_admin(page, password: str, name: str = "王管理") -> None:
+    """Open the admin tab, log in as ``name`` and wait for the admin panel."""
+    open_tab(page, "知识库管理")
+    page.fill("#admin-name textarea", name)
+    page.fill("#admin-password input", password)
+    page.click("#admin-login-button")
+    page.locator("#admin-panel").wait_for(state="visible")

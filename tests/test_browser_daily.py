@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from assistant.appprocess import AppProcess
-from browser_support import delete_document, require_browser, writable_corpus
+from browser_support import delete_document, login_admin, open_tab, require_browser, writable_corpus
 
 sync_api = require_browser()
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,15 +99,6 @@ def ask_with_enter(page, question: str):
     return page.locator("#chat .answer").nth(before)
 
 
-def open_tab(page, name: str) -> None:
-    """Click a tab, through gradio's overflow menu ("更多标签页") when it does not fit."""
-    tab = page.get_by_role("tab", name=name)
-    if not tab.is_visible():
-        page.locator("[aria-label='更多标签页']").click()
-        page.get_by_text(name, exact=True).filter(visible=True).first.click()
-    else:
-        tab.click()
-
 
 def screenshot(page, name: str) -> None:
     target = DOCS / f"screenshot-{name}.png"
@@ -154,11 +145,7 @@ def test_no_english_words_in_the_visible_page_or_toasts(browser, app, locale):
         page.get_by_role("tab", name="政策浏览").click()
         page.locator("#browse-text .article").wait_for()
         seen.append(page.evaluate(VISIBLE_TEXT_JS))
-        page.get_by_role("tab", name="知识库管理").click()
-        page.fill("#admin-name textarea", "王管理")
-        page.fill("#admin-password input", ADMIN_PASSWORD)
-        page.click("#admin-login-button")
-        page.locator("#admin-panel").wait_for(state="visible")
+        login_admin(page, ADMIN_PASSWORD)
         page.set_input_files("#admin-upload input[type=file]",
                              files=[{"name": "bad.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}])
         page.get_by_role("button", name="切分无误，上传并重建索引").click()
@@ -311,7 +298,7 @@ def test_phone_reaches_the_hr_and_admin_tabs_and_their_forms_fit(browser, app):
         assert page.locator("#record-employee_name textarea").bounding_box()["width"] > 120
         screenshot(page, "hr-phone")
         page.get_by_role("tab", name="知识库管理").click()
-        login_admin(page)
+        login_admin(page, ADMIN_PASSWORD)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         button = page.get_by_role("button", name="切分无误，上传并重建索引").bounding_box()
         assert button["x"] >= 0 and button["x"] + button["width"] <= 390
@@ -403,11 +390,7 @@ def test_main_controls_meet_wcag_aa_contrast(browser, app):
 def test_a_deleted_document_can_be_restored(browser, app):
     context, page = open_page(browser, app)
     try:
-        page.get_by_role("tab", name="知识库管理").click()
-        page.fill("#admin-name textarea", "王管理")
-        page.fill("#admin-password input", ADMIN_PASSWORD)
-        page.click("#admin-login-button")
-        page.locator("#admin-panel").wait_for(state="visible")
+        login_admin(page, ADMIN_PASSWORD)
         policy = "恢复测试通知\n一、测试条款。员工每年可参加两次带薪培训。\n".encode("utf-8")
         upload = "#admin-upload input[type=file]"
         page.set_input_files(upload, files=[{"name": "恢复测试.txt", "mimeType": "text/plain", "buffer": policy}])
@@ -436,18 +419,10 @@ def test_a_deleted_document_can_be_restored(browser, app):
 
 
 # ---- item 6: upload preview, the document record, the shipped document ---------------------------
-def login_admin(page):
-    open_tab(page, "知识库管理")
-    page.fill("#admin-name textarea", "王管理")
-    page.fill("#admin-password input", ADMIN_PASSWORD)
-    page.click("#admin-login-button")
-    page.locator("#admin-panel").wait_for(state="visible")
-
-
 def test_admin_previews_the_split_edits_the_record_and_protects_the_shipped_document(browser, app):
     context, page = open_page(browser, app)
     try:
-        login_admin(page)
+        login_admin(page, ADMIN_PASSWORD)
         assert "随程序提供（受保护）" in page.locator("#admin-docs").inner_text()
         law = ("宁波市职工培训条例\n第一章 总则\n第一条 为了规范职工培训，制定本条例。\n"
                "第二条 本条例适用于本市企业。企业应当组织培训。\n").encode("utf-8")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.appprocess import AppProcess
-from browser_support import require_browser, writable_corpus
+from browser_support import login_admin, require_browser, writable_corpus
 
 sync_api = require_browser()
 
@@ -55,11 +55,7 @@ def pick_option(page, label: str, option: str) -> None:
 def test_admin_accepts_a_suggestion_adjusts_a_threshold_and_the_chat_uses_it(browser, app):
     context, page = open_page(browser, app)
     try:
-        page.get_by_role("tab", name="知识库管理").click()
-        page.fill("#admin-name textarea", "王管理")
-        page.fill("#admin-password input", ADMIN_PASSWORD)
-        page.click("#admin-login-button")
-        page.locator("#admin-panel").wait_for(state="visible")
+        login_admin(page, ADMIN_PASSWORD)
         page.set_input_files("#admin-upload input[type=file]", files=[
             {"name": "peixun-butie.md", "mimeType": "text/markdown", "buffer": POLICY.encode("utf-8")}])
         page.get_by_role("button", name="切分无误，上传并重建索引").click()
