@@ -110,19 +110,19 @@ class AnswerWriter:
         quotes = " ".join(h.clause.text for h in chosen)
         unsupported = [f for f in query.asserted if _normal_figure(f) not in _normal_figure(quotes)]
         if unsupported:
-            citations = [_citation(h.clause, records.get(h.clause.doc_id)) for h in chosen]
+            citations = [citation_of(h.clause, records.get(h.clause.doc_id)) for h in chosen]
             first = (f"文件中没有您提到的数字，请不要以此为准。{where}{heading}的相关规定是："
-                     f"{_key_span(lead.text, query)}[1]")
-            return Answer(NOT_SPECIFIED, _compose(first, self._basis(chosen, {}, label), LOCAL_RULES), citations,
+                     f"{key_span(lead.text, query)}[1]")
+            return Answer(NOT_SPECIFIED, compose(first, self._basis(chosen, {}, label), LOCAL_RULES), citations,
                           details={"unsupported_figures": unsupported})
         if (query.asks and not any(quote_gives(query.asks, h.clause.text, query) for h in chosen)
                 and chosen[0].coverage >= self.thresholds.strong_coverage):
             # "文件没有规定……" is a claim about the text: made only when the article found
             # clearly treats what was asked and none of the cited articles states the figure
-            citations = [_citation(h.clause, records.get(h.clause.doc_id)) for h in chosen]
+            citations = [citation_of(h.clause, records.get(h.clause.doc_id)) for h in chosen]
             wanted = ASK_NAMES[query.asks]
-            first = f"文件没有规定{wanted}。{where}{heading}只写明：{_key_span(lead.text, query)}[1]"
-            return Answer(NOT_SPECIFIED, _compose(first, self._basis(chosen, {}, label), LOCAL_RULES), citations,
+            first = f"文件没有规定{wanted}。{where}{heading}只写明：{key_span(lead.text, query)}[1]"
+            return Answer(NOT_SPECIFIED, compose(first, self._basis(chosen, {}, label), LOCAL_RULES), citations,
                           details={"asks": query.asks})
         direct = self._direct_clauses(query, lead, readings, retrieval.weights, corpus.article_clauses)
         # the direct answer's sentences are cited first, in its order; then the rest of the basis
@@ -131,7 +131,7 @@ class AnswerWriter:
         hits = [by_id.get(c.clause_id) or _as_hit(c, chosen[0]) for c in direct]
         hits += [h for h in chosen if h.clause.clause_id not in shown]
         number = {h.clause.clause_id: n for n, h in enumerate(hits, 1)}
-        spans = {c.clause_id: _key_span(c.text, query) for c in direct}
+        spans = {c.clause_id: key_span(c.text, query) for c in direct}
         said = "".join(f"{spans[c.clause_id]}[{number[c.clause_id]}]" for c in direct)
         reading = next((r for r in readings if r.clause.clause_id == lead.clause_id), None)
         word = ""
@@ -139,11 +139,11 @@ class AnswerWriter:
             head = direct[0] if direct[0].clause_id != lead.clause_id and lead.item else None  # an item's announcer
             word = verdict((spans[head.clause_id] if head else "") + spans[lead.clause_id])
         first = (f"{word}。" if word else "") + f"根据{where}{heading}：{said}"
-        citations = [_citation(h.clause, records.get(h.clause.doc_id)) for h in hits]
+        citations = [citation_of(h.clause, records.get(h.clause.doc_id)) for h in hits]
         basis = self._basis(hits, spans, label, lead)
         # another loaded text of another scope states a different figure: shown too, with where each applies
         first, basis, citations = conflicts.widen(retrieval, chosen, corpus, first, basis, citations)
-        return Answer(ANSWERED, _compose(first, basis), citations)
+        return Answer(ANSWERED, compose(first, basis), citations)
 
     def _direct_clauses(self, query: Query, lead: Clause, readings: list[Reading], weights, articles) -> list[Clause]:
         """The sentences the direct answer quotes, in reading order: the lead (after the
@@ -221,7 +221,8 @@ class AnswerWriter:
         return Answer(NOT_FOUND, text, [])
 
 
-def _compose(first: str, basis: str, tail: str = "") -> str:
+def compose(first: str, basis: str, tail: str = "") -> str:
+    """An answer's text: the direct answer, then "依据：" and the basis lines, then ``tail``."""
     parts = [first, "依据：\n" + basis]
     if tail:
         parts.append(tail)
@@ -233,7 +234,8 @@ def _as_hit(clause: Clause, like: Hit) -> Hit:
     return Hit(clause, like.score, dense=like.dense, sparse=like.sparse, coverage=like.coverage)
 
 
-def _citation(clause: Clause, record: "DocumentRecord | None" = None) -> Citation:
+def citation_of(clause: Clause, record: "DocumentRecord | None" = None) -> Citation:
+    """The citation of ``clause``, carrying its document's version, status, level and region."""
     if record is None:
         return Citation(clause.doc_id, clause.doc_title, clause.article, clause.heading, clause.clause_id, clause.text)
     return Citation(clause.doc_id, clause.doc_title, clause.article, clause.heading, clause.clause_id, clause.text,
@@ -262,7 +264,7 @@ def _normal_figure(text: str) -> str:
     return re.sub(r"\s+", "", text).replace("％", "%")
 
 
-def _key_span(sentence: str, query: Query, max_chars: int = 150) -> str:
+def key_span(sentence: str, query: Query, max_chars: int = 150) -> str:
     """The part of a sentence that answers the question, verbatim and contiguous: the whole
     sentence when it is short; else the run of comma-separated segments that holds the
     answer slot (the figure asked for, or the kind's slot: a time, an actor, a condition)

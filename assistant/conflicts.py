@@ -129,7 +129,7 @@ def widen(retrieval: "Retrieval", chosen: list[Hit], corpus: "Snapshot",
     conflicts = find_conflicts(retrieval, chosen, corpus)
     if not conflicts:
         return first, basis, citations
-    from .answering import _citation, _key_span, article_name, document_label
+    from .answering import article_name, citation_of, document_label, key_span
 
     documents, records = corpus.documents, corpus.records
     lead_record = records[chosen[0].clause.doc_id]
@@ -142,9 +142,9 @@ def widen(retrieval: "Retrieval", chosen: list[Hit], corpus: "Snapshot",
         cited = [i for i, x in enumerate(citations, 1) if x.clause_id == c.clause_id]
         n = cited[0] if cited else len(citations) + 1
         if not cited:  # already cited (as a second article): referred to by its number
-            citations.append(_citation(c, conflict.record))
+            citations.append(citation_of(c, conflict.record))
             lines.append(f"[{n}] {label}{article_name(c)}：“{c.text}”")
-        span = _key_span(c.text, retrieval.query).rstrip("；;。，,：:")
+        span = key_span(c.text, retrieval.query).rstrip("；;。，,：:")
         sentences.append(OTHER_RULE.format(label=label, article=article_name(c), scope=conflict.record.scope,
                                            span=span, n=n))
         others.append((label, conflict.record.scope))

@@ -150,7 +150,7 @@ def answer(retrieval: "Retrieval", snap: "Snapshot", topic_doc: str | None = Non
         facts = [f for f in (_fact(n, record, clauses, snap, text) for n in ("adopted", "amended", "effective")) if f]
         if not facts:
             return None
-    return _compose(facts, missing, snap, status)
+    return compose(facts, missing, snap, status)
 
 
 def _front(clauses: list[Clause]) -> str:
@@ -224,8 +224,8 @@ def _status(record: DocumentRecord, clauses: list[Clause], snap: "Snapshot") -> 
     return Fact("status", tuple(own + stated), REPLACED.format(label=label)) if own or stated else None
 
 
-def _compose(facts: list[Fact], missing: list[str], snap: "Snapshot", status: str) -> Answer:
-    from .answering import _citation, _compose as compose, article_name, document_label
+def compose(facts: list[Fact], missing: list[str], snap: "Snapshot", status: str) -> Answer:
+    from .answering import article_name, citation_of, compose, document_label
 
     cited: list[Clause] = []
     for fact in facts:
@@ -253,6 +253,6 @@ def _compose(facts: list[Fact], missing: list[str], snap: "Snapshot", status: st
         first += STATUS_UNSTATED
     first += "".join(parts)
     basis = "\n".join(f"[{number[c.clause_id]}] {where(c)}：“{c.text}”" for c in cited)
-    citations = [_citation(c, snap.records.get(c.doc_id)) for c in cited]
+    citations = [citation_of(c, snap.records.get(c.doc_id)) for c in cited]
     return Answer(status, compose(first, basis), citations,
                   details={"record_fields": [f.field for f in facts], "not_stated": missing})
