@@ -79,19 +79,23 @@ def find_conflicts(retrieval: "Retrieval", chosen: list[Hit], corpus: "Snapshot"
     query = retrieval.query
     if not query.asks or not chosen or retrieval.named:
         return []
-    records, bm25 = corpus.records, corpus.bm25
+    records = corpus.records
     lead = chosen[0]
     lead_record = records.get(lead.clause.doc_id)
     stating = next((h.clause for h in chosen if h.clause.doc_id == lead.clause.doc_id
                     and quote_gives(query.asks, h.clause.text, query)), None)
-    if lead_record is None or not lead_record.in_force or stating is None or bm25 is None:
+    if lead_record is None or not lead_record.in_force or stating is None:
         return []
     wanted = ANSWERS.get(query.asks, set())
     lead_values = _values(_split(stating.text, query.asks)[0], wanted)
-    topics = [t for t in dict.fromkeys(query.terms) if len(t) >= 2 and t not in FIGURE_WORDS and t in stating.text]
-    weight = {t: bm25.idf(t) for t in topics}
+    # the question's topic words the lead rule holds (a word or its lexicon synonym: 年假 ↔ 年休假),
+    # weighed as retrieval weighs them; the other rule must hold the most specific of them
+    topics = [(w, forms) for w, forms in retrieval.weights
+              if len(forms[0]) >= 2 and forms[0] not in FIGURE_WORDS and any(f in stating.text for f in forms)]
     if not topics or not lead_values:
         return []
+    total = sum(w for w, _ in topics) or 1.0
+    specific = max(topics, key=lambda t: t[0])[1]
     by_region = mentioned_scope(query.text, records)[0]
     found: list[Conflict] = []
     for doc_id, record in records.items():
@@ -105,9 +109,9 @@ def find_conflicts(retrieval: "Retrieval", chosen: list[Hit], corpus: "Snapshot"
         best, best_key = None, None
         for i in range(*corpus.spans[doc_id]):
             clause = corpus.clauses[i]
-            if not any(t in clause.text for t in topics) or not quote_gives(query.asks, clause.text, query):
+            if not any(f in clause.text for f in specific) or not quote_gives(query.asks, clause.text, query):
                 continue
-            share = sum(weight[t] for t in topics if t in clause.text) / sum(weight.values())
+            share = sum(w for w, forms in topics if any(f in clause.text for f in forms)) / total
             if share < MIN_TOPIC_SHARE:
                 continue
             rank = (*_likeness(stating.text, clause.text, query.asks), share)

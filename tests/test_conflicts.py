@@ -91,3 +91,27 @@ def test_another_regions_text_is_not_shown_and_a_named_document_answers_alone(bo
     assert "city" not in {c.doc_id for c in asked_elsewhere.citations}
     named = bot.ask("示范职工休假法规定，职工连续工作满一年不满十年的，带薪年休假最少几天？")
     assert {c.doc_id for c in named.citations} == {"law"} and "的规定不同" not in named.answer
+
+
+COMPANY = """# 星光公司职工培训细则
+
+第一条 为了规范职工培训，制定本细则。
+
+第二条 职工连续工作满一年的，可以申请脱产培训，培训期不超过三十天。
+"""
+
+
+def test_a_rule_sharing_only_common_words_is_no_conflict(make_bot, tmp_path) -> None:
+    # the company rule shares 职工连续工作满 with the question but not what it is about (年假, which the law
+    # writes 年休假: the topic is held through the lexicon, not literally)
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "law.md").write_text(LAW, encoding="utf-8")
+    (corpus / "company.md").write_text(COMPANY, encoding="utf-8")
+    (corpus / "company.meta.json").write_text('{"level": "企业"}', encoding="utf-8")
+    bot = make_bot(corpus)
+    bot.ingest()
+    answer = bot.ask("职工连续工作满十二年的，年假最少几天？")
+    assert answer.citations[0].doc_id == "law"
+    assert "company" not in {c.doc_id for c in answer.citations}
+    assert "规定不同" not in answer.answer
