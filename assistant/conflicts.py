@@ -21,6 +21,7 @@ from .documents import base_title, mentioned_scope
 from .figures import ANSWERS, figure_value, find, normal, states
 from .models import Citation, Clause, Hit
 from .query import FIGURE_WORDS, quote_gives
+from .reader import sentence_of
 
 if TYPE_CHECKING:
     from .documents import DocumentRecord
@@ -56,6 +57,13 @@ def _split(text: str, asks: str) -> tuple[str, str]:
     return segments[last], "".join(seg for i, seg in enumerate(segments) if i != last)
 
 
+def _stating_segments(text: str, asks: str) -> str:
+    """The segments of ``text`` that state a figure of the asked kind as the rule (not as its
+    condition: "满一年不满十年的，" is when the rule applies), joined."""
+    return "".join(seg for seg in _SEGMENTS.findall(text)
+                   if states(asks, seg, bound_counts=False) and not seg.rstrip("，,；;。：:").endswith("的"))
+
+
 def _bigrams(text: str) -> set[str]:
     text = re.sub(r"[^\u4e00-\u9fff\w]", "", text)
     return {text[i:i + 2] for i in range(len(text) - 1)}
@@ -88,14 +96,18 @@ def find_conflicts(retrieval: "Retrieval", chosen: list[Hit], corpus: "Snapshot"
         return []
     wanted = ANSWERS.get(query.asks, set())
     lead_values = _values(_split(stating.text, query.asks)[0], wanted)
-    # the question's topic words the lead rule holds (a word or its lexicon synonym: 年假 ↔ 年休假),
-    # weighed as retrieval weighs them; the other rule must hold the most specific of them
+    # the question's topic words the lead rule holds, read through the lexicon (年假 ↔ 年休假: a
+    # rule on 年休假 shares more with the question than one that only shares 工作), weighed as
+    # retrieval weighs them
+    sentence = sentence_of(stating, corpus.article_clauses)
     topics = [(w, forms) for w, forms in retrieval.weights
-              if len(forms[0]) >= 2 and forms[0] not in FIGURE_WORDS and any(f in stating.text for f in forms)]
+              if len(forms[0]) >= 2 and forms[0] not in FIGURE_WORDS and any(f in sentence for f in forms)]
     if not topics or not lead_values:
         return []
     total = sum(w for w, _ in topics) or 1.0
-    specific = max(topics, key=lambda t: t[0])[1]
+    # what the figure is of: the topic words in the lead's segments that state it ("带薪年休假不得少于
+    # 五天" → 年休假); another rule's figure must be of that too ("培训期不超过三十天" is not)
+    subject = [forms for _, forms in topics if any(f in _stating_segments(sentence, query.asks) for f in forms)]
     by_region = mentioned_scope(query.text, records)[0]
     found: list[Conflict] = []
     for doc_id, record in records.items():
@@ -109,9 +121,12 @@ def find_conflicts(retrieval: "Retrieval", chosen: list[Hit], corpus: "Snapshot"
         best, best_key = None, None
         for i in range(*corpus.spans[doc_id]):
             clause = corpus.clauses[i]
-            if not any(f in clause.text for f in specific) or not quote_gives(query.asks, clause.text, query):
+            if not quote_gives(query.asks, clause.text, query):
                 continue
-            share = sum(w for w, forms in topics if any(f in clause.text for f in forms)) / total
+            other = sentence_of(clause, corpus.article_clauses)
+            if subject and not any(f in _stating_segments(other, query.asks) for forms in subject for f in forms):
+                continue
+            share = sum(w for w, forms in topics if any(f in other for f in forms)) / total
             if share < MIN_TOPIC_SHARE:
                 continue
             rank = (*_likeness(stating.text, clause.text, query.asks), share)

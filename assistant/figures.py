@@ -150,6 +150,58 @@ def figure_value(figure: str) -> tuple[str, float] | None:
     return None if months is None else ("月", round(months, 4))
 
 
+# Tiered rules state a band per tier: "已满1年不满10年的", "一年以上不满三年的", "三年以上…的", "不满一年的".
+_LOW = r"(?:已满|(?<![不未已])满|达到)"  # not 不满 (an upper end) nor 不得超过 (a cap)
+_BAND = re.compile(
+    rf"(?P<lo_pre>{_LOW})?(?P<lo>{{fig}})(?P<lo_post>以上)?(?:(?:不满|未满|不足|以下)(?P<hi>{{fig}})|(?P<hi_post>以下|以内))?"
+    .replace("{fig}", rf"{NUMBER}\s*(?:个)?(?:年|月|日|天|周|小时)")
+)
+_BELOW = re.compile(rf"(?:不满|未满|不足)(?P<hi>{NUMBER}\s*(?:个)?(?:年|月|日|天|周|小时))")
+
+
+def _unit_of(figure: str) -> str:
+    return re.sub(rf"^{NUMBER}\s*", "", normal(figure)).lstrip("个")
+
+
+def bands(text: str) -> list[tuple[str, float, float]]:
+    """The bands a tiered rule states for a duration, as (written unit, low, high) with values
+    in months, low inclusive, high exclusive: "已满10年不满20年的" → ("年", 120, 240),
+    "三年以上" → ("年", 36, inf), "不满一年" → ("年", 0, 12). Only bands written as such
+    (满 / 以上 / 不满 …): a bare "5天" is a figure, not a band."""
+    from .numerals import parse_months
+
+    out = []
+    for m in _BAND.finditer(text):
+        lo, hi = m.group("lo"), m.group("hi")
+        if not (m.group("lo_pre") or m.group("lo_post") or hi or m.group("hi_post")):
+            continue
+        low = parse_months(lo)
+        if low is None:
+            continue
+        if m.group("hi_post"):  # "五年以下": at most
+            out.append((_unit_of(lo), 0.0, low + 1e-9))
+            continue
+        high = parse_months(hi) if hi else float("inf")
+        out.append((_unit_of(lo), low, high if high is not None else float("inf")))
+    for m in _BELOW.finditer(text):
+        if text[max(0, m.start() - 12):m.start()].rstrip().endswith(("以上", "年", "月", "日", "天")):
+            continue  # the upper end of a band read above
+        high = parse_months(m.group("hi"))
+        if high is not None:
+            out.append((_unit_of(m.group("hi")), 0.0, high))
+    return out
+
+
+def in_band(question: str, text: str) -> bool:
+    """Whether a duration the question states ("我工作十二年了") falls in a band ``text``
+    states in the same written unit ("已满10年不满20年的")."""
+    from .numerals import parse_months
+
+    stated = [(_unit_of(f.text), parse_months(f.text)) for f in find(question) if f.kind == "duration"]
+    stated = [(u, v) for u, v in stated if v is not None]
+    return any(u == unit and low <= v < high for u, v in stated for unit, low, high in bands(text))
+
+
 def quote_has(quote: str, figure: str) -> bool:
     """Is ``figure`` in ``quote``: as written (not as part of a longer number) or by value?"""
     quote, figure = normal(quote), normal(figure)

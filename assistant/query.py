@@ -14,7 +14,7 @@ from .numerals import cn_to_int
 
 # Words that name the figure rather than what it is about (ignored when checking that a
 # quoted figure answers the question).
-FIGURE_WORDS = frozenset("比例 多少 百分之 百分 比 占 标准 金额 补贴 资金 钱 上限 下限 最低 最高 规模 几年 几天 期限".split())
+FIGURE_WORDS = frozenset("比例 多少 百分之 百分 比 占 标准 金额 补贴 资金 钱 上限 下限 最低 最高 最长 最短 最多 最少 至少 至多 规模 几年 几天 期限".split())
 ARTICLE_REF = re.compile(rf"第([{NUMERAL}\d]+)条|^([{NUMERAL}]+)、")
 INJECTION = re.compile(
     r"(忽略|无视|忘记|不要管|忘掉).{0,12}(规则|指令|提示|设定|以上|之前|前面)|ignore (all|previous|the above)|system prompt|你现在是|扮演|jailbreak|直接(告诉|回答)我.{0,10}(是|为)\d",

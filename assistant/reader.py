@@ -7,14 +7,15 @@ names), so every sentence of that article is read, not only the retrieved ones.
 A sentence scores the IDF-weighted share of the question's terms it holds (through
 lexicon synonyms, as retrieval's coverage does, but on the sentence alone), plus named
 bonuses (:class:`ReadingWeights`) for holding the answer slot, for a figure the
-question names, and for having been retrieved."""
+question names (or for the tier of a tiered rule its figure falls in: "我工作十二年了" →
+"已满10年不满20年的"), and for having been retrieved."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from .figures import find, states
+from .figures import find, in_band, states
 from .models import Clause, Hit
 from .query import Query
 from .settings import ReadingWeights
@@ -91,8 +92,8 @@ def read(query: Query, weights: WeightedTerms, clauses: Iterable[Clause], hits: 
         slot = holds_slot(query, text)
         if slot:
             score += bonus.slot
-        if wanted and any(f.value in wanted for f in find(text)):
-            score += bonus.figure
+        if (wanted and any(f.value in wanted for f in find(text))) or in_band(query.text, text):
+            score += bonus.figure  # the figure the question names, or the tier its figure falls in
         if clause.clause_id in hit_score:
             score += bonus.retrieved * max(0.0, hit_score[clause.clause_id]) / best_hit
         readings.append(Reading(clause, score, share, holds, slot))
@@ -118,6 +119,13 @@ def _sentences(clauses: Iterable[Clause]) -> list[tuple[Clause, str]]:
         group.append(clause)
     flush()
     return out
+
+
+def sentence_of(clause: Clause, article: Callable[[str, str], list[Clause]]) -> str:
+    """The text of the whole sentence ``clause`` belongs to (a clause split at "；" continues
+    its sentence: "已满20年的，年休假15天" is about what "职工累计工作…" began)."""
+    return next((text for c, text in _sentences(article(clause.doc_id, clause.article))
+                 if c.clause_id == clause.clause_id), clause.text)
 
 
 def is_heading(clause: Clause) -> bool:

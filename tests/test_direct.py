@@ -89,6 +89,7 @@ def test_unexplained_finds_words_that_are_not_the_texts() -> None:
     ("培训补贴从什么时候开始发？", "从培训结业的次月开始发放"),
     ("培训补贴由谁负责审核？", "由人力资源部负责审核"),
     ("员工累计工作满二十年以上，每年培训假有几天？", "已满20年的，每年培训假15天"),
+    ("员工累计工作十二年了，每年培训假有几天？", "已满10年不满20年的，每年培训假10天"),  # the tier 十二年 falls in
     # the item the question names, after the sentence announcing the items
     ("培训结束后服务满五年再走，公司能要我退培训费吗？", "在培训结束后服务满五年的"),
     ("员工在服务期内主动辞职，要退培训费用吗？", "应当按照约定退还培训费用"),

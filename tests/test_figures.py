@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.figures import asked_kind, claimed, figure_value, find, parse_number, quote_has, states
+from assistant.figures import asked_kind, bands, claimed, figure_value, find, in_band, parse_number, quote_has, states
 
 
 @pytest.mark.parametrize(("text", "found"), [
@@ -100,3 +100,22 @@ def test_which_ones_asks_for_a_list_not_a_figure(question: str, kind) -> None:
 
 def test_a_share_of_the_staff_answers_how_many_people() -> None:
     assert states("count", "以本企业百分之九十以上的职工在法定劳动时间内能够完成为原则")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("职工累计工作已满1年不满10年的，年休假5天；", [("年", 12.0, 120.0)]),
+    ("已满20年的，年休假15天。", [("年", 240.0, float("inf"))]),
+    ("劳动合同期限一年以上不满三年的，试用期不得超过二个月；", [("年", 12.0, 36.0)]),  # 不得超过: a cap, not a band
+    ("劳动合同期限不满一年的，试用期不得超过一个月", [("年", 0.0, 12.0)]),
+    ("年休假5天", []),
+])
+def test_the_bands_of_a_tiered_rule(text: str, expected) -> None:
+    assert bands(text) == expected
+
+
+def test_a_stated_duration_falls_in_its_tier() -> None:
+    question = "我工作十二年了，年假多少天？"
+    assert in_band(question, "已满10年不满20年的，年休假10天；")
+    assert not in_band(question, "已满20年的，年休假15天。")
+    assert not in_band(question, "职工累计工作已满1年不满10年的，年休假5天；")
+    assert not in_band("工龄五年，病假请多久？", "累计工作满20年以上的职工，请病假累计4个月以上的。")  # 个月 ≠ 年
