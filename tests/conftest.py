@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.request
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -97,6 +98,25 @@ def settings_for(corpus_dir: Path, index_dir: Path, embedder: str = "fake", **ov
 
     return Settings.from_env(environ={}, corpus_dir=Path(corpus_dir), index_dir=Path(index_dir),
                              embedder=embedder, **overrides)
+
+
+@contextmanager
+def bot_with_documents(tmp_path_factory, segmenter, label: str, files: dict[str, str]):
+    """A fake-embedder assistant on a copy of the shipped corpus plus ``files`` (name →
+    text), index built; for module-scoped fixtures (the fake embedder stays registered)."""
+    from assistant import embeddings
+    from assistant.core import PolicyAssistant
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(embeddings.EMBEDDERS, "fake", FakeEmbedder)
+        base = tmp_path_factory.mktemp(label)
+        corpus = base / "corpus"
+        shutil.copytree(CORPUS, corpus)
+        for name, text in files.items():
+            (corpus / name).write_text(text, encoding="utf-8")
+        bot = PolicyAssistant(settings_for(corpus, base / "index", "fake"), embedder=FakeEmbedder(), segmenter=segmenter)
+        bot.ingest()
+        yield bot
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ direct answer says which applies where; texts that agree, texts of another regio
 one asked about, and questions naming one document are left alone."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
@@ -41,19 +40,10 @@ OTHER_CITY = """# 河阳市职工培训条例
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory, segmenter):
-    from assistant import embeddings
-    from assistant.core import PolicyAssistant
-    from tests.conftest import CORPUS, FakeEmbedder, settings_for
+    from tests.conftest import bot_with_documents
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setitem(embeddings.EMBEDDERS, "fake", FakeEmbedder)
-        base = tmp_path_factory.mktemp("conflicts")
-        corpus = base / "corpus"
-        shutil.copytree(CORPUS, corpus)
-        for name, text in (("law.md", LAW), ("city.md", CITY), ("other.md", OTHER_CITY)):
-            (corpus / name).write_text(text, encoding="utf-8")
-        bot = PolicyAssistant(settings_for(corpus, base / "index", "fake"), embedder=FakeEmbedder(), segmenter=segmenter)
-        bot.ingest()
+    with bot_with_documents(tmp_path_factory, segmenter, "conflicts",
+                            {"law.md": LAW, "city.md": CITY, "other.md": OTHER_CITY}) as bot:
         yield bot
 
 

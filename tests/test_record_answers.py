@@ -42,20 +42,10 @@ NOTICE = """# 示范部关于做好职工休假工作的通知
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory, segmenter):
-    from assistant import embeddings
-    from assistant.core import PolicyAssistant
-    from tests.conftest import CORPUS, FakeEmbedder, settings_for
-    import shutil
+    from tests.conftest import bot_with_documents
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setitem(embeddings.EMBEDDERS, "fake", FakeEmbedder)
-        base = tmp_path_factory.mktemp("records")
-        corpus = base / "corpus"
-        shutil.copytree(CORPUS, corpus)
-        for name, text in (("law.md", LAW), ("city.md", CITY), ("notice.md", NOTICE)):
-            (corpus / name).write_text(text, encoding="utf-8")
-        bot = PolicyAssistant(settings_for(corpus, base / "index", "fake"), embedder=FakeEmbedder(), segmenter=segmenter)
-        bot.ingest()
+    with bot_with_documents(tmp_path_factory, segmenter, "records",
+                            {"law.md": LAW, "city.md": CITY, "notice.md": NOTICE}) as bot:
         yield bot
 
 
