@@ -4,6 +4,7 @@ The ``browser`` fixture (one Chromium for the session) lives in conftest.py."""
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,16 @@ def login_admin(page, password: str, name: str = "王管理") -> None:
     page.fill("#admin-password input", password)
     page.click("#admin-login-button")
     page.locator("#admin-panel").wait_for(state="visible")
+
+
+@contextmanager
+def admin_app(tmp_path_factory, label: str, password: str):
+    """``app.py`` on a writable copy of the shipped corpus with an admin password; the
+    process (its ``corpus`` attribute: that folder) for a module-scoped fixture."""
+    from assistant.appprocess import AppProcess
+
+    folder = tmp_path_factory.mktemp(label)
+    corpus = writable_corpus(folder)
+    with AppProcess(folder, POLICY_ADMIN_PASSWORD=password, POLICY_CORPUS_DIR=str(corpus)) as process:
+        process.corpus = corpus
+        yield process

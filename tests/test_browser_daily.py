@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.appprocess import AppProcess
-from browser_support import delete_document, login_admin, open_tab, require_browser, writable_corpus
+from browser_support import admin_app, delete_document, login_admin, open_tab, require_browser
 
 sync_api = require_browser()
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,10 +72,7 @@ def english_words(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("daily")
-    corpus = writable_corpus(folder)
-    with AppProcess(folder, POLICY_ADMIN_PASSWORD=ADMIN_PASSWORD, POLICY_CORPUS_DIR=str(corpus)) as process:
-        process.corpus = corpus
+    with admin_app(tmp_path_factory, "daily", ADMIN_PASSWORD) as process:
         yield process
 
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.appprocess import AppProcess
-from browser_support import login_admin, require_browser, writable_corpus
+from browser_support import admin_app, login_admin, require_browser
 
 sync_api = require_browser()
 
@@ -32,10 +31,7 @@ QUESTION = "我和公司签了2年劳动合同，能申请技能培训补贴吗�
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("rules")
-    corpus = writable_corpus(folder)
-    with AppProcess(folder, POLICY_ADMIN_PASSWORD=ADMIN_PASSWORD, POLICY_CORPUS_DIR=str(corpus)) as process:
-        process.corpus = corpus
+    with admin_app(tmp_path_factory, "rules", ADMIN_PASSWORD) as process:
         yield process
 
 
