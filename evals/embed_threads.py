@@ -2,6 +2,7 @@
 or two engines (1 thread each) in two worker threads, each embedding half of every batch.
 
     python evals/embed_threads.py [--passages 320] [--repeat 2] [--rounds 3] [--out evals/embed_threads.md]
+    python evals/embed_threads.py --render   # rewrite the .md from the committed .json
 
 Each configuration runs in a fresh process (OpenMP reads ``OMP_NUM_THREADS`` once, when
 the engine loads) on the same passages: synthetic clauses (evals/synth.py) as the index
@@ -136,7 +137,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds of all configurations, interleaved")
     parser.add_argument("--child", default="")
     parser.add_argument("--out", default=str(ROOT / "evals" / "embed_threads.md"))
+    parser.add_argument("--render", action="store_true",
+                        help="only rewrite the .md from the .json beside it (after a settings change)")
     args = parser.parse_args(argv)
+    if args.render:
+        data = json.loads(Path(args.out).with_suffix(".json").read_text(encoding="utf-8"))
+        Path(args.out).write_text(report(data["rounds"], [tuple(x) for x in data["load_average"]]), encoding="utf-8")
+        return 0
     if args.child:
         omp, engines = (int(x) for x in args.child.split(","))
         print(json.dumps(measure_one(omp, engines, args.passages, args.repeat)))
