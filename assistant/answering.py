@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from . import conflicts
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
 from .direct import ASK_NAMES, verdict
+from .figures import SPECIFIC_KINDS
 from .query import Query, quote_gives
 from .reader import Reading, adds, announcer, holds_slot, is_heading, items_of, read
 from .retrieval import Retrieval
@@ -187,12 +188,28 @@ class AnswerWriter:
         return "\n".join(lines)
 
     def _stating(self, retrieval: Retrieval, chosen: list[Hit], articles) -> Hit | None:
-        """A clause of the cited articles (the main one first) that states a figure of the
-        kind the question asks for, as a hit; None when none does. Other articles are not
-        searched: a figure found there would answer a question nobody asked.
-        ``articles(doc_id, article)`` gives an article's clauses."""
+        """A clause that states a figure of the kind the question asks for, about what it
+        asks (:func:`quote_gives`), as a hit; None when none does. Read first: the cited
+        articles (the main one first), then the next best retrieved articles, up to
+        ``thresholds.stating_articles`` in all, of the same document, for a question that
+        names no article and asks a figure of a definite kind (:data:`SPECIFIC_KINDS`):
+        "文件没有规定……" must not be said while an article the search found close to the
+        top states it. ``articles(doc_id, article)``
+        gives an article's clauses."""
         query = retrieval.query
         places = list(dict.fromkeys((h.clause.doc_id, h.clause.article) for h in chosen))
+        if query.asks in SPECIFIC_KINDS and chosen and not query.article_ref:
+            # a next best article of the same document counts only when it treats the question
+            # nearly as fully as the cited one: a figure of the asked kind in a loosely related
+            # article (探亲假 ← 试用期 "一年") answers a question nobody asked
+            floor = chosen[0].coverage * self.thresholds.stating_coverage_share
+            limit = max(self.thresholds.stating_articles, len(places))
+            for h in retrieval.hits:
+                if len(places) >= limit:
+                    break
+                if (h.clause.doc_id == chosen[0].clause.doc_id and h.coverage >= floor
+                        and (h.clause.doc_id, h.clause.article) not in places):
+                    places.append((h.clause.doc_id, h.clause.article))
         for doc_id, article in places:
             for clause in articles(doc_id, article):
                 if quote_gives(query.asks, clause.text, query):

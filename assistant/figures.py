@@ -37,6 +37,9 @@ FIGURE = re.compile(
     rf"|{NUMBER}\s*(?:个半|半)?(?:{_UNIT})半?"
     rf"|{_AR_NUMBER}"
 )
+# A calendar date ("2018年", "2008年1月1日", "二〇一八年"): a figure of kind "date", which
+# answers no question for an amount or a period and is never a claim about what a rule sets.
+DATE = re.compile(r"(?:(?:1[89]|20)\d{2}|[一二][〇零九][〇零一二三四五六七八九]{2})\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?")
 # A limit stated as a rule, with or without a number ("违约金的数额不得超过用人单位提供的培训费用"):
 # it answers "最多多少" / "上限是多少" although no figure is written.
 BOUND = re.compile(r"不得超过|不超过|不得高于|不高于|不得少于|不少于|不得低于|不低于")
@@ -47,7 +50,7 @@ _NOT_A_NUMBER_AFTER = tuple("线律致并些切般起同定直体道共旦方系
 @dataclass(frozen=True)
 class Figure:
     text: str  # as written
-    kind: str  # amount, duration, ratio, multiple, count, age, number
+    kind: str  # amount, duration, ratio, multiple, count, age, number, date
     start: int
     end: int
 
@@ -66,11 +69,12 @@ def find(text: str) -> list[Figure]:
     """The figures in ``text``, in order. A Chinese numeral counts only with a unit (so
     一线, 统一 and 第九条 are not figures); Arabic numbers count bare too."""
     out = []
+    dates = [d.span() for d in DATE.finditer(text)]
     for m in FIGURE.finditer(text):
         raw = m.group(0)
         if not raw.strip():
             continue
-        kind = _kind(raw)
+        kind = "date" if any(a <= m.start() and m.end() <= b for a, b in dates) else _kind(raw)
         if kind == "number" and not raw[0].isdigit():
             continue
         if kind == "count" and raw[-1] in "个" and text[m.end():m.end() + 1] in ("月", "小", "工"):
@@ -220,7 +224,10 @@ def quote_has(quote: str, figure: str) -> bool:
 # inside a name (固定期限劳动合同, 服务期条款, 试用期) does not ask for a period. Checked in
 # this order: an interrogative with its unit (多少天, 几成, 多少岁) before "工资……多少".
 ASKS = {
-    "ratio": r"比例|百分之几|百分比|占多少|占比|几成|多大比重|\b(percent|percentage|ratio|proportion|share)\b",
+    # 比例 as a noun ("女代表的比例有什么要求") does not ask for a number; asked about, it does
+    "ratio": (r"百分之几|百分之多少|百分比|占多少|占比|几成|多大比重|(什么|多大|多高|多少|哪个|怎样的?)比例"
+              r"|比例\S{0,4}?(是|为|有|定为|在|达到|不低于|不超过)?(多少|几|多大|多高|百分之)|比例(呢|吗)?[？?]*$"
+              r"|\b(percent|percentage|ratio|proportion|share)\b"),
     "difference": r"高多少|多多少|差多少|高出多少|多拿多少|相差多少|高几|多几|几倍|多少倍",
     "duration": (r"多久|多长时间|多长|最(长|短)(的)?(期限|时间|年限)|几年|几个月|几天|几日|多少年|多少天|多少日|多少个月|几周|几个小时|多少小时|几小时|多少学时"
                  r"|几个学时|\bhow long\b"),
@@ -250,6 +257,8 @@ ANSWERS = {
     "figure": {"amount", "ratio", "multiple", "duration", "count", "age", "number"},
     "catalogue": set(),
 }
+# Asked kinds that name what the figure measures (not "figure"/"standard", which any number answers).
+SPECIFIC_KINDS = frozenset({"ratio", "difference", "duration", "count", "age", "amount"})
 # Asked kinds that a bound in words answers: "违约金最多多少" ← "不得超过用人单位提供的培训费用".
 BOUND_ANSWERS = frozenset({"amount", "standard", "figure"})
 
@@ -273,6 +282,28 @@ def states(kind: str, text: str, bound_counts: bool = True) -> bool:
     if any(f.kind in wanted for f in find(text)):
         return True
     return bound_counts and kind in BOUND_ANSWERS and bool(BOUND.search(text))
+
+
+# A deadline asked and stated: "提前几天" ← "七日前", "几天内" ← "三十日内". A figure carrying
+# the relation the question asks about answers it, whatever words the rest of its phrase uses.
+_RELATIONS = (("前", r"提前|之前|以前|前(?=[？?]|$)"), ("内", r"内|以内|之内"), ("后", r"后|以后|之后"))
+
+
+def deadline_relation(question: str) -> str | None:
+    """The relation of the period a question asks for ("提前几天交" → 前, "几天内" → 内), or None."""
+    for name, pattern in _RELATIONS:
+        if re.search(rf"(?:{pattern})\S{{0,2}}?(?:几|多少|多久|多长)", question) or re.search(
+                rf"(?:几|多少)\S{{0,3}}?(?:天|日|个?月|年|周|小时|工作日)(?:{pattern})", question):
+            return name
+    return None
+
+
+def states_deadline(relation: str, text: str) -> bool:
+    """Does ``text`` hold a period followed by ``relation`` (七日前, 三十日内, 十五日以内), or
+    for 前 led by 提前 (提前三十日)?"""
+    return any(f.kind == "duration" and (re.match(rf"\s*[之以]?{relation}", text[f.end:])
+                                         or (relation == "前" and text[:f.start].rstrip().endswith("提前")))
+               for f in find(text))
 
 
 BARE_PREDICATE_CHARS = 4
@@ -306,7 +337,7 @@ def claimed(question: str) -> list[str]:
     confirm = bool(_CONFIRM.search(question))
     out = []
     for part in re.split(r"[，,。；;！!？?：:\n]", question):
-        found = figures(part)
+        found = [f for f in (normal(x.text) for x in find(part) if x.kind != "date") if f]
         if not found:
             continue
         cleaned = re.sub(r"(告诉|回答|问|帮)我|请问|问一下|想问", "", part)

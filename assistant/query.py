@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from .cleaning import NUMERAL, normalise_spaces
-from .figures import asked_kind, claimed, is_bare_predicate, states
+from .figures import asked_kind, claimed, deadline_relation, is_bare_predicate, states, states_deadline
 from .lexicon import Segmenter
 from .numerals import cn_to_int
 
@@ -179,6 +179,9 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
     or be a bare predicate of the sentence's subject ("……竞业限制期限，不得超过二年",
     "技师八百元") in a sentence that shares a topic term with the question."""
     segments = _SEGMENTS.findall(quote)
+    relation = deadline_relation(query.text) if query is not None and asks == "duration" else None
+    if relation and any(states_deadline(relation, segment) for segment in segments):
+        return True  # "提前几天" ← "七日前": the relation asked for says what the figure is about
     topics = [t for t in (query.expanded if query else []) if len(t) >= 2 and t not in FIGURE_WORDS
               and not _ARTICLE_TOKEN.match(t)]
     for i, segment in enumerate(segments):

@@ -119,3 +119,33 @@ def test_a_stated_duration_falls_in_its_tier() -> None:
     assert not in_band(question, "已满20年的，年休假15天。")
     assert not in_band(question, "职工累计工作已满1年不满10年的，年休假5天；")
     assert not in_band("工龄五年，病假请多久？", "累计工作满20年以上的职工，请病假累计4个月以上的。")  # 个月 ≠ 年
+
+
+def test_a_calendar_date_is_a_date_not_a_period() -> None:
+    assert [(f.text, f.kind) for f in find("自2008年1月1日起施行，试用期3个月，二〇一八年修正")] == [
+        ("2008年", "date"), ("1月", "date"), ("1日", "date"), ("3个月", "duration"), ("二〇一八年", "date")]
+    assert not states("duration", "本条例自2008年1月1日起施行。")
+    # naming a version by its year claims nothing about what a rule sets
+    assert claimed("2018年版妇女权益保障法第二十七条原来是怎么规定的？") == []
+    assert claimed("法律规定试用期是2年吗？") == ["2年"]
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    # 比例 as the subject of the question asks for what is required, not for a number
+    ("北京对职工代表大会里女代表的比例有什么要求？", None), ("比例是怎么规定的？", None),
+    ("职工教育经费按多少比例提取？", "ratio"), ("企业缴费比例是多少？", "ratio"),
+    ("学徒岗位的比例？", "ratio"), ("按什么比例计算？", "ratio"), ("占比多少？", "ratio"),
+])
+def test_a_ratio_is_asked_for_only_by_an_interrogative(question, kind) -> None:
+    assert asked_kind(question) == kind
+
+
+def test_a_deadline_asked_is_answered_by_a_period_with_that_relation() -> None:
+    from assistant.figures import deadline_relation, states_deadline
+
+    assert [deadline_relation(q) for q in ("协商方案得提前几天交给对方？", "几天内要答复？",
+                                           "离职后多少天内结清工资？", "试用期多久？")] == ["前", "内", "内", None]
+    assert states_deadline("前", "协商双方应当在举行协商会议的七日前")
+    assert states_deadline("前", "劳动者提前三十日以书面形式通知用人单位")
+    assert states_deadline("内", "应当在十五日以内作出决定")
+    assert not states_deadline("前", "试用期不得超过二个月")

@@ -1,0 +1,67 @@
+""""文件没有规定……" is a claim about the text (issue 12, point 7): it is made only when none
+of the articles that treat the question states what was asked, and it is made when that is
+true. A small law-style text, a fake embedder: each mechanism that kept a false claim away."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.models import ANSWERED, NOT_SPECIFIED
+
+RULES = """# 示范职工休假与协商办法
+
+第一条 为了保障职工休息休假和工资集体协商，制定本办法。
+
+第二条 单位确因工作需要不能安排职工休年休假的，经职工本人同意，可以不安排职工休年休假。
+
+第三条 职工有下列情形之一的，不享受当年的年休假：
+（一）职工请事假累计20天以上且单位按照规定不扣工资的；
+（二）累计工作满1年不满10年的职工，请病假累计2个月以上的。
+
+第四条 协商双方应当在举行协商会议的七日前，如实向对方提供协商方案以及与协商方案相关的信息和资料。
+
+第五条 用人单位未与劳动者订立书面劳动合同的，由劳动行政部门责令限期改正，并可以按每人五百至一千元处以罚款。
+
+第六条 各单位职工代表大会中女代表的比例应当与本单位女职工占职工总人数的比例相适应。
+
+第七条 本办法自2018年1月1日起施行。
+"""
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory, segmenter):
+    from tests.conftest import bot_with_documents
+
+    with bot_with_documents(tmp_path_factory, segmenter, "unspecified", {"rules.md": RULES}) as bot:
+        yield bot
+
+
+@pytest.mark.parametrize(("question", "stated"), [
+    # the figure stands in another article of the same text that treats the question as fully
+    ("事假请了多少天，当年就不能休年假了？", "20天"),
+    # the period asked "提前几天" is the one stated "七日前", whatever the rest of the phrase says
+    ("协商方案得提前几天交给对方？", "七日前"),
+    # 罚 is 罚款 in the text
+    ("不签书面劳动合同的单位会被罚多少钱？", "五百至一千元"),
+])
+def test_a_figure_the_text_states_is_answered_not_denied(bot, question: str, stated: str) -> None:
+    answer = bot.ask(question)
+    assert answer.status == ANSWERED, answer.answer
+    assert not answer.answer.startswith("文件没有规定")
+    assert stated in answer.answer.split("依据：")[0]
+
+
+def test_a_requirement_on_a_ratio_is_answered_with_the_rule(bot) -> None:
+    answer = bot.ask("职工代表大会里女代表的比例有什么要求？")
+    assert answer.status == ANSWERED and "相适应" in answer.answer.split("依据：")[0]
+
+
+def test_a_year_naming_a_version_is_not_a_figure_to_contradict(bot) -> None:
+    answer = bot.ask("2018年的示范职工休假与协商办法对女代表比例怎么规定？")
+    assert "没有您提到的数字" not in answer.answer and answer.status == ANSWERED
+
+
+def test_not_specified_is_still_said_when_it_is_true(bot) -> None:
+    answer = bot.ask("职工代表大会里女代表的比例最低是百分之几？")
+    assert answer.status == NOT_SPECIFIED
+    assert answer.answer.startswith("文件没有规定具体比例")
+    assert answer.citations[0].article == "第六条"
