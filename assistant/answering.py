@@ -143,7 +143,7 @@ class AnswerWriter:
         citations = [citation_of(h.clause, records.get(h.clause.doc_id)) for h in hits]
         basis = self._basis(hits, spans, label, lead)
         # another loaded text of another scope states a different figure: shown too, with where each applies
-        first, basis, citations = conflicts.widen(retrieval, chosen, corpus, first, basis, citations)
+        first, basis, citations = conflicts.widen(retrieval, chosen, corpus, first, basis, citations, direct)
         return Answer(ANSWERED, compose(first, basis), citations)
 
     def _direct_clauses(self, query: Query, lead: Clause, readings: list[Reading], weights, articles) -> list[Clause]:

@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .direct import unexplained
+from .direct import OTHER_RULE, unexplained
 from .figures import asked_kind, figures, quote_has
 from .query import kind_of
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer
@@ -68,6 +68,8 @@ DOCUMENTS_GATES = {
     "article_top1.level_region": 0.90,
     "cited_first_wrongly": 0.0,
     "old_version_flagged": 1.00,
+    "conflicts_shown": 0.80,
+    "conflicts_unfounded": 0.0,
 }
 # Gates for the external set (issue 12: lay questions nobody tuned for). Floors that catch a
 # regression, not targets: the assistant's answers never below BM25 alone on the same
@@ -78,7 +80,8 @@ EXTERNAL_GATES = {
     "top1_over_bm25": 0.0,
     "article_top1": 0.19,  # 0.220 (18 of 82) at the first run: two cases of slack
 }
-CEILINGS = frozenset({"invented_figures", "false_not_specified", "false_refusals", "cited_first_wrongly"})  # gated from above
+CEILINGS = frozenset({"invented_figures", "false_not_specified", "false_refusals", "cited_first_wrongly",
+                      "conflicts_unfounded"})  # gated from above
 
 
 @dataclass
@@ -175,6 +178,14 @@ def _flagged(text: str) -> bool:
     return bool(re.search(r"已被.{0,40}替代|已废止|旧版", text))
 
 
+_DIFFERS = OTHER_RULE.split("{span}")[0].split("）")[-1]  # "的规定不同："
+
+
+def _claims_conflict(answer: str) -> bool:
+    """Whether an answer says another text's rule differs (assistant/conflicts.py)."""
+    return _DIFFERS in answer
+
+
 def _basis_names_documents(text: str) -> bool:
     lines = [line for line in text.split("\n") if re.match(r"^\[\d+\]", line)]
     return bool(lines) and all("《" in line for line in lines)
@@ -241,6 +252,9 @@ def summarise(results: list[CaseResult]) -> dict:
         summary["conflicts_shown"] = _rate([all(any(c.doc_id == other["doc"] for c in r.answer.citations)
                                                 for other in r.case["conflict_with"])
                                             for r in results if r.case.get("conflict_with")])
+        # and a difference is never claimed where the gold set knows of none
+        summary["conflicts_unfounded"] = _rate([_claims_conflict(r.answer.answer) for r in results
+                                                if not r.case.get("conflict_with")])
         summary["basis_names_document"] = _rate([_basis_names_documents(r.answer.answer)
                                                  for r in results if r.answer.citations])
         for point in ("named", "level_region", "version", "unnamed", "metadata"):
@@ -415,7 +429,7 @@ def report_markdown(summary: dict, results: list[CaseResult], embedder_id: str, 
                 "false_refusals", "unspecified_flagged", "false_not_specified", "followup_top1", "status_accuracy",
                 "verbatim_quotes", "invented_figures", "eligibility_correct", "article_top1.named",
                 "article_top1.level_region", "article_top1.version", "article_top1.unnamed", "article_top1.metadata",
-                "cited_first_wrongly", "old_version_flagged", "conflicts_shown", "basis_names_document", "top1_over_bm25",
+                "cited_first_wrongly", "old_version_flagged", "conflicts_shown", "conflicts_unfounded", "basis_names_document", "top1_over_bm25",
                 "latency_p50_ms", "latency_p95_ms", "suite_seconds"):
         if key not in summary:
             continue

@@ -196,6 +196,22 @@ def bands(text: str) -> list[tuple[str, float, float]]:
     return out
 
 
+_EXCLUSIVE = re.compile(r"(?:不满|未满|不足|少于|低于|不到)\s*$")
+
+
+def bounded_values(text: str) -> set[tuple]:
+    """The values of the figures ``text`` states, each with whether it closes a band from
+    above ("不满一年" → ((月, 12.0), True); "一年以上", "一年期" → ((月, 12.0), False))."""
+    return {(f.value, bool(_EXCLUSIVE.search(text[:f.start]))) for f in find(text) if f.value is not None}
+
+
+def names_value(text: str, values: set[tuple]) -> bool:
+    """Whether ``text`` states one of ``values`` (:func:`bounded_values` of a question) the
+    way the question does: "不满一年" excludes exactly the one year "一年期" names, and
+    answers "不满一年的…"."""
+    return bool(bounded_values(text) & values)
+
+
 def in_band(question: str, text: str) -> bool:
     """Whether a duration the question states ("我工作十二年了") falls in a band ``text``
     states in the same written unit ("已满10年不满20年的")."""

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from .figures import find, in_band, states
+from .figures import bounded_values, in_band, names_value, states
 from .models import Clause, Hit
 from .query import Query
 from .settings import ReadingWeights
@@ -64,7 +64,7 @@ def holds_slot(query: Query, text: str) -> bool:
 
 
 def _question_values(query: Query) -> set:
-    return {f.value for f in find(query.text) if f.value is not None}
+    return bounded_values(query.text)
 
 
 def read(query: Query, weights: WeightedTerms, clauses: Iterable[Clause], hits: Sequence[Hit] = (),
@@ -92,7 +92,7 @@ def read(query: Query, weights: WeightedTerms, clauses: Iterable[Clause], hits: 
         slot = holds_slot(query, text)
         if slot:
             score += bonus.slot
-        if (wanted and any(f.value in wanted for f in find(text))) or in_band(query.text, text):
+        if (wanted and names_value(text, wanted)) or in_band(query.text, text):
             score += bonus.figure  # the figure the question names, or the tier its figure falls in
         if clause.clause_id in hit_score:
             score += bonus.retrieved * max(0.0, hit_score[clause.clause_id]) / best_hit

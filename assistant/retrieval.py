@@ -3,7 +3,7 @@ each hit's term coverage for the refusal decision. ``search`` calls ``batch_sear
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -31,6 +31,21 @@ class Retrieval:
     # (IDF weight, the term and its synonyms) per topical question term: how coverage and
     # the reader (assistant/reader.py) weigh what a clause holds
     weights: tuple[tuple[float, tuple[str, ...]], ...] = ()
+    # BM25 score of every clause position of the snapshot searched (what else the corpus
+    # holds on the question: assistant/conflicts.py reads other texts' best matches from it)
+    sparse: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def best_matches(self, span: tuple[int, int], limit: int) -> list[int]:
+        """Positions in ``span`` (start, end) that BM25 matched, best first, at most ``limit``;
+        every position of the span when no scores were kept."""
+        start, end = span
+        if self.sparse is None:
+            return list(range(start, end))
+        part = self.sparse[start:end]
+        matched = np.flatnonzero(part > 0)
+        best = matched[np.argsort(-part[matched], kind="stable")][:limit]
+        return [start + int(i) for i in best]
+
     @property
     def top(self) -> Hit | None:
         return self.hits[0] if self.hits else None
@@ -130,7 +145,7 @@ class HybridRetriever:
             hits.append(Hit(clause, score, dense=dense.get(cid, 0.0), sparse=float(sparse[i]), coverage=coverage))
         # equal scores in document order: the same question cites the same clauses in any process
         hits.sort(key=lambda h: (-h.score, index.by_id[h.clause.clause_id]))
-        return Retrieval(query, hits[:k], tuple(documents), tuple(weighted))
+        return Retrieval(query, hits[:k], tuple(documents), tuple(weighted), sparse=sparse)
 
     def _topic(self, query: Query, index: Snapshot) -> Query:
         """``query`` with the terms of what it asks about only: the names of the documents it

@@ -105,3 +105,55 @@ def test_a_rule_sharing_only_common_words_is_no_conflict(make_bot, tmp_path) -> 
     assert answer.citations[0].doc_id == "law"
     assert "company" not in {c.doc_id for c in answer.citations}
     assert "规定不同" not in answer.answer
+
+
+PROBATION_LAW = """# 示范劳动合同法
+
+第一条 为了规范劳动合同，制定本法。
+
+第二条 劳动合同期限不满三个月的，不得约定试用期。
+
+第三条 劳动者提前三十日以书面形式通知用人单位，可以解除劳动合同。
+
+第四条 用人单位违反本法规定招聘时实行性别歧视的，由劳动行政部门责令改正；拒不改正的，处一万元以上五万元以下罚款。
+"""
+PROBATION_CITY = """# 江州市劳动合同条例
+
+第一条 为了规范本市劳动合同，制定本条例。
+
+第二条 劳动合同期限不满六个月的，不得设试用期。
+
+第三条 用人单位提前三十日以书面形式通知劳动者本人或者额外支付劳动者一个月工资后，可以解除劳动合同。
+
+第四条 用人单位未与劳动者订立书面劳动合同的，由劳动行政部门责令改正，并可以按每人五百至一千元处以罚款。
+"""
+
+
+@pytest.fixture(scope="module")
+def contract_bot(tmp_path_factory, segmenter):
+    from tests.conftest import bot_with_documents
+
+    with bot_with_documents(tmp_path_factory, segmenter, "contract-conflicts",
+                            {"law.md": PROBATION_LAW, "city.md": PROBATION_CITY}) as bot:
+        yield bot
+
+
+def test_a_rule_asked_about_without_a_figure_is_compared_with_the_same_rule_elsewhere(contract_bot) -> None:
+    # a yes/no question: the rule the answer leads with sets 三个月, the city's rule worded alike sets 六个月
+    answer = contract_bot.ask("劳动合同期限不满三个月，能约定试用期吗？")
+    assert answer.status == ANSWERED
+    assert {("law", "第二条"), ("city", "第二条")} <= set(_cited(answer))
+    direct = answer.answer.split("依据：")[0]
+    assert "不满三个月" in direct and "不满六个月" in direct and "的规定不同：" in direct
+
+
+def test_the_same_notice_period_is_no_conflict_whatever_else_the_rule_pays(contract_bot) -> None:
+    # "额外支付劳动者一个月工资" is a payment, not a notice period: both texts say 三十日
+    answer = contract_bot.ask("解除劳动合同要提前几天通知？")
+    assert answer.status == ANSWERED and "的规定不同" not in answer.answer
+
+
+def test_a_fine_for_another_offence_is_no_conflict(contract_bot) -> None:
+    # both texts fine an employer, for different things: the conditions share no wording
+    answer = contract_bot.ask("招聘时搞性别歧视的单位会被罚多少钱？")
+    assert ("law", "第四条") == _cited(answer)[0] and "的规定不同" not in answer.answer

@@ -149,3 +149,13 @@ def test_a_deadline_asked_is_answered_by_a_period_with_that_relation() -> None:
     assert states_deadline("前", "劳动者提前三十日以书面形式通知用人单位")
     assert states_deadline("内", "应当在十五日以内作出决定")
     assert not states_deadline("前", "试用期不得超过二个月")
+
+
+def test_a_value_that_closes_a_band_is_not_the_value_named() -> None:
+    from assistant.figures import bounded_values, names_value
+
+    asked = bounded_values("一年期的劳动合同试用期最长多久？")
+    assert not names_value("劳动合同期限三个月以上不满一年的，试用期不得超过一个月；", asked)
+    assert names_value("劳动合同期限一年以上不满三年的，试用期不得超过二个月；", asked)
+    # a question that names the band's closing value the same way is answered by it
+    assert names_value("劳动合同期限不满三个月的，不得约定试用期。", bounded_values("不满三个月能约定试用期吗？"))
