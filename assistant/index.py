@@ -20,6 +20,7 @@ import time
 from array import array
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Collection, Iterator, Mapping, Sequence
 
@@ -131,6 +132,14 @@ class Snapshot:
         """A document's clauses in order (read in one query)."""
         start, end = self.spans.get(doc_id, (0, 0))
         return list(self.clauses[start:end])
+
+    @cached_property
+    def liability_ids(self) -> frozenset[str]:
+        """Ids of the clauses of liability chapters or stating a sanction
+        (:func:`assistant.liability.is_liability`), read once per generation on first use."""
+        from .liability import is_liability
+
+        return frozenset(clause.clause_id for clause in self.clauses if is_liability(clause))
 
     def article_positions(self, ref: str, documents: Collection[str] = ()) -> list[int]:
         """Positions of the clauses of article ``ref`` ("九" or "第九条") in ``documents``

@@ -104,7 +104,7 @@ class HybridRetriever:
         local = {doc_id for doc_id, record in index.records.items() if record.level in ("省", "市", "区县")}
         consequence = liability.asks_consequence(query.text)  # "罚多少", "会有什么后果": the liability chapter
         if consequence:
-            candidates.update(c.clause_id for c in index.clauses if liability.is_liability(c))
+            candidates.update(index.liability_ids)
         named = set(index.article_positions(query.article_ref, documents)) if query.article_ref else set()
         candidates.update(index.clauses[i].clause_id for i in named)
         dense_rank = {cid: r for r, cid in enumerate(sorted(dense, key=dense.get, reverse=True))}
