@@ -88,6 +88,21 @@ def without_names(text: str, table: dict[str, tuple[str, ...]]) -> str:
     return text
 
 
+# Words that say which version a question is about, or that it compares versions: like a
+# document's name, they pick the text, not the article ("2018年版和现行的…有什么变化").
+_VERSION_WORDS = re.compile(r"(?:19|20)\d{2}\s*年?\s*(?:版本?|修正|修订|修改)(?:的)?|现行(?:的)?|(?:旧|新|老)版(?:本)?(?:的)?"
+                            r"|(?:修订|修正|修改)(?:之|以)?前(?:的)?|原来的规定|以前的规定")
+_COMPARISON_WORDS = re.compile(r"(?:有|发生了|做了|作了)?(?:什么|哪些|哪些方面的?)?(?:变化|区别|不同|差别|改动|修改)")
+
+
+def without_versions(text: str) -> str:
+    """``text`` with the words naming a version blanked out, and, when it names one, the
+    words asking what changed: what remains is what it asks about."""
+    if not _VERSION_WORDS.search(text):
+        return text
+    return _COMPARISON_WORDS.sub("，", _VERSION_WORDS.sub("，", text))
+
+
 # ---- the document record ------------------------------------------------------------------------
 IN_FORCE = "有效"
 REPEALED = "已废止"
@@ -318,6 +333,15 @@ def asks_old_version(text: str, record: DocumentRecord) -> bool:
     year = record.date[:4]
     return bool(year and re.search(rf"{year}\s*年?(版|修正|修订|的)", text)) or bool(
         re.search(r"旧版|老版|(修订|修正|修改)(之|以)?前|原来的规定|以前的规定", text))
+
+
+_CURRENT = re.compile(r"现行|现在的|目前的|新版|修订后|修正后|修改后|最新")
+
+
+def compares_versions(text: str, record: DocumentRecord) -> bool:
+    """Whether ``text`` asks about this older version and the current one together
+    ("2018年版和现行的…有什么变化"): neither is preferred then."""
+    return asks_old_version(text, record) and bool(_CURRENT.search(text))
 
 
 # ---- validity on a given day (the API's as_of) ------------------------------------------------

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .documents import asks_old_version, mentioned_scope, named_documents, without_names
+from .documents import asks_old_version, compares_versions, mentioned_scope, named_documents, without_names, without_versions
 from . import liability
 from .embeddings import Embedder
 from .index import PolicyIndex, Snapshot
@@ -149,22 +149,24 @@ class HybridRetriever:
 
     def _topic(self, query: Query, index: Snapshot) -> Query:
         """``query`` with the terms of what it asks about only: the names of the documents it
-        names are left out (their words — 劳动合同, 条例 — chose the document, and would
+        names, and the words naming a version of them, are left out (their words — 劳动合同, 条例 — chose the document, and would
         otherwise draw its first or last article). The query itself when nothing else is left."""
         from dataclasses import replace
 
         from .query import analyse
 
-        rest = analyse(without_names(query.text, index.aliases), self.index.segmenter, len(query.text) + 1)
+        rest = analyse(without_versions(without_names(query.text, index.aliases)), self.index.segmenter,
+                       len(query.text) + 1)
         if not any(len(t) >= 2 for t in rest.terms):
             return query
         return replace(query, terms=rest.terms, expanded=rest.expanded)
 
     def _standing(self, query: Query, record) -> float:
         """A text that is no longer in force answers only when asked about: a penalty, or a
-        boost when the question asks for that version ("2018年版", "修订前")."""
-        if record.in_force:
-            return 0.0
+        boost when the question asks for that version ("2018年版", "修订前"), nothing when it
+        compares that version with the current one."""
+        if record.in_force or compares_versions(query.text, record):
+            return 0.0  # in force, or compared with the text in force: the words decide
         return self.t.named_document_boost if asks_old_version(query.text, record) else -self.t.superseded_penalty
 
     def coverage(self, query: Query, clause: Clause, snapshot: Snapshot | None = None) -> float:

@@ -52,6 +52,20 @@ def test_two_versions_of_one_text_the_later_in_force() -> None:
     assert asks_old_version("修订前的规定是什么？", recs["old"]) and not asks_old_version("现在怎么规定？", recs["old"])
 
 
+def test_a_question_comparing_versions_prefers_neither_and_asks_about_its_topic() -> None:
+    from assistant.documents import compares_versions, without_versions
+
+    docs = {
+        "old": doc("old", "中华人民共和国妇女权益保障法", "2018年10月26日……会议修正\n第一条 ……"),
+        "new": doc("new", "中华人民共和国妇女权益保障法", "2022年10月30日……会议修订\n第一条 ……"),
+    }
+    old = records(docs)["old"]
+    question = "2018年版和现行的妇女权益保障法，在孕期合同到期这件事上有什么变化？"
+    assert compares_versions(question, old) and not compares_versions("2018年版怎么规定？", old)
+    assert without_versions(question) == "，和，妇女权益保障法，在孕期合同到期这件事上，？"
+    assert without_versions("工资有什么变化？") == "工资有什么变化？"  # no version named: a change is a topic
+
+
 def test_a_text_another_repeals_is_marked_repealed() -> None:
     docs = {"a": doc("a", "某市职工培训办法", "第一条 ……"),
             "b": doc("b", "某市职工教育条例", "第一条 ……\n第九条 本条例自2020年1月1日起施行，《某市职工培训办法》同时废止。")}
