@@ -48,8 +48,13 @@ class AnswerWriter:
     # ---- decisions ------------------------------------------------------------------------
     def in_scope(self, retrieval: Retrieval, off_topic: list[str] | None = None) -> bool:
         top = retrieval.top
-        if top is None or not retrieval.query.terms or off_topic:
+        if top is None or not retrieval.query.terms:
             return False
+        if off_topic:
+            # a topic no loaded text treats (社保 in a skills policy): refused, unless an article
+            # holds nearly all the rest of the question ("纳入城市直接落户范围的高技能人才需要缴满几年
+            # 社保？"), which is then answered from it, or said not to be set by it
+            return max(h.coverage for h in retrieval.hits) >= self.thresholds.off_topic_coverage
         ref = retrieval.query.article_ref
         if ref and top.clause.article in (ref, f"第{ref}条"):
             return True  # "第九条讲了什么？": the user named an article that exists
