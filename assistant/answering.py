@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from . import conflicts
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
 from .direct import ASK_NAMES, verdict
-from .figures import SPECIFIC_KINDS
+from .figures import SPECIFIC_KINDS, in_band
 from .query import Query, quote_gives
-from .reader import Reading, adds, announcer, holds_slot, is_heading, items_of, read
+from .reader import Reading, adds, announcer, holds_slot, is_heading, items_of, read, tier_text
 from .retrieval import Retrieval
 from .settings import Thresholds
 from .structure import CLOSING, FRONT, PREAMBLE, TITLE
@@ -215,10 +215,11 @@ class AnswerWriter:
                 if (h.clause.doc_id == chosen[0].clause.doc_id and h.coverage >= floor
                         and (h.clause.doc_id, h.clause.article) not in places):
                     places.append((h.clause.doc_id, h.clause.article))
+        tiers = tier_text(query)
         for doc_id, article in places:
-            for clause in articles(doc_id, article):
-                if quote_gives(query.asks, clause.text, query):
-                    return _as_hit(clause, chosen[0])
+            stating = [c for c in articles(doc_id, article) if quote_gives(query.asks, c.text, query)]
+            if stating:  # of a tiered rule, the tier the asker's figure falls in
+                return _as_hit(next((c for c in stating if in_band(tiers, c.text)), stating[0]), chosen[0])
         return None
 
     def no_such_article(self, ref: str, named: tuple[str, ...], documents: dict[str, SourceDocument]) -> Answer:

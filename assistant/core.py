@@ -208,6 +208,7 @@ class PolicyAssistant:
         retriever = self.retriever
         self.index.refresh()  # a build in another process: serve its generation (and its rules)
         query = analyse(question, self.segmenter, self.settings.max_question_chars)
+        query = replace(query, case=" ".join(conversation.turns[-3:]))
         follow_up = bool(conversation.topic_text) and is_follow_up(query)
         context = conversation.topic_text if follow_up else ""
         prefer = conversation.topic if follow_up else None

@@ -139,8 +139,9 @@ def figure_value(figure: str) -> tuple[str, float] | None:
             return ("%", parse_number(figure[3:]))
         if m := re.fullmatch(rf"({NUMBER})分之({NUMBER})", figure):
             return ("%", round(100 * parse_number(m.group(2)) / parse_number(m.group(1)), 4))
-        if m := re.fullmatch(rf"({NUMBER})(万元|千元|元)", figure):
-            return ("元", parse_number(m.group(1)) * {"万元": 10000, "千元": 1000, "元": 1}[m.group(2)])
+        if m := re.fullmatch(rf"({NUMBER})(万元|千元|元|万块钱?|千块钱?|块钱?)", figure):
+            scale = 10000 if m.group(2).startswith("万") else 1000 if m.group(2).startswith("千") else 1
+            return ("元", parse_number(m.group(1)) * scale)
         if m := re.fullmatch(rf"({NUMBER})倍", figure):
             return ("倍", parse_number(m.group(1)))
     except (ValueError, ZeroDivisionError):
@@ -156,11 +157,24 @@ def figure_value(figure: str) -> tuple[str, float] | None:
 
 # Tiered rules state a band per tier: "已满1年不满10年的", "一年以上不满三年的", "三年以上…的", "不满一年的".
 _LOW = r"(?:已满|(?<![不未已])满|达到)"  # not 不满 (an upper end) nor 不得超过 (a cap)
+_BAND_FIGURE = rf"{NUMBER}\s*(?:(?:个)?(?:年|月|日|天|周|小时)|万元|千元|元)"
 _BAND = re.compile(
     rf"(?P<lo_pre>{_LOW})?(?P<lo>{{fig}})(?P<lo_post>以上)?(?:(?:不满|未满|不足|以下)(?P<hi>{{fig}})|(?P<hi_post>以下|以内))?"
-    .replace("{fig}", rf"{NUMBER}\s*(?:个)?(?:年|月|日|天|周|小时)")
+    .replace("{fig}", _BAND_FIGURE)
 )
-_BELOW = re.compile(rf"(?:不满|未满|不足)(?P<hi>{NUMBER}\s*(?:个)?(?:年|月|日|天|周|小时))")
+_BELOW = re.compile(rf"(?:不满|未满|不足)(?P<hi>{_BAND_FIGURE})")
+
+
+def _band_value(figure: str) -> tuple[str, float] | None:
+    """(the unit a band is compared in, the value): a duration in months under its written
+    unit (年 with 年: "工作满十二年" is not read against a band in days), an amount in yuan."""
+    from .numerals import parse_months
+
+    value = figure_value(figure)
+    if value is not None and value[0] == "元":
+        return value
+    months = parse_months(figure)
+    return None if months is None else (_unit_of(figure), months)
 
 
 def _unit_of(figure: str) -> str:
@@ -168,31 +182,31 @@ def _unit_of(figure: str) -> str:
 
 
 def bands(text: str) -> list[tuple[str, float, float]]:
-    """The bands a tiered rule states for a duration, as (written unit, low, high) with values
-    in months, low inclusive, high exclusive: "已满10年不满20年的" → ("年", 120, 240),
-    "三年以上" → ("年", 36, inf), "不满一年" → ("年", 0, 12). Only bands written as such
+    """The bands a tiered rule states for a duration or an amount, as (unit, low, high), low
+    inclusive, high exclusive; durations in months under their written unit, amounts in
+    yuan: "已满10年不满20年的" → ("年", 120, 240), "三年以上" → ("年", 36, inf), "不满一年" →
+    ("年", 0, 12), "三万元以上不满八万元" → ("元", 30000, 80000). Only bands written as such
     (满 / 以上 / 不满 …): a bare "5天" is a figure, not a band."""
-    from .numerals import parse_months
-
     out = []
     for m in _BAND.finditer(text):
         lo, hi = m.group("lo"), m.group("hi")
         if not (m.group("lo_pre") or m.group("lo_post") or hi or m.group("hi_post")):
             continue
-        low = parse_months(lo)
+        low = _band_value(lo)
         if low is None:
             continue
+        unit, low_value = low
         if m.group("hi_post"):  # "五年以下": at most
-            out.append((_unit_of(lo), 0.0, low + 1e-9))
+            out.append((unit, 0.0, low_value + 1e-9))
             continue
-        high = parse_months(hi) if hi else float("inf")
-        out.append((_unit_of(lo), low, high if high is not None else float("inf")))
+        high = _band_value(hi) if hi else None
+        out.append((unit, low_value, high[1] if high is not None else float("inf")))
     for m in _BELOW.finditer(text):
-        if text[max(0, m.start() - 12):m.start()].rstrip().endswith(("以上", "年", "月", "日", "天")):
+        if text[max(0, m.start() - 12):m.start()].rstrip().endswith(("以上", "年", "月", "日", "天", "元")):
             continue  # the upper end of a band read above
-        high = parse_months(m.group("hi"))
+        high = _band_value(m.group("hi"))
         if high is not None:
-            out.append((_unit_of(m.group("hi")), 0.0, high))
+            out.append((high[0], 0.0, high[1]))
     return out
 
 
@@ -213,13 +227,11 @@ def names_value(text: str, values: set[tuple]) -> bool:
 
 
 def in_band(question: str, text: str) -> bool:
-    """Whether a duration the question states ("我工作十二年了") falls in a band ``text``
-    states in the same written unit ("已满10年不满20年的")."""
-    from .numerals import parse_months
-
-    stated = [(_unit_of(f.text), parse_months(f.text)) for f in find(question) if f.kind == "duration"]
-    stated = [(u, v) for u, v in stated if v is not None]
-    return any(u == unit and low <= v < high for u, v in stated for unit, low, high in bands(text))
+    """Whether a duration or an amount the question states ("我工作十二年了", "花了五万块")
+    falls in a band ``text`` states in the same unit ("已满10年不满20年的", "三万元以上不满八万元")."""
+    stated = [_band_value(f.text) for f in find(question) if f.kind in ("duration", "amount")]
+    return any(v is not None and v[0] == unit and low <= v[1] < high
+               for v in stated for unit, low, high in bands(text))
 
 
 def quote_has(quote: str, figure: str) -> bool:

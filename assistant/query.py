@@ -115,6 +115,7 @@ class Query:
     article_ref: str | None = None  # article number named in the question ("四")
     injection: bool = False
     truncated: bool = False
+    case: str = ""  # the conversation's earlier turns: facts of the asker's case ("我累计工作满十五年了")
 
     @cached_property
     def about_document(self) -> bool:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from .figures import bounded_values, in_band, names_value, states
+from .figures import bounded_values, find, in_band, names_value, states
 from .models import Clause, Hit
 from .query import Query
 from .settings import ReadingWeights
@@ -63,6 +63,14 @@ def holds_slot(query: Query, text: str) -> bool:
     return bool(pattern and pattern.search(text))
 
 
+def tier_text(query: Query) -> str:
+    """What the tier of a tiered rule is read from: the question when it states a duration or
+    an amount, else the conversation too ("我累计工作满十五年了。" / "那病假请多久就不能休年假？")."""
+    if any(f.kind in ("duration", "amount") for f in find(query.text)):
+        return query.text
+    return f"{query.case} {query.text}"
+
+
 def _question_values(query: Query) -> set:
     return bounded_values(query.text)
 
@@ -79,6 +87,7 @@ def read(query: Query, weights: WeightedTerms, clauses: Iterable[Clause], hits: 
     best_hit = max((h.score for h in hits), default=0.0) or 1.0
     hit_score = {h.clause.clause_id: h.score for h in hits}
     wanted = _question_values(query)
+    tiers = tier_text(query)
     readings = []
     for clause, sentence in _sentences(clauses):
         if is_heading(clause):
@@ -92,7 +101,7 @@ def read(query: Query, weights: WeightedTerms, clauses: Iterable[Clause], hits: 
         slot = holds_slot(query, text)
         if slot:
             score += bonus.slot
-        if (wanted and names_value(text, wanted)) or in_band(query.text, text):
+        if (wanted and names_value(text, wanted)) or in_band(tiers, text):
             score += bonus.figure  # the figure the question names, or the tier its figure falls in
         if clause.clause_id in hit_score:
             score += bonus.retrieved * max(0.0, hit_score[clause.clause_id]) / best_hit

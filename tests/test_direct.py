@@ -22,6 +22,10 @@ LAW = """员工培训管理办法
 （二）在培训结束后服务满五年的；
 （三）患病不能继续工作的。
 员工在服务期内主动辞职的，应当按照约定退还培训费用。
+第五条 公司出资的外派培训，服务期按照下列标准约定：
+（一）培训费用一万元以上不满三万元的，服务期一年；
+（二）培训费用三万元以上不满八万元的，服务期二年；
+（三）培训费用八万元以上的，服务期三年。
 """
 
 
@@ -93,6 +97,8 @@ def test_unexplained_finds_words_that_are_not_the_texts() -> None:
     # the item the question names, after the sentence announcing the items
     ("培训结束后服务满五年再走，公司能要我退培训费吗？", "在培训结束后服务满五年的"),
     ("员工在服务期内主动辞职，要退培训费用吗？", "应当按照约定退还培训费用"),
+    # the tier an amount falls in, though another tier's sentence is read first
+    ("公司花了五万块送我去外派培训，服务期要约定几年？", "培训费用三万元以上不满八万元的，服务期二年"),
 ])
 def test_the_direct_answer_holds_what_was_asked_in_the_texts_words(law_bot, question: str, in_direct: str) -> None:
     answer = law_bot.ask(question)
@@ -102,6 +108,11 @@ def test_the_direct_answer_holds_what_was_asked_in_the_texts_words(law_bot, ques
     assert "……" not in direct
     labels = [f"《员工培训管理办法》{c.article}" for c in answer.citations]
     assert unexplained(direct, [c.quote for c in answer.citations], labels) == []
+
+
+def test_the_tier_comes_from_a_figure_stated_earlier_in_the_conversation(law_bot) -> None:
+    answer = law_bot.chat(["我累计工作十二年了。", "那每年培训假有几天？"])
+    assert "已满10年不满20年的，每年培训假10天" in direct_answer(answer.answer)
 
 
 def test_the_announcing_sentence_leads_its_item_and_the_verdict_comes_from_it(law_bot) -> None:

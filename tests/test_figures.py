@@ -159,3 +159,12 @@ def test_a_value_that_closes_a_band_is_not_the_value_named() -> None:
     assert names_value("劳动合同期限一年以上不满三年的，试用期不得超过二个月；", asked)
     # a question that names the band's closing value the same way is answered by it
     assert names_value("劳动合同期限不满三个月的，不得约定试用期。", bounded_values("不满三个月能约定试用期吗？"))
+
+
+def test_an_amount_falls_in_its_tier() -> None:
+    from assistant.figures import bands
+
+    assert figure_value("五万块") == ("元", 50000.0)
+    assert bands("培训费用三万元以上不满八万元的，服务期二年；") == [("元", 30000.0, 80000.0)]
+    assert in_band("公司花了五万块送我去培训", "培训费用三万元以上不满八万元的，服务期二年；")
+    assert not in_band("公司花了五万块送我去培训", "培训费用一万元以上不满三万元的，服务期一年；")
