@@ -54,9 +54,10 @@ class Reading:
 
 def holds_slot(query: Query, text: str) -> bool:
     """Whether ``text`` holds what the question's kind asks for: a figure of the asked
-    kind, or the kind's slot (a time, an actor, a condition, a list …)."""
+    kind (for a cap or a standard asked, a bound in words too: "违约金上限" ← "不得超过用人单位
+    提供的培训费用"), or the kind's slot (a time, an actor, a condition, a list …)."""
     if query.asks:
-        return states(query.asks, text, bound_counts=False)
+        return states(query.asks, text)
     if query.asks_definition and SLOTS["definition"].search(text):
         return True  # "…是指哪些人？" asks "which", by asking what the term means
     pattern = SLOTS.get(query.kind or "")
