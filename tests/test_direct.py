@@ -26,6 +26,7 @@ LAW = """员工培训管理办法
 （一）培训费用一万元以上不满三万元的，服务期一年；
 （二）培训费用三万元以上不满八万元的，服务期二年；
 （三）培训费用八万元以上的，服务期三年。
+第六条 员工违反服务期约定的，应当按照约定向公司支付违约金。违约金的数额不得超过公司提供的培训费用。
 """
 
 
@@ -99,6 +100,8 @@ def test_unexplained_finds_words_that_are_not_the_texts() -> None:
     ("员工在服务期内主动辞职，要退培训费用吗？", "应当按照约定退还培训费用"),
     # the tier an amount falls in, though another tier's sentence is read first
     ("公司花了五万块送我去外派培训，服务期要约定几年？", "培训费用三万元以上不满八万元的，服务期二年"),
+    # a cap asked is answered by a bound in words
+    ("违约金的上限是怎么规定的？", "违约金的数额不得超过公司提供的培训费用"),
 ])
 def test_the_direct_answer_holds_what_was_asked_in_the_texts_words(law_bot, question: str, in_direct: str) -> None:
     answer = law_bot.ask(question)
