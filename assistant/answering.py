@@ -17,7 +17,7 @@ from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause
 from .direct import ASK_NAMES, verdict
 from .figures import SPECIFIC_KINDS, in_band
 from .query import Query, quote_gives
-from .reader import Reading, adds, announcer, holds_slot, is_heading, items_of, read, tier_text
+from .reader import Reading, adds, announcer, holds_slot, is_heading, items_of, read, sentence_of, tier_text
 from .retrieval import Retrieval
 from .settings import Thresholds
 from .structure import CLOSING, FRONT, PREAMBLE, TITLE
@@ -176,6 +176,13 @@ class AnswerWriter:
         if (lead_reading is not None and second is not None and adds(second, lead_reading, weights, tuning.added_share)
                 and second.score >= tuning.second_sentence_share * lead_reading.score):
             out.append(second.clause)
+        elif lead_reading is not None and lead_reading.slot and not in_band(tier_text(query), lead.text):
+            # the sentence goes on, after "；", with the same slot for another case ("集体合同由工会代表
+            # 企业职工一方与用人单位订立；尚未建立工会的用人单位，由上级工会指导劳动者推举的代表…")
+            following = next((r for r in readings if r.clause.order == lead.order + 1), None)
+            if (following is not None and following.slot and not following.clause.item
+                    and sentence_of(following.clause, articles) == sentence_of(lead, articles)):
+                out.append(following.clause)
         return out
 
     def _basis(self, hits: list[Hit], spans: dict[str, str], label, lead: Clause | None = None) -> str:

@@ -27,6 +27,7 @@ LAW = """员工培训管理办法
 （二）培训费用三万元以上不满八万元的，服务期二年；
 （三）培训费用八万元以上的，服务期三年。
 第六条 员工违反服务期约定的，应当按照约定向公司支付违约金。违约金的数额不得超过公司提供的培训费用。
+第七条 集体培训协议由工会代表员工一方与公司订立；尚未建立工会的，由上级工会指导员工推举的代表与公司订立。
 """
 
 
@@ -102,6 +103,8 @@ def test_unexplained_finds_words_that_are_not_the_texts() -> None:
     ("公司花了五万块送我去外派培训，服务期要约定几年？", "培训费用三万元以上不满八万元的，服务期二年"),
     # a cap asked is answered by a bound in words
     ("违约金的上限是怎么规定的？", "违约金的数额不得超过公司提供的培训费用"),
+    # the sentence goes on after "；" with the same slot for another case: both halves
+    ("集体培训协议由谁代表员工一方订立？", "由工会代表员工一方与公司订立；[1]尚未建立工会的，由上级工会指导员工推举的代表"),
 ])
 def test_the_direct_answer_holds_what_was_asked_in_the_texts_words(law_bot, question: str, in_direct: str) -> None:
     answer = law_bot.ask(question)
