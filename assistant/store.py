@@ -17,6 +17,10 @@ from .models import Clause
 
 log = logging.getLogger("assistant.store")
 ADD_BATCH = 256
+# HNSW breadth when searching: well above the dense candidates asked for (retrieval asks 100),
+# so the approximate search returns the same neighbours whether the graph was just built in
+# this process or read back from disk
+HNSW_EF_SEARCH = 400
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 EMBED_CHARS = 500  # e5 reads 512 tokens; longer sentences are embedded by their head
 
@@ -136,7 +140,11 @@ class ChromaStore:
         self.embedder = embedder
         function = chroma_embedding_function(spec, embedder)
         if create:
-            self.collection = client.get_or_create_collection(collection, embedding_function=function)
+            # one HNSW insert thread (the same clauses make the same graph; several interleave
+            # inserts at random) and a wide search: the same question gets the same dense ranks
+            # after every rebuild; inserting is a small share of a build next to embedding
+            self.collection = client.get_or_create_collection(collection, embedding_function=function,
+                                                              configuration={"hnsw": {"num_threads": 1, "ef_search": HNSW_EF_SEARCH}})
             return
         try:
             self.collection = client.get_collection(collection, embedding_function=function)

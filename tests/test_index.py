@@ -261,3 +261,29 @@ def test_similar_on_a_dropped_generation_says_the_index_changed(make_bot, seed_c
     assert not store.exists()
     with pytest.raises(IndexChangedError, match="ask again"):
         store.similar(FakeEmbedder().embed_queries(["培训"])[0].tolist(), 5)
+
+
+def test_two_builds_and_a_reload_give_the_same_dense_neighbours(make_bot, tmp_path) -> None:
+    # 600 clauses: past chroma's brute-force buffer, so the HNSW graph answers. One insert
+    # thread and a wide search: a rebuild, or another process reading the index, never
+    # reorders the dense candidates of a question
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("evals_synth", Path(__file__).resolve().parent.parent / "evals" / "synth.py")
+    synth = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = synth
+    spec.loader.exec_module(synth)
+    corpus = tmp_path / "synth"
+    synth.generate(corpus, chunks=600, docs=6, seed=3)
+    vectors = FakeEmbedder().embed_queries(["职工培训补贴怎么申请", "劳动合同期限", "技能等级认定"])
+    runs = []
+    for name in ("a", "b"):
+        bot = make_bot(corpus, tmp_path / f"index-{name}")
+        bot.ingest()
+        runs.append([list(bot.index.snapshot.store.similar(v.tolist(), 100)) for v in vectors])
+    reloaded = make_bot(corpus, tmp_path / "index-a")
+    reloaded.ensure_index()
+    runs.append([list(reloaded.index.snapshot.store.similar(v.tolist(), 100)) for v in vectors])
+    assert len(runs[0][0]) == 100
+    assert runs[0] == runs[1] == runs[2]
