@@ -107,7 +107,8 @@ class HybridRetriever:
             candidates.update(index.liability_ids)
         named = set(index.article_positions(query.article_ref, documents)) if query.article_ref else set()
         candidates.update(index.clauses[i].clause_id for i in named)
-        dense_rank = {cid: r for r, cid in enumerate(sorted(dense, key=dense.get, reverse=True))}
+        # equal similarities (the same sentence in two places) rank in document order, not chroma's
+        dense_rank = {cid: r for r, cid in enumerate(sorted(dense, key=lambda c: (-dense[c], index.by_id.get(c, 0))))}
         weighted = self._weighted_terms(topic, index)
         hits = []
         for cid in candidates:
