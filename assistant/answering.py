@@ -51,10 +51,14 @@ class AnswerWriter:
         if top is None or not retrieval.query.terms:
             return False
         if off_topic:
-            # a topic no loaded text treats (社保 in a skills policy): refused, unless an article
-            # holds nearly all the rest of the question ("纳入城市直接落户范围的高技能人才需要缴满几年
-            # 社保？"), which is then answered from it, or said not to be set by it
-            return max(h.coverage for h in retrieval.hits) >= self.thresholds.off_topic_coverage
+            # a topic no loaded text treats (社保 in a skills policy): refused, unless it is a minor
+            # part of the question and an article holds nearly all the rest ("纳入城市直接落户范围的
+            # 高技能人才需要缴满几年社保？"), which is then answered from it, or said not to set it
+            total = sum(w for w, _ in retrieval.weights) or 1.0
+            untreated = sum(w for w, forms in retrieval.weights
+                            if any(forms[0] in topic or topic in forms[0] for topic in off_topic)) / total
+            return (untreated <= self.thresholds.off_topic_share
+                    and max(h.coverage for h in retrieval.hits) >= self.thresholds.off_topic_coverage)
         ref = retrieval.query.article_ref
         if ref and top.clause.article in (ref, f"第{ref}条"):
             return True  # "第九条讲了什么？": the user named an article that exists

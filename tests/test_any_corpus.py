@@ -72,6 +72,23 @@ def test_an_out_of_scope_topic_is_answered_once_a_document_covers_a_synonym(make
     assert "年休假5天" in answer.citations[0].quote
 
 
+def test_a_workplace_topic_from_the_shipped_vocabulary_is_refused_only_while_no_text_treats_it(
+        make_bot, tmp_path) -> None:
+    # the corpus has no lexicon of its own: the shipped vocabulary's topics of workplace life apply
+    corpus = tmp_path / "rules"
+    corpus.mkdir()
+    _write(corpus, "leave.md", LEAVE_LAW)
+    bot = make_bot(corpus)
+    bot.ingest()
+    assert "宿舍" in bot.segmenter.lexicon.out_of_scope
+    assert bot.ask("公司给不给员工安排宿舍？").status == "not_found"
+    _write(corpus, "dorm.md", "# 某公司员工宿舍管理办法\n\n第一条 公司为外地员工提供员工宿舍，每间不超过四人。\n")
+    bot = make_bot(corpus, tmp_path / "index2")
+    bot.ingest()
+    answer = bot.ask("公司给不给员工安排宿舍？")
+    assert answer.status == "answered" and answer.citations[0].doc_id == "dorm"
+
+
 def test_the_not_found_reply_names_the_documents_and_their_chapters(make_bot, seed_corpus) -> None:
     _write(seed_corpus, "leave.md", LEAVE_LAW)
     bot = make_bot(seed_corpus)
