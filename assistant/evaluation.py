@@ -44,16 +44,16 @@ GATES = {
 # Gates for the multi-document set. The hard invariants (verbatim quotes, no invented
 # figure) are gated at their targets; the others are floors just under where the system
 # stands today on documents nobody tuned for, so CI catches a regression while issue 12's
-# targets (top-1 ≥ 0.90, held-out ≥ 0.85, false "not specified" 0) are worked towards.
+# targets (top-1 ≥ 0.90, held-out ≥ 0.85) are worked towards; false "not specified" is at 0.
 MULTIDOC_GATES = {
     "rule_examples_correct": 1.00,
     "verbatim_quotes": 1.00,
     "direct_verbatim": 1.00,
     "invented_figures": 0.0,
-    "article_top1": 0.75,
-    "article_top1.held_out": 0.70,
-    "refusal_accuracy": 0.50,
-    "false_not_specified": 0.05,
+    "article_top1": 0.78,
+    "article_top1.held_out": 0.75,
+    "refusal_accuracy": 0.70,
+    "false_not_specified": 0.0,  # issue 12's target, met: a ceiling like the seed's
 }
 # Gates for the documents set (issue 14: which text applies), at the issue's targets: named
 # documents ≥ 0.95, region/level ≥ 0.90, no superseded or wrong-scope text ever cited first, an
@@ -70,6 +70,7 @@ DOCUMENTS_GATES = {
     "old_version_flagged": 1.00,
     "conflicts_shown": 0.80,
     "conflicts_unfounded": 0.0,
+    "false_not_specified": 0.0,
 }
 # Gates for the external set (issue 12: lay questions nobody tuned for). Floors that catch a
 # regression, not targets: the assistant's answers never below BM25 alone on the same
