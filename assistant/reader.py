@@ -38,6 +38,9 @@ SLOTS = {
     "how": re.compile(r"应当|可以|按照|通过|申请|依照|依法|办理|处理"),
     "yesno": re.compile(r"不得|可以|应当|有权|禁止|不能|无权|必须|不予|享受|享有|不再|视为"),
 }
+# "找谁申诉", "向哪个部门投诉": who is to be addressed, not who acts ("接受申诉的部门应当…")
+ASKS_ADDRESSEE = re.compile(r"(找谁|向谁|跟谁|去哪儿?|去哪里|向哪个|到哪个|找哪个)\S{0,6}?(申诉|投诉|举报|申请|反映|报告|提出|咨询)")
+ADDRESSEE = re.compile(r"向[^，。；]{2,30}(申诉|投诉|举报|申请|反映|报告|提出|咨询)")
 ANNOUNCES_ITEMS = re.compile(r"下列|[：:]$")
 
 
@@ -60,6 +63,8 @@ def holds_slot(query: Query, text: str) -> bool:
         return states(query.asks, text)
     if query.asks_definition and SLOTS["definition"].search(text):
         return True  # "…是指哪些人？" asks "which", by asking what the term means
+    if query.kind == "who" and ASKS_ADDRESSEE.search(query.text):
+        return bool(ADDRESSEE.search(text))
     pattern = SLOTS.get(query.kind or "")
     return bool(pattern and pattern.search(text))
 

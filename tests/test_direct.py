@@ -28,6 +28,7 @@ LAW = """员工培训管理办法
 （三）培训费用八万元以上的，服务期三年。
 第六条 员工违反服务期约定的，应当按照约定向公司支付违约金。违约金的数额不得超过公司提供的培训费用。
 第七条 集体培训协议由工会代表员工一方与公司订立；尚未建立工会的，由上级工会指导员工推举的代表与公司订立。
+第八条 接受申诉的部门应当在十日内作出答复。员工对培训考核结果有异议的，可以向人力资源部提出申诉。
 """
 
 
@@ -105,6 +106,8 @@ def test_unexplained_finds_words_that_are_not_the_texts() -> None:
     ("违约金的上限是怎么规定的？", "违约金的数额不得超过公司提供的培训费用"),
     # the sentence goes on after "；" with the same slot for another case: both halves
     ("集体培训协议由谁代表员工一方订立？", "由工会代表员工一方与公司订立；[1]尚未建立工会的，由上级工会指导员工推举的代表"),
+    # "找谁申诉" asks whom to address, not who acts on it
+    ("对培训考核结果有异议，我能找谁申诉？", "可以向人力资源部提出申诉"),
 ])
 def test_the_direct_answer_holds_what_was_asked_in_the_texts_words(law_bot, question: str, in_direct: str) -> None:
     answer = law_bot.ask(question)
