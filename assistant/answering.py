@@ -210,8 +210,8 @@ class AnswerWriter:
         ``thresholds.stating_articles`` in all, of the same document, for a question that
         names no article and asks a figure of a definite kind (:data:`SPECIFIC_KINDS`):
         "文件没有规定……" must not be said while an article the search found close to the
-        top states it. ``articles(doc_id, article)``
-        gives an article's clauses."""
+        top states it. Of a tiered rule, the tier the asker's figure falls in is taken.
+        ``articles(doc_id, article)`` gives an article's clauses."""
         query = retrieval.query
         places = list(dict.fromkeys((h.clause.doc_id, h.clause.article) for h in chosen))
         if query.asks in SPECIFIC_KINDS and chosen and not query.article_ref:
