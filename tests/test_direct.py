@@ -169,6 +169,8 @@ def test_the_readme_example_answers_when_in_its_first_sentence(e2e_bot) -> None:
     ("那什么时候开始发？", "when"),
     ("那具体包括哪些？", "list"),
     ("那要怎么申请？", "how"),
+    ("发生争议怎么解决？", "how"),
+    ("那按什么处理？", "how"),
     ("那技师班毕业的算不算？", "yesno"),
     ("这里说的学徒是指什么？", "definition"),
 ])
