@@ -67,7 +67,7 @@ QUESTION_KINDS = (
     ("list", re.compile(r"哪些|哪几|包括什么|包括哪|有什么(?!条件|要求|规定|区别|不同|影响)|都有啥|列举|\bwhich\b", re.I)),
     ("how", re.compile(r"怎么办|如何|怎样|怎么(做|办理|申请|处理|计算|算|解决|给|发|折|补|赔|认定|报|交|走|弄)"
                        r"|按什么(处理|办|计算|执行|程序|方式)|流程|程序|步骤|\bhow\b", re.I)),
-    ("definition", re.compile(r"是什么|指什么|什么是|是指|含义|定义|\bwhat is\b", re.I)),
+    ("definition", re.compile(r"是什么(?!时候|时间|条件|标准|情况|意思吗)|指什么|什么是|是指|含义|定义|\bwhat is\b", re.I)),
     ("yesno", re.compile(r"能不能|可不可以|可以吗|能否|是否|是不是|有没有|算不算|会不会|要不要|合法吗|吗[？?]?$"
                          r"|^(can|may|is|are|does|do|should|must|will)\b", re.I)),
 )

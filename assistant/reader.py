@@ -61,8 +61,10 @@ def holds_slot(query: Query, text: str) -> bool:
     提供的培训费用"), or the kind's slot (a time, an actor, a condition, a list …)."""
     if query.asks:
         return states(query.asks, text)
-    if query.asks_definition and SLOTS["definition"].search(text):
-        return True  # "…是指哪些人？" asks "which", by asking what the term means
+    if query.asks_definition:
+        # "…是指哪些人？" asks "which" by asking what the term means: only a defining sentence
+        # holds that ("本规定所称专业技术人员是指…"), not a list in another sentence
+        return bool(SLOTS["definition"].search(text))
     if query.kind == "who" and ASKS_ADDRESSEE.search(query.text):
         return bool(ADDRESSEE.search(text))
     pattern = SLOTS.get(query.kind or "")

@@ -163,6 +163,24 @@ def test_the_readme_example_answers_when_in_its_first_sentence(e2e_bot) -> None:
     assert "从入职开始" in first and "……" not in first
 
 
+def test_is_what_time_asks_when_not_what_a_term_means(segmenter) -> None:
+    from assistant.query import analyse
+
+    when = analyse("技能补贴是什么时候发到手？", segmenter)
+    assert (when.kind, when.asks_definition) == ("when", False)
+    assert analyse("这里说的专业技术人员是指哪些人？", segmenter).asks_definition
+
+
+def test_a_definition_asked_as_which_is_answered_by_the_defining_sentence(segmenter) -> None:
+    from assistant.query import analyse
+
+    query = analyse("本规定说的专业技术人员是指哪些人？", segmenter)
+    clauses = [_clause(1, "本规定适用于对本市专业技术人员进行知识增新、扩展、加深与能力提高的继续教育。"),
+               _clause(2, "本规定所称专业技术人员是指企业、事业单位按照国家专业技术职务制度被聘任的在职人员。")]
+    weights = [(1.0, ("专业技术人员",)), (1.0, ("规定",))]
+    assert read(query, weights, clauses)[0].clause.order == 2
+
+
 @pytest.mark.parametrize(("turn", "kind"), [
     ("那这个由谁负责？", "who"),
     ("那要满足什么条件？", "conditions"),
