@@ -177,7 +177,12 @@ class AnswerWriter:
                 out += [r.clause for r in named[: tuning.matched_items]]
             return sorted(out, key=lambda c: c.order)
         second = next((r for r in readings if r.clause.clause_id != lead.clause_id), None)
-        if (lead_reading is not None and second is not None and adds(second, lead_reading, weights, tuning.added_share)
+        # a second actor for the same duty ("市和区人力社保行政主管部门负责…" / "各行业主管部门负责…")
+        # answers "由谁负责" too
+        another_actor = (query.kind == "who" and second is not None and second.slot
+                         and lead_reading is not None and lead_reading.slot)
+        if (lead_reading is not None and second is not None
+                and (adds(second, lead_reading, weights, tuning.added_share) or another_actor)
                 and second.score >= tuning.second_sentence_share * lead_reading.score):
             out.append(second.clause)
         elif lead_reading is not None and lead_reading.slot and not in_band(tier_text(query), lead.text):

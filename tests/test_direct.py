@@ -29,6 +29,7 @@ LAW = """员工培训管理办法
 第六条 员工违反服务期约定的，应当按照约定向公司支付违约金。违约金的数额不得超过公司提供的培训费用。
 第七条 集体培训协议由工会代表员工一方与公司订立；尚未建立工会的，由上级工会指导员工推举的代表与公司订立。
 第八条 接受申诉的部门应当在十日内作出答复。员工对培训考核结果有异议的，可以向人力资源部提出申诉。
+第九条 人力资源部负责员工培训的组织管理工作。各车间负责本车间员工培训的日常管理工作。
 """
 
 
@@ -108,6 +109,8 @@ def test_unexplained_finds_words_that_are_not_the_texts() -> None:
     ("集体培训协议由谁代表员工一方订立？", "由工会代表员工一方与公司订立；[1]尚未建立工会的，由上级工会指导员工推举的代表"),
     # "找谁申诉" asks whom to address, not who acts on it
     ("对培训考核结果有异议，我能找谁申诉？", "可以向人力资源部提出申诉"),
+    # two actors for the same duty: both answer "由哪个部门负责"
+    ("员工培训的管理工作由哪个部门负责？", "人力资源部负责员工培训的组织管理工作。[1]各车间负责本车间员工培训的日常管理工作"),
 ])
 def test_the_direct_answer_holds_what_was_asked_in_the_texts_words(law_bot, question: str, in_direct: str) -> None:
     answer = law_bot.ask(question)
