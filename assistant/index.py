@@ -416,7 +416,8 @@ class PolicyIndex:
         self.snapshot = Snapshot(  # one assignment: readers see the old generation or the new
             manifest=manifest, documents=documents, clauses=clauses, by_id=ClauseIds(clauses, np.frombuffer(tables.id_hashes, dtype=np.int64)), bm25=bm25,
             article_texts=tables.article_texts, articles=tables.articles,
-            absent_topics=absent_topics(self.segmenter.lexicon, corpus_text), outline=tables.outline(),
+            absent_topics=absent_topics(self.segmenter.lexicon, corpus_text, bm25, self.segmenter),
+            outline=tables.outline(),
             aliases=alias_table(documents), spans=tables.spans, records=records(documents),
             store=store, stamp=stamp,
         )
@@ -482,10 +483,32 @@ class _Tables:
         return {doc: tuple(self.chapters.get(doc) or self.headings.get(doc) or ()) for doc in self.spans}
 
 
-def absent_topics(lexicon, corpus_text: str) -> tuple[str, ...]:
+def absent_topics(lexicon, corpus_text: str, bm25: "BM25Index | None" = None, segmenter=None) -> tuple[str, ...]:
     """The out-of-scope topics no document covers: neither the word nor any word the
-    lexicon makes it stand for occurs in the corpus (年假 is covered by a text on 年休假)."""
-    return tuple(t for t in lexicon.out_of_scope if not any(form in corpus_text for form in lexicon.forms(t)))
+    lexicon makes it stand for occurs in the corpus (年假 is covered by a text on 年休假),
+    nor does one clause hold all the words of one of them, its head word whole (解除劳动合同 is
+    covered by "解除劳动或者聘用合同", 劳动仲裁 by "劳动人事争议调解仲裁", 失业保险金 not by
+    "失业保险基金"); the last needs the corpus's ``bm25`` and the ``segmenter`` that built it."""
+    def covered(topic: str) -> bool:
+        forms = lexicon.forms(topic)
+        if any(form in corpus_text for form in forms):
+            return True
+        if bm25 is None or segmenter is None:
+            return False
+        for form in forms:
+            words = [t for t in segmenter.terms(form) if len(t) >= 2]
+            # its head, the shortest word it ends with (合同 of 解除劳动合同, 保险金 of 失业保险金: not
+            # covered by 失业保险基金), and its other smallest words (解除, 劳动)
+            heads = [t for t in words if form.endswith(t)]
+            if not heads:
+                continue
+            head = min(heads, key=len)
+            rest = [t for t in words if t not in head and not any(o != t and o in t for o in words)]
+            if rest and bm25.together([*rest, head]):
+                return True
+        return False
+
+    return tuple(t for t in lexicon.out_of_scope if not covered(t))
 
 
 def _embed_with_progress(store: ChromaStore, clauses: list[Clause], progress: Progress | None) -> None:

@@ -72,6 +72,19 @@ class BM25Index:
     def knows(self, term: str) -> bool:
         return term in self._df
 
+    def together(self, tokens: list[str]) -> bool:
+        """Whether some clause holds every one of ``tokens``."""
+        common = None
+        for token in tokens:
+            if token not in self._df:
+                return False
+            i = self._vocab[token]
+            docs = np.asarray(self._indices[int(self._indptr[i]):int(self._indptr[i + 1])])
+            common = docs if common is None else np.intersect1d(common, docs, assume_unique=True)
+            if not len(common):
+                return False
+        return common is not None
+
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         """Each clause's BM25 score for the tokens (a token given twice counts twice)."""
         out = np.zeros(self.n_docs, dtype=np.float32)

@@ -199,3 +199,20 @@ def test_an_article_the_document_does_not_have_is_refused_by_name(make_bot, seed
     answer = bot.ask("职工休假示范条例第九十条是怎么规定的？")
     assert answer.status == "not_found" and answer.citations == []
     assert answer.answer.startswith("《职工休假示范条例》没有第九十条")
+
+
+def test_a_topic_is_covered_when_one_clause_holds_all_its_words(make_bot, tmp_path) -> None:
+    # laws word things their own way: 解除劳动合同 is treated by "解除劳动或者聘用合同", 劳动仲裁 by
+    # "劳动人事争议调解仲裁"; but 失业保险金 (a benefit) is not treated by 失业保险基金 (a fund)
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    _write(corpus, "rules.md", "# 某省女职工保护办法\n\n第一条 用人单位不得因女职工怀孕解除劳动或者聘用合同。\n\n"
+                               "第二条 发生争议的，女职工可以依法申请劳动人事争议调解仲裁。\n\n"
+                               "第三条 通过失业保险基金等渠道筹集资金。\n")
+    _write(corpus, "lexicon.yaml", "out_of_scope_topics: [解除劳动合同, 劳动仲裁, 失业保险金, 住房公积金]\n")
+    bot = make_bot(corpus)
+    bot.ingest()
+    absent = bot.index.snapshot.absent_topics
+    assert {"失业保险金", "住房公积金"} <= set(absent) and not {"解除劳动合同", "劳动仲裁"} & set(absent)
+    assert bot.ask("我怀孕了，公司能跟我解除劳动合同吗？").status == "answered"
+    assert bot.ask("失业保险金怎么领？").status == "not_found"
