@@ -285,6 +285,23 @@ ANSWERS = {
     "figure": {"amount", "ratio", "multiple", "duration", "count", "age", "number"},
     "catalogue": set(),
 }
+# The unit a period is asked in ("有几天年假" asks for days): a figure in that unit holds the
+# answer ("年休假5天"), one in another unit ("连续工作满12个月以上") holds something else.
+_UNIT_FAMILIES = {"天": ("天", "日", "工作日"), "月": ("个月", "月"), "年": ("年",), "小时": ("小时", "学时")}
+_ASKED_UNIT = re.compile(r"(?:几|多少)(?:个)?(天|日|工作日|月|年|小时|学时)")
+
+
+def asked_unit(question: str) -> str | None:
+    """The unit family a question asks a period in ("几天" → 天, "几个月" → 月), or None."""
+    m = _ASKED_UNIT.search(question)
+    return None if m is None else next(f for f, units in _UNIT_FAMILIES.items() if m.group(1) in units)
+
+
+def states_in_unit(family: str, text: str) -> bool:
+    """Does ``text`` state a period in the unit ``family`` (:func:`asked_unit`)?"""
+    return any(f.kind == "duration" and f.text.rstrip("半").endswith(_UNIT_FAMILIES[family]) for f in find(text))
+
+
 # Asked kinds that name what the figure measures (not "figure"/"standard", which any number answers).
 SPECIFIC_KINDS = frozenset({"ratio", "difference", "duration", "count", "age", "amount"})
 # Asked kinds that a bound in words answers: "违约金最多多少" ← "不得超过用人单位提供的培训费用".

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from .figures import bounded_values, find, in_band, names_value, states
+from .figures import asked_unit, bounded_values, find, in_band, names_value, states, states_in_unit
 from .models import Clause, Hit
 from .query import Query
 from .settings import ReadingWeights
@@ -61,6 +61,9 @@ def holds_slot(query: Query, text: str) -> bool:
     kind (for a cap or a standard asked, a bound in words too: "违约金上限" ← "不得超过用人单位
     提供的培训费用"), or the kind's slot (a time, an actor, a condition, a list …)."""
     if query.asks:
+        unit = asked_unit(query.text) if query.asks == "duration" else None
+        if unit:  # "有几天年假": a period in days, not "满12个月"
+            return states_in_unit(unit, text)
         return states(query.asks, text)
     if query.asks_definition:
         # "…是指哪些人？" asks "which" by asking what the term means: only a defining sentence

@@ -238,3 +238,14 @@ def test_a_yes_no_question_is_told_by_its_interrogative(segmenter, question: str
     from assistant.query import analyse
 
     assert analyse(question, segmenter).yes_no is yes_no
+
+
+def test_a_period_asked_in_days_is_held_by_a_sentence_in_days(segmenter) -> None:
+    from assistant.query import analyse
+
+    query = analyse("工作满八年，一年有几天年休假？", segmenter)
+    clauses = [_clause(1, "职工连续工作满12个月以上的，享受带薪年休假。"),
+               _clause(2, "职工累计工作已满1年不满10年的，年休假5天。")]
+    weights = [(1.0, ("年休假",)), (1.0, ("工作",))]
+    readings = {r.clause.order: r for r in read(query, weights, clauses)}
+    assert readings[2].slot and not readings[1].slot
