@@ -150,8 +150,9 @@ class HybridRetriever:
 
     def _topic(self, query: Query, index: Snapshot) -> Query:
         """``query`` with the terms of what it asks about only: the names of the documents it
-        names, and the words naming a version of them, are left out (their words — 劳动合同, 条例 — chose the document, and would
-        otherwise draw its first or last article). The query itself when nothing else is left."""
+        names, and the words naming a version of them, are left out (their words — 劳动合同,
+        条例, 2018年版 — chose the document, and would otherwise draw its first or last
+        article). The query itself when nothing else is left."""
         from dataclasses import replace
 
         from .query import analyse
