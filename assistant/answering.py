@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from . import conflicts
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
 from .direct import ASK_NAMES, verdict
+from .documents import base_title, compares_versions
 from .figures import SPECIFIC_KINDS, in_band
 from .query import Query, quote_gives
 from .reader import Reading, adds, announcer, holds_slot, is_heading, items_of, read, sentence_of, tier_text
@@ -106,6 +107,9 @@ class AnswerWriter:
         if not self.in_scope(retrieval, corpus.off_topic(query.text)):
             return self.not_found(query, documents, corpus.outline)
         chosen, readings = self.select(retrieval, corpus.article_clauses)
+        earlier = self._other_version(retrieval, chosen, records)
+        if earlier is not None:  # "2018年版和现行的…有什么变化": the other version's article too
+            chosen = [*[h for h in chosen if h.clause.doc_id != earlier.clause.doc_id][: self.max_quotes - 1], earlier]
         if query.asks and not any(quote_gives(query.asks, h.clause.text, query) for h in chosen):
             stating = self._stating(retrieval, chosen, corpus.article_clauses)
             if stating is not None:
@@ -208,6 +212,24 @@ class AnswerWriter:
                 lines.append(f"[{n}] {label(clause)}{why}：“{clause.text}”")
         return "\n".join(lines)
 
+    @staticmethod
+    def _other_version(retrieval: Retrieval, chosen: list[Hit], records: dict) -> Hit | None:
+        """When the question compares an older version of the cited text with the current
+        one ("2018年版和现行的…有什么变化"), the other version's hit worded most like the
+        cited rule (its counterpart); else None."""
+        lead = records.get(chosen[0].clause.doc_id)
+        if lead is None:
+            return None
+        versions = [h for h in retrieval.hits if h.clause.doc_id != lead.doc_id and h.clause.doc_id in records
+                    and base_title(records[h.clause.doc_id].title) == base_title(lead.title)]
+        if not versions:
+            return None
+        other = records[versions[0].clause.doc_id]
+        if not compares_versions(retrieval.query.text, other if lead.in_force else lead):
+            return None
+        # its counterpart of the cited rule: the hit worded most like it
+        return max(versions, key=lambda h: _pairs_shared(h.clause.text, chosen[0].clause.text))
+
     def _stating(self, retrieval: Retrieval, chosen: list[Hit], articles) -> Hit | None:
         """A clause that states a figure of the kind the question asks for, about what it
         asks (:func:`quote_gives`), as a hit; None when none does. Read first: the cited
@@ -258,6 +280,12 @@ class AnswerWriter:
         text = ("抱歉，知识库中没有找到能回答这个问题的规定，因此不作回答。"
                 f"\n\n本知识库收录的是：{'；'.join(parts) or '（空）'}{more}。其他问题请咨询人事部门或当地主管部门。")
         return Answer(NOT_FOUND, text, [])
+
+
+def _pairs_shared(a: str, b: str) -> float:
+    """Share of character pairs two sentences have in common (Jaccard)."""
+    x, y = ({t[i:i + 2] for i in range(len(t) - 1)} for t in (a, b))
+    return len(x & y) / len(x | y) if x | y else 0.0
 
 
 def compose(first: str, basis: str, tail: str = "") -> str:

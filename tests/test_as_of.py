@@ -131,3 +131,34 @@ def test_cli_batch_lines_may_carry_as_of(versions_bot, tmp_path: Path, capsys) -
     assert cmd_batch(versions_bot, Namespace(infile=str(lines))) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["citations"][0]["doc_id"] == "protect-2018"
+
+
+def test_a_question_comparing_versions_cites_the_current_rule_and_its_earlier_counterpart(versions_bot) -> None:
+    answer = versions_bot.ask("2018年版和现行的示范企业职工保护条例，在怀孕降低工资这件事上有什么变化？")
+    cited = [(c.doc_id, c.article) for c in answer.citations]
+    assert cited[0] == ("protect-2022", "第二条") and ("protect-2018", "第二条") in cited
+    assert "已被新版" in answer.answer.split("依据：")[1]  # the earlier version is flagged
+    # asked about the current text alone, the earlier version is not cited
+    current = versions_bot.ask("用人单位能因为怀孕降低女职工工资吗？")
+    assert "protect-2018" not in {c.doc_id for c in current.citations}
+
+
+def test_the_earlier_versions_counterpart_is_the_rule_worded_most_like_the_cited_one(segmenter) -> None:
+    from assistant.answering import AnswerWriter
+    from assistant.models import Clause, Hit
+    from assistant.query import analyse
+    from assistant.retrieval import Retrieval
+    from assistant.settings import Thresholds
+
+    def hit(doc_id: str, article: str, text: str, score: float) -> Hit:
+        clause = Clause(f"{doc_id}:{article}", doc_id, doc_id, article, "", text, 0, len(text), "", 0)
+        return Hit(clause, score)
+
+    recs = records({"protect-2018": _doc("protect-2018", OLD), "protect-2022": _doc("protect-2022", NEW)})
+    lead = hit("protect-2022", "第二条", "用人单位不得因怀孕降低女职工的工资和福利待遇，不得限制女职工晋职晋级。", 0.3)
+    hits = [lead, hit("protect-2018", "第一条", "为了保护职工合法权益，制定本条例。", 0.25),
+            hit("protect-2018", "第二条", "用人单位不得因怀孕降低女职工的工资。", 0.2)]
+    compare = Retrieval(analyse("2018年版和现行的条例在怀孕降薪上有什么变化？", segmenter), hits)
+    assert AnswerWriter(Thresholds())._other_version(compare, [lead], recs).clause.article == "第二条"
+    current = Retrieval(analyse("现行条例对怀孕降薪怎么规定？", segmenter), hits)
+    assert AnswerWriter(Thresholds())._other_version(current, [lead], recs) is None
