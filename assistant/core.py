@@ -24,7 +24,7 @@ from .ingest import load_corpus
 from .lexicon import Lexicon, Segmenter
 from .llm import REWRITTEN, LLMWriter
 from .models import Answer
-from .query import analyse, is_follow_up
+from .query import analyse, case_facts, is_follow_up
 from .retrieval import HybridRetriever
 from .settings import Settings
 from .store import ChromaBackend
@@ -208,8 +208,8 @@ class PolicyAssistant:
         retriever = self.retriever
         self.index.refresh()  # a build in another process: serve its generation (and its rules)
         query = analyse(question, self.segmenter, self.settings.max_question_chars)
-        query = replace(query, case=" ".join(conversation.turns[-3:]))
         follow_up = bool(conversation.topic_text) and is_follow_up(query)
+        query = replace(query, case=case_facts(conversation.turns[-3:], follow_up))
         context = conversation.topic_text if follow_up else ""
         prefer = conversation.topic if follow_up else None
         snap, retrieval = self._search(retriever, query, context, prefer, " ".join(conversation.turns[-3:]), day)

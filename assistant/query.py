@@ -227,6 +227,16 @@ def analyse(question: str, segmenter: Segmenter, max_chars: int = 2000) -> Query
     )
 
 
+def case_facts(turns: list[str], follow_up: bool) -> str:
+    """The earlier turns whose figures are facts of the asker's case (the tier of a tiered rule
+    may come from them): every turn for a follow-up, else only statements ("我累计工作满十五年
+    了。"), not earlier questions about something else ("合同签三年，试用期最长多久？")."""
+    def statement(turn: str) -> bool:
+        return not (kind_of(turn) or asked_kind(turn) or re.search(r"[？?吗]\s*$", turn))
+
+    return " ".join(t for t in turns if follow_up or statement(t))
+
+
 def is_follow_up(query: Query) -> bool:
     """An elliptical turn that leans on the conversation ("那技师班毕业的算不算？")."""
     topical = [t for t in query.terms if len(t) >= 2 and t not in GENERIC]

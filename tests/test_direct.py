@@ -249,3 +249,11 @@ def test_a_period_asked_in_days_is_held_by_a_sentence_in_days(segmenter) -> None
     weights = [(1.0, ("年休假",)), (1.0, ("工作",))]
     readings = {r.clause.order: r for r in read(query, weights, clauses)}
     assert readings[2].slot and not readings[1].slot
+
+
+def test_an_earlier_question_is_not_a_fact_of_the_case_unless_the_turn_follows_it_up() -> None:
+    from assistant.query import case_facts
+
+    turns = ["我累计工作满十五年了。", "合同签三年，试用期最长多久？"]
+    assert case_facts(turns, follow_up=False) == "我累计工作满十五年了。"
+    assert case_facts(turns, follow_up=True) == " ".join(turns)
