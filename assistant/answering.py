@@ -228,7 +228,7 @@ class AnswerWriter:
         if not compares_versions(retrieval.query.text, other if lead.in_force else lead):
             return None
         # its counterpart of the cited rule: the hit worded most like it
-        return max(versions, key=lambda h: _pairs_shared(h.clause.text, chosen[0].clause.text))
+        return max(versions, key=lambda h: conflicts.shared_wording(h.clause.text, chosen[0].clause.text))
 
     def _stating(self, retrieval: Retrieval, chosen: list[Hit], articles) -> Hit | None:
         """A clause that states a figure of the kind the question asks for, about what it
@@ -280,12 +280,6 @@ class AnswerWriter:
         text = ("抱歉，知识库中没有找到能回答这个问题的规定，因此不作回答。"
                 f"\n\n本知识库收录的是：{'；'.join(parts) or '（空）'}{more}。其他问题请咨询人事部门或当地主管部门。")
         return Answer(NOT_FOUND, text, [])
-
-
-def _pairs_shared(a: str, b: str) -> float:
-    """Share of character pairs two sentences have in common (Jaccard)."""
-    x, y = ({t[i:i + 2] for i in range(len(t) - 1)} for t in (a, b))
-    return len(x & y) / len(x | y) if x | y else 0.0
 
 
 def compose(first: str, basis: str, tail: str = "") -> str:

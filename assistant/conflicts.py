@@ -93,14 +93,19 @@ def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
+def shared_wording(a: str, b: str) -> float:
+    """How much wording two texts share: the Jaccard share of their character pairs."""
+    x, y = _bigrams(a), _bigrams(b)
+    return len(x & y) / len(x | y) if x | y else 0.0
+
+
 def _likeness(lead: str, other: str, asks: str) -> tuple[float, float]:
     """How alike two rules' conditions are: (same condition figures, shared wording) — a
     conflict is the same condition with a different figure."""
     lead_rest, other_rest = _split(lead, asks)[1], _split(other, asks)[1]
     a, b = _values(lead_rest, _KINDS), _values(other_rest, _KINDS)
     same = len(a & b) / len(a | b) if a | b else 1.0
-    x, y = _bigrams(lead_rest), _bigrams(other_rest)
-    return same, len(x & y) / len(x | y) if x | y else 0.0
+    return same, shared_wording(lead_rest, other_rest)
 
 
 def _unfigured(text: str) -> str:

@@ -107,8 +107,9 @@ class HybridRetriever:
             candidates.update(index.liability_ids)
         named = set(index.article_positions(query.article_ref, documents)) if query.article_ref else set()
         candidates.update(index.clauses[i].clause_id for i in named)
-        # equal similarities (the same sentence in two places) rank in document order, not chroma's
-        dense_rank = {cid: r for r, cid in enumerate(sorted(dense, key=lambda c: (-dense[c], index.by_id.get(c, 0))))}
+        # equal similarities (the same sentence in two places) rank by clause id, not in chroma's
+        # order: no clause is read for it
+        dense_rank = {cid: r for r, cid in enumerate(sorted(dense, key=lambda c: (-dense[c], c)))}
         weighted = self._weighted_terms(topic, index)
         hits = []
         for cid in candidates:
