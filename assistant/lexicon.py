@@ -101,6 +101,10 @@ class Segmenter:
         """All word tokens (search mode: long words also yield their parts)."""
         return [t.lower() for t in self._jieba.cut_for_search(text) if _WORD.search(t)]
 
+    def words(self, text: str) -> list[str]:
+        """The words of ``text`` (precise mode: each character in one word), lower-cased."""
+        return [t.lower() for t in self._jieba.cut(text) if _WORD.search(t)]
+
     def terms(self, text: str) -> list[str]:
         """Content terms: tokens that are not stopwords, in order, unique."""
         stop = self.lexicon.stopwords

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 from functools import cached_property, lru_cache
 
 from .cleaning import NUMERAL, normalise_spaces
@@ -117,6 +118,8 @@ class Query:
     injection: bool = False
     truncated: bool = False
     case: str = ""  # the conversation's earlier turns: facts of the asker's case ("我累计工作满十五年了")
+    # the segmenter's precise word split (Segmenter.words), to tell a word from a piece of one
+    words: Callable[[str], list[str]] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def about_document(self) -> bool:
@@ -174,6 +177,16 @@ _SEGMENTS = re.compile(r"[^，,；;。：:]+")
 _ARTICLE_TOKEN = re.compile(rf"^第?[{NUMERAL}\d]+条?$")  # "第九", "九条", "第九条" name an article, not a topic
 
 
+def _names_topic(term: str, segment: str, query: "Query") -> bool:
+    """Whether ``term`` in ``segment`` is the question's topic, not a piece of another word:
+    a piece of a longer word of the question (劳动 of 劳动报酬, of 劳动合同法) counts only as a
+    word of the segment (试用期 in "试用期的工资", not 劳动 in "劳动者") or with that word."""
+    longer = [w for w in query.terms if term != w and term in w]
+    if not longer or query.words is None or any(w in segment for w in longer):
+        return True
+    return term in query.words(segment)
+
+
 def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
     """Does ``quote`` state a figure of the asked kind about what the question asks? The
     phrase holding the figure must share a topic term with the question that the rest of
@@ -192,7 +205,7 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
         if query is None or not topics:
             return True  # no topic of its own ("第九条的比例是多少？"): the figure answers it
         others = "".join(segments[:i] + segments[i + 1 :])
-        shared = [t for t in topics if t in segment]
+        shared = [t for t in topics if t in segment and _names_topic(t, segment, query)]
         if any(t not in others for t in shared) or (shared and len(segments) == 1):
             return True
         if is_bare_predicate(segment) and any(t in others for t in topics):
@@ -224,6 +237,7 @@ def analyse(question: str, segmenter: Segmenter, max_chars: int = 2000) -> Query
         article_ref=ref,
         injection=bool(INJECTION.search(text)),
         truncated=truncated,
+        words=segmenter.words,
     )
 
 

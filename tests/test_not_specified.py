@@ -74,3 +74,19 @@ def test_a_question_mostly_about_a_treated_rule_is_not_refused_for_one_untreated
     assert answer.status == NOT_SPECIFIED and answer.citations[0].article == "八"
     # a question about the untreated topic itself is still refused
     assert fake_bot.ask("社保缴费基数是怎么核定的？").status == "not_found"
+
+
+@pytest.mark.parametrize(("question", "quote", "gives"), [
+    # 劳动 is a piece of 劳动合同法 here, and of 劳动者 in the quote: the ratio is a 赔偿金's
+    ("劳动合同法里，加班费按工资的几倍计算？",
+     "逾期不支付的，责令用人单位按应付金额百分之五十以上百分之一百以下的标准向劳动者加付赔偿金。", False),
+    ("实习生的劳动报酬最低应该给多少钱？", "用人单位按应付金额百分之五十以上的标准向劳动者加付赔偿金。", False),
+    # a piece of the question's word standing as a word of the quote is its topic
+    ("试用期工资不得低于同岗位最低档工资的百分之几？", "劳动者在试用期的工资不得低于本单位相同岗位最低档工资的80%。", True),
+    ("工资集体协商最长要在多久内谈完？", "协商双方应当在协商会议开始之日起三十个工作日内完成协商。", True),
+])
+def test_a_figure_answers_only_about_the_words_the_question_uses(segmenter, question, quote, gives) -> None:
+    from assistant.query import analyse, quote_gives
+
+    query = analyse(question, segmenter)
+    assert quote_gives(query.asks, quote, query) is gives
