@@ -141,6 +141,23 @@ class Snapshot:
 
         return frozenset(clause.clause_id for clause in self.clauses if is_liability(clause))
 
+    @cached_property
+    def framing_ids(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Ids of each document's clauses that say what it is for ("为了…，制定本法。") and
+        when it takes effect ("本法自…起施行。"), as (doc_id, clause_id) by kind ("purpose",
+        "effective"): read once
+        per generation, they join the candidates of a question asking for them whatever its
+        words ("什么时候生效" ← "自…起施行")."""
+        from .query import EFFECTIVE_CLAUSE, PURPOSE_CLAUSE
+
+        found: dict[str, list[tuple[str, str]]] = {"purpose": [], "effective": []}
+        for clause in self.clauses:
+            if PURPOSE_CLAUSE.match(clause.text):
+                found["purpose"].append((clause.doc_id, clause.clause_id))
+            if EFFECTIVE_CLAUSE.search(clause.text):
+                found["effective"].append((clause.doc_id, clause.clause_id))
+        return {kind: tuple(ids) for kind, ids in found.items()}
+
     def article_positions(self, ref: str, documents: Collection[str] = ()) -> list[int]:
         """Positions of the clauses of article ``ref`` ("九" or "第九条") in ``documents``
         (every document when empty)."""

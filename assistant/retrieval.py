@@ -105,6 +105,9 @@ class HybridRetriever:
         consequence = liability.asks_consequence(query.text)  # "罚多少", "会有什么后果": the liability chapter
         if consequence:
             candidates.update(index.liability_ids)
+        for kind, asked in (("purpose", query.asks_purpose), ("effective", query.about_dates)):
+            if asked:  # the clause that says it, in the documents named (every document if none)
+                candidates.update(cid for doc_id, cid in index.framing_ids[kind] if not documents or doc_id in documents)
         named = set(index.article_positions(query.article_ref, documents)) if query.article_ref else set()
         candidates.update(index.clauses[i].clause_id for i in named)
         # equal similarities (the same sentence in two places) rank by clause id, not in chroma's

@@ -195,7 +195,9 @@ def split_document(doc: SourceDocument) -> list[Clause]:
             if (bracket := BRACKET_HEADING.match(body)) is not None:
                 pos.heading = bracket.group(1)
                 body_offset += bracket.end()
-            elif _is_heading_line(body):  # "一、总体要求" on a line of its own
+            elif _is_heading_line(body) and _has_body(paragraphs, row, starts):
+                # "一、总体要求" on a line of its own, its text on the next; an article's only
+                # line is its rule, punctuated or not ("第十九条 本办法自发布之日起施行")
                 pos.heading = body.strip()
                 continue
             elif m.group(2):  # a policy article's short lead sentence: "一、打造产教评技能生态链。"
@@ -235,6 +237,15 @@ def split_document(doc: SourceDocument) -> list[Clause]:
                 )
             )
     return _check_unique(clauses)
+
+
+def _has_body(paragraphs: list[tuple[str, int]], row: int, starts: set[int]) -> bool:
+    """Whether the article opened at ``row`` goes on in the next paragraph (not a new
+    article or chapter, not the end of the text)."""
+    following = row + 1
+    if following >= len(paragraphs) or following in starts:
+        return False
+    return not (CHAPTER.match(paragraphs[following][0]) and _is_heading_line(paragraphs[following][0]))
 
 
 def _check_unique(clauses: list[Clause]) -> list[Clause]:

@@ -190,6 +190,11 @@ def test_questions_about_the_document_itself_reach_its_title_front_matter_and_ef
     assert (answer.citations[0].doc_id, answer.citations[0].article) == ("leave", "第五条")
     answer = bot.ask("职工休假示范条例是哪个机关通过的？")
     assert answer.citations[0].article in ("标题", "题注") and answer.citations[0].doc_id == "leave"
+    # "生效" is not a word of the text, and the one dense neighbour (of a fake embedder) is not
+    # it: the search still finds the article that says when the text takes effect
+    bot.retriever.dense_candidates = 1
+    hits = bot.retriever.search(analyse("职工休假示范条例什么时候生效？", bot.segmenter)).hits
+    assert (hits[0].clause.doc_id, hits[0].clause.article) == ("leave", "第五条")
 
 
 def test_an_article_the_document_does_not_have_is_refused_by_name(make_bot, seed_corpus) -> None:

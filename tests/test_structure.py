@@ -345,3 +345,16 @@ def test_a_paragraph_after_a_laws_last_article_belongs_to_it_not_to_a_closing_pa
     assert [(c.article, c.text) for c in clauses if c.article != TITLE][-1] == ("第二条", "本办法所称培训，是指职业培训。")
     policy = doc_of("某某意见\n一、加强培训。\n企业要开展培训。\n本意见自印发之日起施行。\n")
     assert split_document(policy)[-1].article == CLOSING
+
+
+def test_an_articles_only_line_is_its_rule_even_without_a_full_stop() -> None:
+    # the last line of a file often has no 。; a heading has a text after it, a rule does not
+    doc = doc_of("示范办法\n第一条 适用范围\n本办法适用于本市企业。\n第二条 年度是指公历年度。\n第三条 本办法自发布之日起施行")
+    clauses = split_document(doc)
+    assert [(c.article, c.heading, c.text) for c in clauses] == [
+        (TITLE, "", "示范办法"),
+        ("第一条", "适用范围", "本办法适用于本市企业。"),
+        ("第二条", "", "年度是指公历年度。"),
+        ("第三条", "", "本办法自发布之日起施行"),
+    ]
+    assert_verbatim(doc, clauses)
