@@ -34,9 +34,9 @@ SECOND_ARTICLE_SHARE = 0.85  # another article's clause is cited too if it score
 
 
 def article_name(clause: Clause) -> str:
-    """How an answer names an article: 第九条 for 九, 第三条 as is, 前言/结语 as parts."""
+    """How an answer names an article: 第九条 for 九, 第三条 and 附录一 as they are, 前言/结语 as parts."""
     label = clause.article
-    if label in (PREAMBLE, CLOSING, TITLE, FRONT) or label.startswith("第"):
+    if label in (PREAMBLE, CLOSING, TITLE, FRONT) or label.startswith(("第", "附")):
         return {PREAMBLE: "开头部分", CLOSING: "结尾部分"}.get(label, label)
     return f"第{label}条"
 

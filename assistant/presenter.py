@@ -498,7 +498,7 @@ def record_markdown(verdict, record: Record, doc_title: str, version: str, docum
         lines += [_cell(verdict.message), ""]
     lines += ["| 条件 | 结果 | 填写的情况 | 依据 |", "|---|---|---|---|"]
     for c in verdict.conditions:
-        basis = f"第{c.citation.article}条：“{c.citation.quote}”" if c.citation is not None else ""
+        basis = f"{article_label(c.citation.article)}：“{c.citation.quote}”" if c.citation is not None else ""
         lines.append(f"| {_cell(c.text)} | {CONDITION_LABELS.get(c.status, c.status)} | {_cell(c.value)} | {_cell(basis)} |")
     if verdict.missing:
         lines += ["", "还需补充的信息：", *[f"- {_cell(f.ask or f.label)}" for f in verdict.missing]]

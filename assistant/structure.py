@@ -33,6 +33,9 @@ ARTICLE = re.compile(rf"^(?:(第{_N}条)[ \u3000]*|([{NUMERAL}]+)、)")
 # What follows "第N条" when it is a reference inside a sentence rather than an article's start.
 CROSS_REFERENCE_NEXT = tuple("的、，,和或及与至到第规之款项中所有以在")
 BRACKET_HEADING = re.compile(r"^【([^】]{1,30})】")
+# An appendix after the articles ("附录：", "附件2：职业目录"): its 一、… are its own parts
+# (附录一), not articles of the text (第一条).
+APPENDIX = re.compile(rf"^(附录|附件|附表)[ \u3000]*({_N})?[ \u3000]*[：:]?[ \u3000]*(\S.*)?$")
 SENTENCE_END = ("。", "！", "？", "；", "!", "?", ";", "：", ":")
 # Front matter: lines about the document, not rules in it.
 FRONT_MATTER = (
@@ -165,10 +168,13 @@ def split_document(doc: SourceDocument) -> list[Clause]:
     article_rows = _article_rows(paragraphs)
     if not article_rows:
         return _check_unique(_split_by_paragraph(doc, paragraphs))
+    appendices = {row for row, (para, _) in enumerate(paragraphs) if row > article_rows[0] and _appendix(para)}
     starts = set(article_rows)
-    last_article = article_rows[-1]
+    body_rows = [row for row in article_rows if not appendices or row < min(appendices)]
+    last_article = body_rows[-1]
     # a 第X条 text has no closing part: a paragraph after its last article belongs to that article
     numbered_articles = ARTICLE.match(paragraphs[last_article][0]).group(1) is not None
+    appendix = ""  # the label of the appendix being read ("附录", "附件2")
     pos = _Position()
     chapters = _Chapters()
     clauses: list[Clause] = []
@@ -179,6 +185,13 @@ def split_document(doc: SourceDocument) -> list[Clause]:
         if chapter and _is_heading_line(para):
             pos.chapter = chapters.enter(chapter.group(1), chapter.group(2))
             continue
+        if row in appendices:
+            appendix = _appendix(para)
+            pos = _Position(chapter=para.strip().rstrip("：:"), article=appendix, article_key=article_key(appendix))
+            continue
+        if appendix and pos.article == appendix and _is_heading_line(para):
+            pos.chapter = f"{pos.chapter} {para.strip()}"  # the appendix's title: "附录 女职工禁忌从事的劳动范围"
+            continue
         if row == 0 and para.strip() == doc.title.strip():
             pos = _Position(article=TITLE, article_key="ttl")
         elif row < article_rows[0] and is_front_matter(para):
@@ -188,7 +201,7 @@ def split_document(doc: SourceDocument) -> list[Clause]:
             pos = _Position(chapter=pos.chapter)
         if row in starts:
             m = ARTICLE.match(para)
-            label = m.group(1) or m.group(2)
+            label = appendix + (m.group(1) or m.group(2))
             pos = _Position(chapter=pos.chapter, article=label, article_key=article_key(label))
             body_offset = m.end()
             body = para[body_offset:]
@@ -237,6 +250,16 @@ def split_document(doc: SourceDocument) -> list[Clause]:
                 )
             )
     return _check_unique(clauses)
+
+
+def _appendix(paragraph: str) -> str:
+    """The label of the appendix a heading line opens ("附录：" → 附录, "附件2：职业目录" →
+    附件2), or "" when the paragraph opens none."""
+    line = paragraph.strip()
+    m = APPENDIX.match(line)
+    if m is None or not _is_heading_line(line.rstrip("：:")):
+        return ""
+    return m.group(1) + (m.group(2) or "")
 
 
 def _has_body(paragraphs: list[tuple[str, int]], row: int, starts: set[int]) -> bool:

@@ -188,7 +188,10 @@ def test_hr_record_exports_carry_the_rules_document_article_version_and_author(t
     row = next(csv.DictReader(io.StringIO(presenter.record_csv(verdict, record, "细则", "v1"))))
     assert (row["规则文件"], row["规则条文"], row["规则作者"]) == ("xinghe-peixun-jineng-shishi-xize", "第十六条", "政策助手示例规则")
     assert row["规则版本"] == rules.rules["xh_service_period"].version
-    assert rules.rules["xh_service_period"].version in presenter.record_markdown(verdict, record, "细则", "v1")
+    markdown = presenter.record_markdown(verdict, record, "细则", "v1")
+    assert rules.rules["xh_service_period"].version in markdown
+    # each condition's basis names its article as answers do: 第十六条, never 第第十六条条
+    assert "| 第十六条：“" in markdown and "第第" not in markdown
 
 
 # ---- authoring in the admin tab (package side), levels ---------------------------------------------

@@ -173,7 +173,8 @@ def test_restarting_numbering_still_gives_unique_ids() -> None:
     assert_verbatim(doc, clauses)
     ids = [c.clause_id for c in clauses]
     assert len(set(ids)) == len(ids)
-    assert "t:a01.n01:s01" in ids and "t:a01.n01:s01-2" in ids and "t:a01:s01-2" in ids
+    assert "t:a01.n01:s01" in ids and "t:a01.n01:s01-2" in ids
+    assert [c.article for c in clauses if c.text == "报名要求。"] == ["附件一"]  # the annex's 一、 is its own part
     assert ids == [c.clause_id for c in split_document(doc)]  # and stable
 
 
@@ -358,3 +359,27 @@ def test_an_articles_only_line_is_its_rule_even_without_a_full_stop() -> None:
         ("第三条", "", "本办法自发布之日起施行"),
     ]
     assert_verbatim(doc, clauses)
+
+
+def test_an_appendix_after_the_articles_has_parts_of_its_own_not_articles() -> None:
+    doc = doc_of("示范规定\n第一条 用人单位应当遵守附录的规定。\n第二条 本规定自公布之日起施行。\n"
+                 "附录：\n禁忌从事的劳动范围\n一、经期禁忌从事的劳动范围：\n（一）冷水作业；\n二、孕期禁忌从事的劳动范围：\n（一）高处作业。")
+    clauses = split_document(doc)
+    assert [(c.article, c.chapter, c.item, c.text) for c in clauses if c.article != TITLE] == [
+        ("第一条", "", "", "用人单位应当遵守附录的规定。"),
+        ("第二条", "", "", "本规定自公布之日起施行。"),
+        ("附录一", "附录 禁忌从事的劳动范围", "", "经期禁忌从事的劳动范围："),
+        ("附录一", "附录 禁忌从事的劳动范围", "（一）", "（一）冷水作业；"),
+        ("附录二", "附录 禁忌从事的劳动范围", "", "孕期禁忌从事的劳动范围："),
+        ("附录二", "附录 禁忌从事的劳动范围", "（一）", "（一）高处作业。"),
+    ]
+    assert len({c.clause_id for c in clauses}) == len(clauses)
+    assert_verbatim(doc, clauses)
+
+
+def test_an_appendix_part_is_cited_by_its_own_name() -> None:
+    from assistant.answering import article_name
+
+    doc = doc_of("示范规定\n第一条 用人单位应当遵守附件的规定。\n附件2：职业目录\n一、焊工。")
+    part = [c for c in split_document(doc) if c.text == "焊工。"][0]
+    assert (part.article, article_name(part)) == ("附件2一", "附件2一")
