@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from . import conflicts
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
-from .direct import ASK_NAMES, verdict
+from .direct import ASK_NAMES, QUOTES_SILENT, verdict
 from .documents import base_title, compares_versions
 from .figures import SPECIFIC_KINDS, in_band
 from .query import Query, quote_gives
@@ -129,8 +129,9 @@ class AnswerWriter:
                      f"{key_span(lead.text, query)}[1]")
             return Answer(NOT_SPECIFIED, compose(first, self._basis(chosen, {}, label), LOCAL_RULES), citations,
                           details={"unsupported_figures": unsupported})
-        if (query.asks and not any(quote_gives(query.asks, h.clause.text, query) for h in chosen)
-                and chosen[0].coverage >= self.thresholds.strong_coverage):
+        unstated = query.asks and not any(quote_gives(query.asks, h.clause.text, query) for h in chosen)
+        # "能不能拆成几次休？" asks yes or no: the verdict answers it, not a number
+        if unstated and not query.yes_no and chosen[0].coverage >= self.thresholds.unstated_coverage:
             # "文件没有规定……" is a claim about the text: made only when the article found
             # clearly treats what was asked and none of the cited articles states the figure
             citations = [citation_of(h.clause, records.get(h.clause.doc_id)) for h in chosen]
@@ -153,6 +154,8 @@ class AnswerWriter:
             head = direct[0] if direct[0].clause_id != lead.clause_id and lead.item else None  # an item's announcer
             word = verdict((spans[head.clause_id] if head else "") + spans[lead.clause_id])
         first = (f"{word}。" if word else "") + f"根据{where}{heading}：{said}"
+        if unstated and query.asks in SPECIFIC_KINDS and not query.yes_no:
+            first = QUOTES_SILENT.format(what=ASK_NAMES[query.asks]) + first
         citations = [citation_of(h.clause, records.get(h.clause.doc_id)) for h in hits]
         basis = self._basis(hits, spans, label, lead)
         # another loaded text of another scope states a different figure: shown too, with where each applies

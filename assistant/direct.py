@@ -21,6 +21,8 @@ ASK_NAMES = {
     "difference": "具体差额或倍数",
     "duration": "具体期限",
     "count": "具体数量",
+    "age": "具体年龄",
+    "measure": "具体数值",
     "standard": "具体标准或数值",
     "figure": "具体数字",
     "catalogue": "具体名单或目录内容",
@@ -33,11 +35,14 @@ WHERE_APPLIES = "{lead}适用于{lead_scope}，{other}适用于{other_scope}；�
 RECORD_FIELD_NAMES = {"number": "文号", "effective": "施行日期", "adopted": "通过日期", "amended": "修订或修正情况",
                       "published": "公布日期", "issuers": "制定机关", "status": "是否仍然有效"}
 TEXT_SILENT = "文件没有写明{what}。"
+# A figure of a definite kind asked, and no cited sentence states one: said before the quotes,
+# so a figure of another kind in them is not read as the answer ("1小时" for "多少平方米").
+QUOTES_SILENT = "以下条文没有写明{what}。"
 TEXT_SAYS = "文件写明的是："
 STATUS_UNSTATED = "文件本身没有写明它目前是否仍然有效；知识库中没有替代或废止它的文本。"
 REPLACED = "{label}不再是现行文本。"
 NOT_YET_STATED = "{label}在所问日期尚未施行。"
-_TEMPLATE_WORDS = tuple(w for t in (OTHER_RULE, WHERE_APPLIES, TEXT_SILENT, TEXT_SAYS, STATUS_UNSTATED, REPLACED, NOT_YET_STATED)
+_TEMPLATE_WORDS = tuple(w for t in (OTHER_RULE, WHERE_APPLIES, TEXT_SILENT, QUOTES_SILENT, TEXT_SAYS, STATUS_UNSTATED, REPLACED, NOT_YET_STATED)
                         for w in re.split(r"\{\w+\}|\[|\]", t) if w) + tuple(RECORD_FIELD_NAMES.values())
 # Every word a direct answer may hold besides verbatim spans, labels, article names and markers.
 CONNECTIVES = ("根据", "规定", "文件没有规定", "只写明", "的相关规定是", "文件中没有您提到的数字，请不要以此为准",

@@ -28,6 +28,10 @@ UNITS = {
     "倍": "multiple",
     "人": "count", "名": "count", "个": "count", "家": "count", "次": "count", "项": "count", "周岁": "age", "岁": "age",
     "级": "count",
+    # physical measures of a workplace standard (面积, 负重, 高度, 噪声, 温度)
+    "平方米": "measure", "立方米": "measure", "公斤": "measure", "千克": "measure", "公里": "measure",
+    "千米": "measure", "厘米": "measure", "毫米": "measure", "米": "measure", "分贝": "measure", "摄氏度": "measure",
+    "℃": "measure",
 }
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 FIGURE = re.compile(
@@ -261,6 +265,7 @@ ASKS = {
                  r"|几个学时|\bhow long\b"),
     "count": r"多少个|(?<![好哪])几个(?!月|小时|学时|工作日)|多少家|多少人|几人|几名|多少名|名额|几次|多少次|\bhow many\b",
     "age": r"多少岁|几岁|多大年纪|年龄(是)?多少",
+    "measure": r"(?:几|多少)(?:个)?(?:平方米|平米|平方|立方米|公斤|千克|斤|公里|千米|厘米|毫米|米|分贝|摄氏度|度)",
     "amount": (r"多少钱|多少元|什么金额|金额(是)?多少|几万|几千|几百|(补|发|奖|报|赔|付|罚)(到)?多少"
                r"|多少(\S{0,4})(钱|资金|补贴|补助|经费|奖金|奖补|津贴|元|块|费)"
                r"|(补贴|补助|钱|津贴|奖励|奖金|资助|资金|工资|费用|违约金|赔偿金|罚款)\S{0,6}(有|是|能拿|能领|给|发)?多少"
@@ -281,39 +286,44 @@ ANSWERS = {
     "duration": {"duration"},
     "count": {"count", "number", "ratio"},  # "多少人能完成" ← "百分之九十以上的职工"
     "age": {"age", "duration"},
-    "standard": {"amount", "ratio", "multiple", "duration", "count", "age", "number"},
-    "figure": {"amount", "ratio", "multiple", "duration", "count", "age", "number"},
+    "measure": {"measure"},
+    "standard": {"amount", "ratio", "multiple", "duration", "count", "age", "measure", "number"},
+    "figure": {"amount", "ratio", "multiple", "duration", "count", "age", "measure", "number"},
     "catalogue": set(),
 }
-# The unit a period is asked in ("有几天年假" asks for days): a figure in that unit holds the
-# answer ("年休假5天"), one in another unit ("连续工作满12个月以上") holds something else.
-_UNIT_FAMILIES = {"天": ("天", "日", "工作日"), "月": ("个月", "月"), "年": ("年",), "小时": ("小时", "学时")}
-_ASKED_UNIT = re.compile(r"(?:几|多少)(?:个)?(天|日|工作日|月|年|小时|学时)")
+# The unit a figure is asked in ("有几天年假" asks for days, "开几次庭" for times): a figure in
+# that unit holds the answer ("年休假5天"), one in another unit ("连续工作满12个月以上", "三名
+# 仲裁员") holds something else.
+_UNIT_FAMILIES = {"天": ("天", "日", "工作日"), "月": ("个月", "月"), "年": ("年",), "小时": ("小时", "学时"),
+                  "次": ("次",), "平方米": ("平方米",), "公斤": ("公斤", "千克"), "分贝": ("分贝",)}
+_ASKED_UNIT = re.compile(r"(?:几|多少)(?:个)?(天|日|工作日|月|年|小时|学时|次|平方米|公斤|千克|分贝)")
 
 
 def asked_unit(question: str) -> str | None:
-    """The unit family a question asks a period in ("几天" → 天, "几个月" → 月), or None."""
-    m = _ASKED_UNIT.search(question)
+    """The unit family a question asks a figure in ("几天" → 天, "几个月" → 月, "几次" → 次), or None."""
+    m = _ASKED_UNIT.search(_APPROXIMATE.sub("", question))
     return None if m is None else next(f for f, units in _UNIT_FAMILIES.items() if m.group(1) in units)
 
 
 def states_in_unit(family: str, text: str) -> bool:
-    """Does ``text`` state a period in the unit ``family`` (:func:`asked_unit`)?"""
-    return any(f.kind == "duration" and f.text.rstrip("半").endswith(_UNIT_FAMILIES[family]) for f in find(text))
+    """Does ``text`` state a figure in the unit ``family`` (:func:`asked_unit`)?"""
+    return any(f.kind != "date" and f.text.rstrip("半").endswith(_UNIT_FAMILIES[family]) for f in find(text))
 
 
 # Asked kinds that name what the figure measures (not "figure"/"standard", which any number answers).
-SPECIFIC_KINDS = frozenset({"ratio", "difference", "duration", "count", "age", "amount"})
+SPECIFIC_KINDS = frozenset({"ratio", "difference", "duration", "count", "age", "amount", "measure"})
 # Asked kinds that a bound in words answers: "违约金最多多少" ← "不得超过用人单位提供的培训费用".
 BOUND_ANSWERS = frozenset({"amount", "standard", "figure"})
 
 
 _DEICTIC = re.compile(r"(?<![提之以])[那这前后好头]几")  # 那几天, 前几年: pointing, not asking (提前几天 asks)
+# An approximate number in the asker's own account: 十几个人, 二十几天, 几十名 (not asking)
+_APPROXIMATE = re.compile(rf"[{CN_NUMERAL}\d]+几|几[十百千万]+")
 
 
 def asked_kind(question: str) -> str | None:
     """The kind of figure ``question`` asks for (the first that matches in :data:`ASKS`)."""
-    question = _DEICTIC.sub("", question)
+    question = _APPROXIMATE.sub("", _DEICTIC.sub("", question))
     for name, pattern in _ASK_RE.items():
         if pattern.search(question):
             return name

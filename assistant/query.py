@@ -9,7 +9,8 @@ from typing import Callable
 from functools import cached_property, lru_cache
 
 from .cleaning import NUMERAL, normalise_spaces
-from .figures import asked_kind, claimed, deadline_relation, is_bare_predicate, states, states_deadline
+from .figures import (asked_kind, asked_unit, claimed, deadline_relation, is_bare_predicate, states, states_deadline,
+                      states_in_unit)
 from .lexicon import Segmenter
 from .numerals import cn_to_int
 
@@ -191,6 +192,7 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
     """Does ``quote`` state a figure of the asked kind about what the question asks? The
     phrase holding the figure must share a topic term with the question that the rest of
     the sentence does not have (so 60% "用于一线职工" does not answer "按工资总额提取百分之几"),
+    or be the sentence's only phrase stating a figure of that kind and name a topic term,
     or be a bare predicate of the sentence's subject ("……竞业限制期限，不得超过二年",
     "技师八百元") in a sentence that shares a topic term with the question."""
     segments = _SEGMENTS.findall(quote)
@@ -199,14 +201,18 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
         return True  # "提前几天" ← "七日前": the relation asked for says what the figure is about
     topics = [t for t in (query.expanded if query else []) if len(t) >= 2 and t not in FIGURE_WORDS
               and not _ARTICLE_TOKEN.match(t)]
-    for i, segment in enumerate(segments):
-        if not states(asks, segment):
-            continue
+    unit = asked_unit(query.text) if query is not None else None  # "开几次庭": times, not 三名仲裁员
+    stating = [i for i, segment in enumerate(segments)
+               if states(asks, segment) and (unit is None or states_in_unit(unit, segment))]
+    for i in stating:
+        segment = segments[i]
         if query is None or not topics:
             return True  # no topic of its own ("第九条的比例是多少？"): the figure answers it
         others = "".join(segments[:i] + segments[i + 1 :])
         shared = [t for t in topics if t in segment and _names_topic(t, segment, query)]
-        if any(t not in others for t in shared) or (shared and len(segments) == 1):
+        # the sentence's only figure of the kind, in a phrase naming the question's topic, is
+        # about it ("……可以就提前通知期作出约定，但提前通知期不得超过六个月")
+        if any(t not in others for t in shared) or (shared and (len(segments) == 1 or len(stating) == 1)):
             return True
         if is_bare_predicate(segment) and any(t in others for t in topics):
             return True

@@ -61,7 +61,7 @@ def holds_slot(query: Query, text: str) -> bool:
     kind (for a cap or a standard asked, a bound in words too: "违约金上限" ← "不得超过用人单位
     提供的培训费用"), or the kind's slot (a time, an actor, a condition, a list …)."""
     if query.asks:
-        unit = asked_unit(query.text) if query.asks == "duration" else None
+        unit = None if query.yes_no else asked_unit(query.text)  # "能不能拆成几次休" asks no unit
         if unit:  # "有几天年假": a period in days, not "满12个月"
             return states_in_unit(unit, text)
         return states(query.asks, text)

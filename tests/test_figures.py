@@ -168,3 +168,24 @@ def test_an_amount_falls_in_its_tier() -> None:
     assert bands("培训费用三万元以上不满八万元的，服务期二年；") == [("元", 30000.0, 80000.0)]
     assert in_band("公司花了五万块送我去培训", "培训费用三万元以上不满八万元的，服务期二年；")
     assert not in_band("公司花了五万块送我去培训", "培训费用一万元以上不满三万元的，服务期一年；")
+
+
+@pytest.mark.parametrize(("question", "kind", "unit"), [
+    ("公司设的哺乳室最少要多少平方米？", "measure", "平方米"),
+    ("孕妇最多能搬几公斤的东西？", "measure", "公斤"),
+    ("劳动仲裁一般要开几次庭？", "count", "次"),
+    # an approximate number in the asker's account asks nothing
+    ("我们车间十几个人一起被欠薪，能不能推一个代表去仲裁？", None, None),
+    ("干了二十几天就走了，有工资吗？", None, None),
+    ("年假有几天？", "duration", "天"),
+])
+def test_what_a_question_asks_in_its_unit(question, kind, unit) -> None:
+    from assistant.figures import asked_unit
+
+    assert (asked_kind(question), asked_unit(question)) == (kind, unit)
+
+
+def test_physical_measures_are_figures_of_their_own_kind() -> None:
+    assert [(f.kind, f.text) for f in find("每次负重超过20公斤，面积不少于10平方米")] == [
+        ("measure", "20公斤"), ("measure", "10平方米")]
+    assert states("measure", "噪声不得超过85分贝") and not states("measure", "每天安排1小时哺乳时间")

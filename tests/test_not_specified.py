@@ -90,3 +90,35 @@ def test_a_figure_answers_only_about_the_words_the_question_uses(segmenter, ques
 
     query = analyse(question, segmenter)
     assert quote_gives(query.asks, quote, query) is gives
+
+
+def test_a_figure_in_another_unit_does_not_answer(segmenter) -> None:
+    from assistant.query import analyse, quote_gives
+
+    query = analyse("劳动仲裁一般要开几次庭才能裁决？", segmenter)
+    assert not quote_gives(query.asks, "仲裁庭由三名仲裁员组成，设首席仲裁员。", query)
+    assert quote_gives(query.asks, "仲裁庭裁决劳动争议案件，开庭不得超过两次。", query)
+
+
+def test_the_only_figure_of_a_sentence_answers_for_the_topic_its_phrase_names(segmenter) -> None:
+    from assistant.query import analyse, quote_gives
+
+    query = analyse("提前通知期最长可以约定多久？", segmenter)
+    assert quote_gives(query.asks, "劳动合同当事人可以就提前通知期作出约定，但提前通知期不得超过六个月。", query)
+
+
+def test_quotes_that_do_not_state_the_asked_figure_are_not_offered_as_if_they_did(bot) -> None:
+    from dataclasses import replace
+
+    from assistant.answering import AnswerWriter
+    from assistant.query import analyse
+
+    # coverage too weak to say "文件没有规定…" (a threshold above any coverage here): the quotes
+    # are given, said first not to state the area asked for
+    writer = AnswerWriter(replace(bot.settings.thresholds, unstated_coverage=1.01), bot.settings.max_quotes)
+    snap = bot.index.snapshot
+    answer = writer.write(bot.retriever.search(analyse("职工代表大会的会场最少要多少平方米？", bot.segmenter)), snap)
+    assert answer.status == ANSWERED and answer.answer.startswith("以下条文没有写明具体数值。根据")
+    # a quote that states the figure asked for is not hedged
+    answer = writer.write(bot.retriever.search(analyse("协商方案得提前几天交给对方？", bot.segmenter)), snap)
+    assert answer.answer.startswith("根据") and "七日前" in answer.answer.split("依据：")[0]
