@@ -24,7 +24,7 @@ from .ingest import load_corpus
 from .lexicon import Lexicon, Segmenter
 from .llm import REWRITTEN, LLMWriter
 from .models import Answer
-from .query import analyse, case_facts, is_follow_up
+from .query import analyse, case_facts, is_follow_up, is_statement
 from .retrieval import HybridRetriever
 from .settings import Settings
 from .store import ChromaBackend
@@ -208,7 +208,9 @@ class PolicyAssistant:
         retriever = self.retriever
         self.index.refresh()  # a build in another process: serve its generation (and its rules)
         query = analyse(question, self.segmenter, self.settings.max_question_chars)
-        follow_up = bool(conversation.topic_text) and is_follow_up(query)
+        # an elliptical turn, or any question right after the asker told their situation
+        follow_up = bool(conversation.topic_text) and (
+            is_follow_up(query, self.segmenter.nouns) or (bool(conversation.turns) and is_statement(conversation.turns[-1])))
         query = replace(query, case=case_facts(conversation.turns[-3:], follow_up))
         context = conversation.topic_text if follow_up else ""
         prefer = conversation.topic if follow_up else None

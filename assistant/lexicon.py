@@ -15,6 +15,7 @@ LEXICON_FILE = "lexicon.yaml"
 # laws and policies use), shipped with the package; a corpus's lexicon.yaml adds to it.
 VOCABULARY = Path(__file__).resolve().parent / "data" / "labour_vocabulary.yaml"
 _WORD = re.compile(r"[\w\u3400-\u9fff%％]")  # a token must hold a letter, digit, CJK char or %
+_CJK = re.compile(r"[\u3400-\u9fff]")
 DOMAIN_WORD_FREQ = 200_000  # high enough that jieba keeps domain terms whole
 
 
@@ -104,6 +105,24 @@ class Segmenter:
     def words(self, text: str) -> list[str]:
         """The words of ``text`` (precise mode: each character in one word), lower-cased."""
         return [t.lower() for t in self._jieba.cut(text) if _WORD.search(t)]
+
+    @cached_property
+    def _tagger(self):
+        import jieba.posseg
+
+        return jieba.posseg.POSTokenizer(self._jieba)
+
+    @cached_property
+    def _domain_terms(self) -> frozenset[str]:
+        lexicon = self.lexicon
+        return frozenset(t.lower() for t in (*lexicon.words, *lexicon.synonyms, *(x for v in lexicon.synonyms.values() for x in v)))
+
+    def nouns(self, text: str) -> list[str]:
+        """The nouns of ``text`` (jieba's n…/vn tags) and the terms of the lexicon (加班, 辞职
+        as well as 年假), lower-cased: what a turn is about, if anything."""
+        return [w.word.lower() for w in self._tagger.cut(text)
+                if w.flag.startswith("n") or w.flag == "vn" or w.word.lower() in self._domain_terms
+                or (w.flag == "x" and len(w.word) >= 2 and _CJK.search(w.word))]
 
     def terms(self, text: str) -> list[str]:
         """Content terms: tokens that are not stopwords, in order, unique."""

@@ -97,6 +97,7 @@ def about_someone_else(text: str) -> bool:
 FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果是|要是|这个|这些|这|它|其|该|还有|另外|再问|同样|上述|刚才|那个|and |what about|how about)", re.I)
 # Words that carry no topic of their own: a turn made only of these leans on the conversation.
 GENERIC = frozenset("条件 要求 满足 需要 目的 意义 作用 内容 具体 负责 部门 谁 时候 开始 范围 标准 程序 流程 办理 申请 算 包括 包含 哪些 怎么 做 要做 什么 主要 呢 情况 适用 对象 人员 职责".split())
+_ASKING = re.compile(r"多少|几|什么|哪|谁|怎")  # a question word jieba took for a noun (多少钱)
 PRONOUN = re.compile(r"这个|这些|这项|这种|该项|该政策|上述|它们?|刚才|前面说的|那个|那种")
 
 
@@ -247,17 +248,24 @@ def analyse(question: str, segmenter: Segmenter, max_chars: int = 2000) -> Query
     )
 
 
+def is_statement(turn: str) -> bool:
+    """Whether a turn tells the asker's situation rather than asking ("我们公司想申请认定为
+    产教融合型企业。"): the question after it is about that situation."""
+    return not (kind_of(turn) or asked_kind(turn) or re.search(r"[？?吗呢]\s*$", turn))
+
+
 def case_facts(turns: list[str], follow_up: bool) -> str:
     """The earlier turns whose figures are facts of the asker's case (the tier of a tiered rule
     may come from them): every turn for a follow-up, else only statements ("我累计工作满十五年
     了。"), not earlier questions about something else ("合同签三年，试用期最长多久？")."""
-    def statement(turn: str) -> bool:
-        return not (kind_of(turn) or asked_kind(turn) or re.search(r"[？?吗]\s*$", turn))
-
-    return " ".join(t for t in turns if follow_up or statement(t))
+    return " ".join(t for t in turns if follow_up or is_statement(t))
 
 
-def is_follow_up(query: Query) -> bool:
-    """An elliptical turn that leans on the conversation ("那技师班毕业的算不算？")."""
+def is_follow_up(query: Query, nouns: Callable[[str], list[str]] | None = None) -> bool:
+    """An elliptical turn that leans on the conversation ("那技师班毕业的算不算？"), or one
+    that names nothing it is about ("要在多少天之内提出来？": no noun, ``nouns`` being the
+    segmenter's noun finder)."""
     topical = [t for t in query.terms if len(t) >= 2 and t not in GENERIC]
-    return bool(FOLLOW_UP.search(query.text) or PRONOUN.search(query.text)) or len(topical) <= 1
+    if FOLLOW_UP.search(query.text) or PRONOUN.search(query.text) or len(topical) <= 1:
+        return True
+    return nouns is not None and not any(n not in GENERIC and not _ASKING.search(n) for n in nouns(query.text))

@@ -221,3 +221,22 @@ def test_a_topic_is_covered_when_one_clause_holds_all_its_words(make_bot, tmp_pa
     assert {"失业保险金", "住房公积金"} <= set(absent) and not {"解除劳动合同", "劳动仲裁"} & set(absent)
     assert bot.ask("我怀孕了，公司能跟我解除劳动合同吗？").status == "answered"
     assert bot.ask("失业保险金怎么领？").status == "not_found"
+
+
+def test_a_turn_naming_nothing_or_following_the_askers_account_leans_on_the_conversation(segmenter) -> None:
+    from assistant.query import analyse, is_follow_up, is_statement
+
+    def follows(text: str) -> bool:
+        return is_follow_up(analyse(text, segmenter), segmenter.nouns)
+
+    # no noun, nothing of its own: it asks about what was said before
+    assert follows("要在多少天之内提出来？") and follows("最多能请几个？")
+    # a question naming its topic (a noun or a term of the vocabulary) stands alone
+    assert not follows("试用期最长多久？") and not follows("辞职要提前多久？") and not follows("年假有几天？")
+    assert is_statement("我们公司想申请认定为产教融合型企业。") and not is_statement("产教融合型企业有什么支持？")
+
+
+def test_the_question_after_the_askers_account_is_read_with_it(fake_bot) -> None:
+    answer = fake_bot.chat(["我们公司想开展新型学徒培养。", "能拿到哪些补贴？"])
+    assert answer.details["follow_up"] is True
+    assert fake_bot.chat(["新型学徒的补贴从什么时候开始给？", "高技能人才可以直接落户吗？"]).details["follow_up"] is False
