@@ -23,9 +23,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from .cleaning import clean_text
 from .errors import DocumentReadError, PolicyAssistantError
-from .ingest import MAX_UNPACKED_BYTES, SUPPORTED, check_docx_archive, corpus_files, doc_id_for, extract_text  # noqa: F401 (re-exported)
+from .ingest import MAX_UNPACKED_BYTES, SUPPORTED, check_docx_archive, corpus_files, doc_id_for, extract_text, read_text  # noqa: F401 (re-exported)
 from .models import SourceDocument
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -340,7 +339,7 @@ def validate_upload(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES, m
     filename = safe_filename(name)
     if filename.endswith(".docx") and data.startswith(b"PK\x03\x04"):  # else extract_text names the mismatch
         _check_unpacked_size(data, filename)
-    text = clean_text(extract_text(data, Path(filename).suffix, filename))
+    text = read_text(data, Path(filename).suffix, filename)
     if not text.strip():
         raise DocumentReadError(f"{filename}：文件没有可读文字（扫描版 PDF 需要先做文字识别）")
     if len(text) > max_chars:

@@ -125,18 +125,29 @@ class _ArticleSequence:
         return True
 
 
-def clean_lines(text: str) -> list[str]:
-    """Cleaned paragraphs, one per item, in document order."""
+# How a format lays out paragraphs: "lines" (Word: one paragraph per line), "markdown" (a blank
+# line ends a paragraph; other line breaks may be wraps) or "wrapped" (txt, PDF: lines may be
+# cut anywhere, blank lines too, and the layout is read from the text).
+LAYOUTS = ("lines", "markdown", "wrapped")
+
+
+def clean_lines(text: str, layout: str = "wrapped") -> list[str]:
+    """Cleaned paragraphs, one per item, in document order (``layout``: see :data:`LAYOUTS`)."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", strip_markup(text))
     raw_lines = text.split("\n")
     line_paragraphs, heading_width = _layout(raw_lines)
+    line_paragraphs = line_paragraphs or layout == "lines"
     articles = _ArticleSequence()
     paragraphs: list[str] = []
     current = ""
     for raw in raw_lines:
         line = normalise_spaces(raw)
+        if not line and layout == "markdown" and current:
+            paragraphs.append(current)  # a blank line ends a markdown paragraph
+            current = ""
+            continue
         if not line or _PAGE_NUMBER.match(line):
             continue  # blank lines and page numbers are layout, not content
         title_done = not paragraphs and len(current) <= TITLE_MAX_CHARS and TITLE_END.search(current)
@@ -162,6 +173,6 @@ def clean_lines(text: str) -> list[str]:
     return [p for p in paragraphs if not _PAGE_NUMBER.match(p)]
 
 
-def clean_text(text: str) -> str:
+def clean_text(text: str, layout: str = "wrapped") -> str:
     """Cleaned text: one paragraph per line, sentences whole, no stray spaces."""
-    return "\n".join(clean_lines(text))
+    return "\n".join(clean_lines(text, layout))

@@ -76,11 +76,10 @@ class SplitPreview:
 
 def preview_split(upload: Upload) -> SplitPreview:
     """The split of a validated upload, exactly as indexing will make it."""
-    from .cleaning import clean_text
-    from .ingest import extract_text
+    from .ingest import read_text
     from .structure import split_document
 
-    text = clean_text(extract_text(upload.data, Path(upload.filename).suffix, upload.filename))
+    text = read_text(upload.data, Path(upload.filename).suffix, upload.filename)
     doc = SourceDocument(doc_id_for(Path(upload.filename)), text.split("\n", 1)[0][:80], text)
     return preview_of(doc, split_document(doc), upload.filename)
 

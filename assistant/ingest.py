@@ -27,7 +27,7 @@ _PARSER_FAILURES = (ValueError, KeyError, IndexError, TypeError, AttributeError,
                     RuntimeError, EOFError, OSError, zlib.error)  # RuntimeError: recursion, unsupported zip features
 META_SUFFIX = ".meta.json"
 _MAGIC = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04"}
-_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.M)  # "## 一、总则" → "一、总则"
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*(.*)$", re.M)  # "## 一、总则" → "一、总则"
 
 
 def doc_id_for(path: Path) -> str:
@@ -117,13 +117,29 @@ def extract_text(data: bytes, suffix: str, name: str = "file") -> str:
     if data.startswith((b"%PDF-", b"PK\x03\x04")):
         raise UnsupportedFileError(f"{name}: 二进制文件伪装成 {suffix} (binary file named {suffix}): upload it with its real extension")
     text = decode(data)
-    return _MD_HEADING.sub("", text) if suffix == ".md" else text
+    return _MD_HEADING.sub(_heading_block, text) if suffix == ".md" else text
+
+
+def _heading_block(m: re.Match) -> str:
+    """A markdown heading is a block of its own ("## 三" then its text on the next line):
+    its marker goes, blank lines keep it apart (cleaning.LAYOUTS "markdown")."""
+    return "\n" + m.group(1) + "\n"
+
+
+_LAYOUT = {".docx": "lines", ".md": "markdown"}  # how each format lays out paragraphs (cleaning.LAYOUTS)
+
+
+def read_text(data: bytes, suffix: str, name: str = "file") -> str:
+    """The cleaned text of a file's bytes (:func:`extract_text`, then cleaned as its format
+    lays out paragraphs: a Word paragraph or a blank-line-separated markdown paragraph is
+    never glued to the next)."""
+    return clean_text(extract_text(data, suffix, name), _LAYOUT.get(suffix.lower(), "wrapped"))
 
 
 def load_document(path: Path) -> SourceDocument:
     path = Path(path)
     data = path.read_bytes()
-    text = clean_text(extract_text(data, path.suffix, path.name))
+    text = read_text(data, path.suffix, path.name)
     if not text.strip():
         raise DocumentReadError(f"{path.name}: 文件没有可读文字 (no text; a scanned PDF needs OCR first)")
     meta_path = path.with_name(path.name[: -len(path.suffix)] + META_SUFFIX)

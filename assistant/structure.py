@@ -29,7 +29,7 @@ TITLE = "标题"  # the document's title line: cited only for questions about th
 FRONT = "题注"  # its front matter (adoption, amendment and effective-date lines, 文号, addressees): likewise
 _N = rf"[{NUMERAL}\d]+"
 CHAPTER = re.compile(rf"^(第{_N}[章节编])[ \u3000]*(\S.*)?$")
-ARTICLE = re.compile(rf"^(?:(第{_N}条)[ \u3000]*|([{NUMERAL}]+)、)")
+ARTICLE = re.compile(rf"^(?:(第{_N}条)[ \u3000]*|([{NUMERAL}]+)(?:、|[ \u3000]*$))")  # "三、…", or "三" on a line of its own
 # What follows "第N条" when it is a reference inside a sentence rather than an article's start.
 CROSS_REFERENCE_NEXT = tuple("的、，,和或及与至到第规之款项中所有以在")
 BRACKET_HEADING = re.compile(r"^【([^】]{1,30})】")
@@ -43,11 +43,12 @@ FRONT_MATTER = (
     re.compile(r"^[（(]?(发布|施行|生效|成文|印发|公布|实施)(日期|时间)[:：]"),
     re.compile(r"^[^。；]{0,30}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号[）)]?$"),  # 文号: 人社部发〔2024〕12号
     re.compile(r"^各[^。；]{2,400}[：:]$"),  # the addressees: 各省、自治区……：
+    re.compile(r"^自?(公布|发布|印发)之日(起)?(施行|实施|生效)$"),  # "公布之日施行" under the title
 )
 ITEM = re.compile(rf"^(?:（({_N})）|\(({_N})\)|(\d+)[.．、](?!\d))")
 SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;”’」』）)]*")
 # A paragraph after the last article that opens with one of these is the closing part.
-CLOSING_CUES = ("各有关部门", "各地", "各级", "各部门", "各单位", "请各", "本意见", "本通知", "本办法", "本方案", "有关部门")
+CLOSING_CUES = ("各有关部门", "各地", "各级", "各部门", "各单位", "请各", "本意见", "本通知", "本办法", "本方案", "本决定", "有关部门")
 HEADING_MAX_CHARS = 40  # a first sentence this short (and ended by 。) is the article's heading
 
 
@@ -125,6 +126,11 @@ class _Chapters:
             self.section = heading
         else:
             self.chapter, self.section = heading, ""
+        return self.current
+
+    def titled(self, name: str) -> str:
+        """A section named without a number, inside the current chapter."""
+        self.section = name
         return self.current
 
     @property
@@ -214,9 +220,11 @@ def split_document(doc: SourceDocument) -> list[Clause]:
                 pos.heading = body.strip()
                 continue
             elif m.group(2):  # a policy article's short lead sentence: "一、打造产教评技能生态链。"
-                first = next(sentences(body), None)
-                if first and len(first[0]) <= HEADING_MAX_CHARS and first[0].endswith("。"):
-                    pos.heading = first[0].rstrip("。")
+                lead = list(sentences(body))
+                # … when more follows it: an article's only sentence is its rule ("五、本决定自…起施行。")
+                if (lead and len(lead[0][0]) <= HEADING_MAX_CHARS and lead[0][0].endswith("。")
+                        and (len(lead) > 1 or _has_body(paragraphs, row, starts))):
+                    pos.heading = lead[0][0].rstrip("。")
         elif (m := ITEM.match(para)) is not None and pos.article != PREAMBLE:
             label = m.group()
             number = next(g for g in m.groups() if g)
@@ -225,6 +233,10 @@ def split_document(doc: SourceDocument) -> list[Clause]:
         elif (row > last_article and not numbered_articles and para.startswith(CLOSING_CUES)
               and pos.article != CLOSING):
             pos = _Position(chapter="", article=CLOSING, article_key="end")
+        elif (numbered_articles and row not in starts and row + 1 in starts and pos.article.startswith("第")
+              and _is_heading_line(para)):
+            pos.chapter = chapters.titled(para.strip())  # a section's title without 第X节: "监察管辖与职责"
+            continue
         elif pos.item and row not in starts:
             # a paragraph of its own after the items is the article's next 款, not part of an item
             # ("裁减人员时，应当优先留用下列人员：" after （四）)

@@ -155,3 +155,17 @@ def test_decode_round_trips_utf8_and_gb18030(text: str) -> None:
         ambiguous = False
     assume(not ambiguous)
     assert decode(data) == text
+
+
+def test_a_short_markdown_text_keeps_its_paragraphs_apart() -> None:
+    from assistant.ingest import read_text
+
+    # few long lines: as plain text this reads like a hard-wrapped PDF and would be glued
+    md = ("# 关于工资折算问题的解释\n\n2000年4月4日 会议通过\n\n## 一、计算\n\n年工作日：250天\n\n季工作日：62.5天\n\n"
+          "## 三\n2000年3月17日发布的通知同时废止。\n").encode()
+    assert read_text(md, ".md").split("\n") == [
+        "关于工资折算问题的解释", "2000年4月4日会议通过", "一、计算", "年工作日：250天", "季工作日：62.5天", "三",
+        "2000年3月17日发布的通知同时废止。"]
+    # a Word paragraph is a paragraph whatever its punctuation
+    assert clean_text("一、计算\n年工作日：250天\n季工作日：62.5天", "lines").split("\n") == [
+        "一、计算", "年工作日：250天", "季工作日：62.5天"]

@@ -383,3 +383,26 @@ def test_an_appendix_part_is_cited_by_its_own_name() -> None:
     doc = doc_of("示范规定\n第一条 用人单位应当遵守附件的规定。\n附件2：职业目录\n一、焊工。")
     part = [c for c in split_document(doc) if c.text == "焊工。"][0]
     assert (part.article, article_name(part)) == ("附件2一", "附件2一")
+
+
+def test_a_section_number_on_its_own_line_opens_the_section() -> None:
+    text = clean_text("示范通知\n一、计算\n年工作日：250天\n三\n原通知同时废止。", "lines")  # as a Word file
+    doc = SourceDocument(doc_id="t", title="示范通知", text=text)
+    assert [(c.article, c.text) for c in split_document(doc) if c.article != TITLE] == [
+        ("一", "年工作日：250天"), ("三", "原通知同时废止。")]
+
+
+def test_undated_front_matter_a_closing_decision_and_an_only_sentence() -> None:
+    law = doc_of("示范规定\n公布之日施行\n第一条 本规定适用于企业。")
+    assert [(c.article, c.text) for c in split_document(law)][1] == (FRONT, "公布之日施行")
+    decision = doc_of("关于废止的决定\n一、废止甲条例。\n二、废止乙条例。\n本决定自公布之日起施行。")
+    assert [(c.article, c.heading, c.text) for c in split_document(decision)][-1] == (CLOSING, "", "本决定自公布之日起施行。")
+    only = doc_of("关于调整的决定\n一、调整甲事项，由乙部门负责。\n二、本决定自2018年11月24日起施行。")
+    assert [(c.article, c.heading, c.text) for c in split_document(only)][-1] == ("二", "", "本决定自2018年11月24日起施行。")
+
+
+def test_a_section_title_without_a_number_is_context_not_a_rule() -> None:
+    doc = doc_of("示范条例\n第一条 为了监察，制定本条例。\n监察管辖与职责\n第二条 监察由用工所在地的部门管辖。")
+    clauses = split_document(doc)
+    assert [(c.article, c.chapter, c.text) for c in clauses if c.article != TITLE] == [
+        ("第一条", "", "为了监察，制定本条例。"), ("第二条", "监察管辖与职责", "监察由用工所在地的部门管辖。")]
