@@ -110,10 +110,14 @@ class AnswerWriter:
         earlier = self._other_version(retrieval, chosen, records)
         if earlier is not None:  # "2018年版和现行的…有什么变化": the other version's article too
             chosen = [*[h for h in chosen if h.clause.doc_id != earlier.clause.doc_id][: self.max_quotes - 1], earlier]
-        if query.asks and not any(quote_gives(query.asks, h.clause.text, query) for h in chosen):
+        giving = [h for h in chosen if quote_gives(query.asks, h.clause.text, query)] if query.asks else []
+        if query.asks and not giving:
             stating = self._stating(retrieval, chosen, corpus.article_clauses)
             if stating is not None:
                 chosen = [stating, *[h for h in chosen if h.clause.clause_id != stating.clause.clause_id]][: self.max_quotes]
+        elif giving and giving[0] is not chosen[0] and not query.yes_no:
+            # the cited sentence that states the figure asked for is the answer: it leads
+            chosen = [giving[0], *[h for h in chosen if h is not giving[0]]]
         lead = chosen[0].clause
 
         def label(clause: Clause) -> str:

@@ -285,7 +285,7 @@ ANSWERS = {
     "amount": {"amount", "ratio", "multiple"},
     "duration": {"duration"},
     "count": {"count", "number", "ratio"},  # "多少人能完成" ← "百分之九十以上的职工"
-    "age": {"age", "duration"},
+    "age": {"age"},  # "距法定退休年龄不足五年" is a period, not an age
     "measure": {"measure"},
     "standard": {"amount", "ratio", "multiple", "duration", "count", "age", "measure", "number"},
     "figure": {"amount", "ratio", "multiple", "duration", "count", "age", "measure", "number"},

@@ -122,3 +122,26 @@ def test_quotes_that_do_not_state_the_asked_figure_are_not_offered_as_if_they_di
     # a quote that states the figure asked for is not hedged
     answer = writer.write(bot.retriever.search(analyse("协商方案得提前几天交给对方？", bot.segmenter)), snap)
     assert answer.answer.startswith("根据") and "七日前" in answer.answer.split("依据：")[0]
+
+
+def test_the_cited_sentence_stating_the_figure_asked_for_leads(bot) -> None:
+    from dataclasses import replace
+
+    from assistant.models import Hit
+    from assistant.query import analyse
+
+    # another article ranked first; the one stating "七日前" is cited beside it: it leads
+    snap = bot.index.snapshot
+    retrieval = bot.retriever.search(analyse("协商方案得提前几天交给对方？", bot.segmenter))
+    first, stating = snap.article_clauses("rules", "第二条")[0], snap.article_clauses("rules", "第四条")[0]
+    retrieval = replace(retrieval, hits=[Hit(first, 1.0, coverage=0.9), Hit(stating, 0.99, coverage=0.9)])
+    answer = bot.writer.write(retrieval, snap)
+    assert answer.citations[0].article == "第四条" and "七日前" in answer.answer.split("依据：")[0]
+
+
+def test_a_period_is_not_an_age(segmenter) -> None:
+    from assistant.query import analyse, quote_gives
+
+    query = analyse("法定退休年龄到底是多少岁？", segmenter)
+    assert not quote_gives(query.asks, "在本单位连续工作满十五年，且距法定退休年龄不足五年的；", query)
+    assert quote_gives(query.asks, "职工的法定退休年龄为男年满六十周岁。", query)
