@@ -124,6 +124,13 @@ class Segmenter:
                 if w.flag.startswith("n") or w.flag == "vn" or w.word.lower() in self._domain_terms
                 or (w.flag == "x" and len(w.word) >= 2 and _CJK.search(w.word))]
 
+    def is_word(self, term: str) -> bool:
+        """Whether ``term`` is a word of jieba's dictionary or of the lexicon, not a fragment
+        its HMM guessed from characters left over ("我能", "能出", "没休")."""
+        tokenizer = self._jieba
+        tokenizer.check_initialized()
+        return tokenizer.FREQ.get(term, 0) > 0 or term.lower() in self._domain_terms
+
     def terms(self, text: str) -> list[str]:
         """Content terms: tokens that are not stopwords, in order, unique."""
         stop = self.lexicon.stopwords

@@ -200,6 +200,8 @@ class HybridRetriever:
                 weight = min(snap.bm25.idf(f) for f in known)
             elif query.is_english and term not in lexicon.synonyms:
                 weight = unknown / 4  # English filler words
+            elif not self.index.segmenter.is_word(term):
+                weight = unknown * self.t.fragment_share  # a fragment jieba guessed ("我能", "没休"), not a word
             else:
                 weight = unknown
             if len(term) == 1:

@@ -65,6 +65,7 @@ class Thresholds:
     coverage_weight: float = 0.02
     own_term_repeat: int = 2  # BM25 counts the question's own terms this often, lexicon expansions once
     unknown_term_share: float = 0.45  # a term the corpus never uses weighs this share of its highest IDF
+    fragment_share: float = 0.25  # … and this share of that when it is no word at all, only a fragment jieba guessed
     reading: ReadingWeights = field(default_factory=ReadingWeights)
 
 

@@ -13,6 +13,8 @@ documents made here and the fake embedder:
 from __future__ import annotations
 
 import json
+
+import pytest
 import os
 import subprocess
 import sys
@@ -240,3 +242,14 @@ def test_the_question_after_the_askers_account_is_read_with_it(fake_bot) -> None
     answer = fake_bot.chat(["我们公司想开展新型学徒培养。", "能拿到哪些补贴？"])
     assert answer.details["follow_up"] is True
     assert fake_bot.chat(["新型学徒的补贴从什么时候开始给？", "高技能人才可以直接落户吗？"]).details["follow_up"] is False
+
+
+def test_a_fragment_jieba_guessed_weighs_less_than_a_word_the_corpus_lacks(fake_bot) -> None:
+    from assistant.query import analyse
+
+    # 我能 is no word, only characters jieba's HMM glued; 生日 is a word the seed never uses
+    retrieval = fake_bot.retriever.search(analyse("我能在生日那天请假吗？", fake_bot.segmenter))
+    weights = {forms[0]: weight for weight, forms in retrieval.weights}
+    share = fake_bot.settings.thresholds.fragment_share
+    assert not fake_bot.segmenter.is_word("我能") and fake_bot.segmenter.is_word("生日")
+    assert weights["我能"] == pytest.approx(weights["生日"] * share)
