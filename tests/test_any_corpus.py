@@ -13,12 +13,12 @@ documents made here and the fake embedder:
 from __future__ import annotations
 
 import json
-
-import pytest
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from assistant.index import MANIFEST
 from assistant.lexicon import Lexicon
