@@ -180,7 +180,7 @@ class AnswerWriter:
         out = [head] if head else []
         out.append(lead)
         if items:
-            if query.kind in ("list", "conditions", None) and head is None:
+            if query.kind in ("list", "conditions", "consequence", None) and head is None:
                 out += [c for c in items[:MAX_ITEMS] if c.clause_id != lead.clause_id]
             else:
                 named = [r for r in readings if r.clause.item and r.clause in items and r.clause.clause_id != lead.clause_id

@@ -66,6 +66,8 @@ QUESTION_KINDS = (
     ("conditions", re.compile(r"什么条件|哪些条件|要满足什么|需要满足|满足什么|需要什么条件|符合什么|什么情况下|哪些情况|什么情形|哪些情形|具备什么")),
     ("when", re.compile(r"什么时候|何时|哪天|哪一天|几号|从什么时候|从哪天|多久(以)?内|哪一年|截止|期限内|之前还是之后|\bwhen\b", re.I)),
     ("who", re.compile(r"由谁|谁来|谁负责|谁出|谁承担|哪个部门|哪些部门|哪个机构|哪些机构|向谁|找谁|谁(?!的)|\bwho\b", re.I)),
+    # what happens to whoever breaks a rule: the liability chapter's sanction (assistant/liability.py)
+    ("consequence", re.compile(r"后果|会怎么样|会怎样|会有什么影响|什么责任|法律责任|承担.{0,4}责任|受.{0,2}处罚|怎么罚|罚多少|罚款多少")),
     ("list", re.compile(r"哪些|哪几|包括什么|包括哪|有什么(?!条件|要求|规定|区别|不同|影响)|都有啥|列举|\bwhich\b", re.I)),
     ("how", re.compile(r"怎么办|如何|怎样|怎么(做|办理|申请|处理|计算|算|解决|给|发|折|补|赔|认定|报|交|走|弄)"
                        r"|按什么(处理|办|计算|执行|程序|方式)|流程|程序|步骤|\bhow\b", re.I)),

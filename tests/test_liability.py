@@ -50,3 +50,18 @@ def test_a_penalty_question_is_answered_by_the_article_enforcing_the_rule(make_b
 def test_a_sanction_outside_a_liability_chapter_counts_and_facts_are_not_consequence_questions() -> None:
     assert is_liability(_clause("对逾期不改正的，除责令该单位支付年休假工资报酬外，单位还应当加付赔偿金。"))
     assert not asks_consequence("用人单位已支付赔偿金的，还需要另行支付经济补偿吗？")  # 赔偿金 is a fact here
+
+
+def test_a_consequence_question_is_answered_by_the_sanction_half_of_the_sentence(segmenter) -> None:
+    from assistant.models import Clause
+    from assistant.query import analyse, kind_of
+    from assistant.reader import read
+
+    assert kind_of("老板拖着工资不发，劳动局责令了他还不给，会怎么样？") == "consequence"
+    assert kind_of("违反规定会有什么后果？") == "consequence" and kind_of("有哪些补贴？") == "list"
+    query = analyse("老板拖着工资不发，劳动局责令了他还不给，会怎么样？", segmenter)
+    article = [Clause(f"t:a26:s0{i}", "t", "示范条例", "第二十六条", "", text, 0, 0, order=i) for i, text in enumerate([
+        "用人单位克扣或者无故拖欠劳动者工资报酬的，由劳动保障行政部门责令限期支付；",
+        "逾期不支付的，责令用人单位按照应付金额50%以上1倍以下的标准计算，向劳动者加付赔偿金。"])]
+    weights = [(1.0, (t,)) for t in query.terms]
+    assert all(r.slot for r in read(query, weights, article))
