@@ -53,7 +53,7 @@ DATE_LINE = re.compile(r"^[（(]?\d{4}年\d{1,2}月(?:\d{1,2}日)?.{0,120}(通�
                        r"[^。；]{0,20}[）)]?$")
 
 # The title block ends with the document type; it has no punctuation to end it.
-TITLE_END = re.compile(r"(意见|通知|办法|规定|条例|决定|方案|细则|规划|纲要|规则|制度|公告|通告|批复|函|法)$")
+TITLE_END = re.compile(r"(意见|通知|办法|规定|条例|决定|方案|细则|规划|纲要|规则|制度|公告|通告|批复|答复|解释|决议|章程|准则|指引|标准|函|法)$")
 TITLE_MAX_CHARS = 80
 
 

@@ -95,6 +95,9 @@ def test_control_characters_and_zero_width_removed() -> None:
 def test_title_block_ends_at_the_document_type() -> None:
     lines = clean_lines("关于推动技能强企工作的\n指导意见\n各省人力资源社会保障厅：\n现提出如下意见。")
     assert lines == ["关于推动技能强企工作的指导意见", "各省人力资源社会保障厅：", "现提出如下意见。"]
+    # a judicial interpretation's title, wrapped as in a PDF, ends at 解释 (not glued to its date line)
+    lines = clean_lines("最高人民法院关于审理劳动争议案件适用法律问题的\n解释\n2020年12月25日最高人民法院审判委员会通过\n为正确审理劳动争议案件，制定本解释。")
+    assert lines[:2] == ["最高人民法院关于审理劳动争议案件适用法律问题的解释", "2020年12月25日最高人民法院审判委员会通过"]
 
 
 def test_bare_item_marker_before_a_digit_line_stays_a_marker() -> None:
