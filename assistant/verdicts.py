@@ -83,13 +83,16 @@ def render(verdict: Verdict, title: str, article: str, others: list[Verdict] = (
     person's ("该员工是哪类毕业生？")."""
     citations = _unique_citations(verdict, *others)
     number = {c.quote: n for n, c in enumerate(citations, 1)}
+    # several documents loaded (or setting this benefit): every article is named with its document
+    named = bool(others) or len(records or {}) > 1
+    where = (_named(verdict.document, records) if named and verdict.document else "") + _article(article)
     rows = [f"- {r.text}：{STATUS_CN[r.status]}[{number[r.citation.quote]}]" for r in verdict.conditions]
     if verdict.outcome == UNDECIDED:
         asks = "\n".join(f"- {_addressed(f.ask or f.label, someone_else)}" for f in verdict.missing)
-        head = f"要判断是否符合“{title}”（{_article(article)}），还需要您补充以下信息：\n{asks}"
+        head = f"要判断是否符合“{title}”（{where}），还需要您补充以下信息：\n{asks}"
         status = NEEDS_INFO
     else:
-        head = f"判断：{OUTCOME_CN[verdict.outcome]}（{title}，{_article(article)}）。{verdict.message}"
+        head = f"判断：{OUTCOME_CN[verdict.outcome]}（{title}，{where}）。{verdict.message}"
         status = ANSWERED
     if others:
         head += f"\n依据文件：{_source(verdict, records)}"
@@ -97,7 +100,6 @@ def render(verdict: Verdict, title: str, article: str, others: list[Verdict] = (
         rows += ["", f"{_source(other, records)}{_article(other.article)}（{other.title}）："
                      f"{OUTCOME_CN[other.outcome]}"]
         rows += [f"- {r.text}：{STATUS_CN[r.status]}[{number[r.citation.quote]}]" for r in other.conditions]
-    named = bool(others)  # several documents: each basis names its document
     basis = "\n".join(f"[{n}] {_named(c.doc_id, records) if named else ''}{_article(c.article)}：“{c.quote}”"
                       for n, c in enumerate(citations, 1))
     text = f"{head}\n\n逐项条件：\n" + "\n".join(rows) + f"\n\n依据：\n{basis}"

@@ -268,3 +268,19 @@ def test_a_benefit_set_by_a_national_and_a_local_text_gives_both_verdicts_with_l
     assert ("《星河智造科技有限公司职工培训与技能等级认定实施细则》（企业 · 企业制度 · 有效）第十六条（外派培训服务协议（服务期））："
             "不符合条件\n- 公司出资选派：满足[4]") in answer.answer
     assert invented_figures(answer) == [] and len(answer.citations) == 6
+
+
+def test_with_several_documents_loaded_a_verdict_names_its_document(tmp_path):
+    from assistant.documents import records
+    from assistant.ingest import corpus_files, doc_id_for, load_document
+    from assistant.verdicts import render
+
+    corpus = _multidoc_corpus(tmp_path)
+    recs = records({doc_id_for(p): load_document(p) for p in corpus_files(corpus)})
+    verdict = RuleBase.from_corpus(corpus).check("xh_service_period", {})
+    answer = render(verdict, "外派培训服务期", "第十六条", [], recs)
+    assert "（《星河智造科技有限公司职工培训与技能等级认定实施细则》第十六条）" in answer.answer
+    assert "[1] 《星河智造科技有限公司职工培训与技能等级认定实施细则》第十六条：“" in answer.answer
+    # the shipped document alone: its articles need no name
+    alone = render(verdict, "外派培训服务期", "第十六条", [], {})
+    assert "（第十六条）" in alone.answer and "[1] 第十六条：“" in alone.answer
