@@ -10,7 +10,9 @@ import json
 import logging
 import re
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .cleaning import clean_text, decode
 from .errors import CorpusError, DocumentReadError, UnsupportedFileError
@@ -18,7 +20,6 @@ from .models import SourceDocument
 
 log = logging.getLogger("assistant.ingest")
 
-SUPPORTED = (".txt", ".md", ".docx", ".pdf")
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a .docx (zip) may unpack to at most this much, counted as it inflates
 _INFLATE_CHUNK = 1 << 20  # bytes inflated per read while counting (bounds the memory a member can take)
 # What the PDF and Word parsers raise on a damaged or hostile file besides their own
@@ -26,7 +27,6 @@ _INFLATE_CHUNK = 1 << 20  # bytes inflated per read while counting (bounds the m
 _PARSER_FAILURES = (ValueError, KeyError, IndexError, TypeError, AttributeError, AssertionError, ZeroDivisionError,
                     RuntimeError, EOFError, OSError, zlib.error)  # RuntimeError: recursion, unsupported zip features
 META_SUFFIX = ".meta.json"
-_MAGIC = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04"}
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*(.*)$", re.M)  # "## 一、总则" → "一、总则"
 
 
@@ -102,22 +102,15 @@ def _read_docx(data: bytes, name: str) -> str:
         raise DocumentReadError(f"{name}: docx 无法读取 (corrupt docx: {type(exc).__name__}): re-save it in Word") from exc
 
 
-def extract_text(data: bytes, suffix: str, name: str = "file") -> str:
-    """Raw text of a file's bytes. The type is checked by content, not only by extension."""
-    suffix = suffix.lower()
-    if suffix not in SUPPORTED:
-        raise UnsupportedFileError(f"{name}: 不支持的文件类型 {suffix or '(无扩展名)'}: use one of {', '.join(SUPPORTED)}")
-    magic = _MAGIC.get(suffix)
-    if magic and not data.startswith(magic):
-        raise UnsupportedFileError(f"{name}: 内容与扩展名 {suffix} 不符 (content is not {suffix}): upload the real file")
-    if suffix == ".pdf":
-        return _read_pdf(data, name)
-    if suffix == ".docx":
-        return _read_docx(data, name)
-    if data.startswith((b"%PDF-", b"PK\x03\x04")):
+def _read_plain(data: bytes, name: str) -> str:
+    if data.startswith(_BINARY):
+        suffix = Path(name).suffix.lower() or "text"
         raise UnsupportedFileError(f"{name}: 二进制文件伪装成 {suffix} (binary file named {suffix}): upload it with its real extension")
-    text = decode(data)
-    return _MD_HEADING.sub(_heading_block, text) if suffix == ".md" else text
+    return decode(data)
+
+
+def _read_markdown(data: bytes, name: str) -> str:
+    return _MD_HEADING.sub(_heading_block, _read_plain(data, name))
 
 
 def _heading_block(m: re.Match) -> str:
@@ -126,14 +119,48 @@ def _heading_block(m: re.Match) -> str:
     return "\n" + m.group(1) + "\n"
 
 
-_LAYOUT = {".docx": "lines", ".md": "markdown"}  # how each format lays out paragraphs (cleaning.LAYOUTS)
+@dataclass(frozen=True)
+class Reader:
+    """How one file format is read: the bytes it must start with (None: any), the function
+    from (bytes, file name) to raw text, and how its text lays out paragraphs
+    (:data:`assistant.cleaning.LAYOUTS`)."""
+
+    magic: bytes | None
+    read: Callable[[bytes, str], str]
+    layout: str
+
+
+# suffix → reader: a new format is one entry here
+READERS: dict[str, Reader] = {
+    ".txt": Reader(None, _read_plain, "wrapped"),
+    ".md": Reader(None, _read_markdown, "markdown"),
+    ".docx": Reader(b"PK\x03\x04", _read_docx, "lines"),
+    ".pdf": Reader(b"%PDF-", _read_pdf, "wrapped"),
+}
+SUPPORTED = tuple(READERS)
+_BINARY = tuple(r.magic for r in READERS.values() if r.magic)
+
+
+def _reader(suffix: str, name: str) -> Reader:
+    reader = READERS.get(suffix.lower())
+    if reader is None:
+        raise UnsupportedFileError(f"{name}: 不支持的文件类型 {suffix or '(无扩展名)'}: use one of {', '.join(SUPPORTED)}")
+    return reader
+
+
+def extract_text(data: bytes, suffix: str, name: str = "file") -> str:
+    """Raw text of a file's bytes. The type is checked by content, not only by extension."""
+    reader = _reader(suffix, name)
+    if reader.magic and not data.startswith(reader.magic):
+        raise UnsupportedFileError(f"{name}: 内容与扩展名 {suffix.lower()} 不符 (content is not {suffix.lower()}): upload the real file")
+    return reader.read(data, name)
 
 
 def read_text(data: bytes, suffix: str, name: str = "file") -> str:
     """The cleaned text of a file's bytes (:func:`extract_text`, then cleaned as its format
     lays out paragraphs: a Word paragraph or a blank-line-separated markdown paragraph is
     never glued to the next)."""
-    return clean_text(extract_text(data, suffix, name), _LAYOUT.get(suffix.lower(), "wrapped"))
+    return clean_text(extract_text(data, suffix, name), _reader(suffix, name).layout)
 
 
 def load_document(path: Path) -> SourceDocument:
