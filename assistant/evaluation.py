@@ -50,9 +50,10 @@ MULTIDOC_GATES = {
     "verbatim_quotes": 1.00,
     "direct_verbatim": 1.00,
     "invented_figures": 0.0,
-    "article_top1": 0.78,
-    "article_top1.held_out": 0.75,
+    "article_top1": 0.81,
+    "article_top1.held_out": 0.81,
     "refusal_accuracy": 0.70,
+    "unspecified_flagged": 0.80,
     "false_not_specified": 0.0,  # issue 12's target, met: a ceiling like the seed's
 }
 # Gates for the documents set (issue 14: which text applies), at the issue's targets: named
