@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable
 from functools import cached_property, lru_cache
+from typing import Callable
 
 from .cleaning import NUMERAL, normalise_spaces
 from .figures import (asked_kind, asked_unit, claimed, deadline_relation, is_bare_predicate, states, states_deadline,
