@@ -111,10 +111,9 @@ class AnswerWriter:
         if earlier is not None:  # "2018年版和现行的…有什么变化": the other version's article too
             chosen = [*[h for h in chosen if h.clause.doc_id != earlier.clause.doc_id][: self.max_quotes - 1], earlier]
         giving = [h for h in chosen if quote_gives(query.asks, h.clause.text, query)] if query.asks else []
-        if query.asks and not giving:
-            stating = self._stating(retrieval, chosen, corpus.article_clauses)
-            if stating is not None:
-                chosen = [stating, *[h for h in chosen if h.clause.clause_id != stating.clause.clause_id]][: self.max_quotes]
+        stating = self._stating(retrieval, chosen, corpus.article_clauses) if query.asks and not giving else None
+        if stating is not None:
+            chosen = [stating, *[h for h in chosen if h.clause.clause_id != stating.clause.clause_id]][: self.max_quotes]
         elif giving and giving[0] is not chosen[0] and not query.yes_no:
             # the cited sentence that states the figure asked for is the answer: it leads
             chosen = [giving[0], *[h for h in chosen if h is not giving[0]]]
@@ -133,7 +132,7 @@ class AnswerWriter:
                      f"{key_span(lead.text, query)}[1]")
             return Answer(NOT_SPECIFIED, compose(first, self._basis(chosen, {}, label), LOCAL_RULES), citations,
                           details={"unsupported_figures": unsupported})
-        unstated = query.asks and not any(quote_gives(query.asks, h.clause.text, query) for h in chosen)
+        unstated = bool(query.asks) and not giving and stating is None  # no cited sentence states the figure asked
         # "能不能拆成几次休？" asks yes or no: the verdict answers it, not a number
         if unstated and not query.yes_no and chosen[0].coverage >= self.thresholds.unstated_coverage:
             # "文件没有规定……" is a claim about the text: made only when the article found

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from .direct import OTHER_RULE, WHERE_APPLIES
 from .documents import base_title, mentioned_scope
-from .figures import ANSWERS, FIGURE, deadline_relation, figure_value, find, normal, states, states_deadline
+from .figures import ANSWERS, FIGURE, RULE_KINDS, deadline_relation, figure_value, find, normal, states, states_deadline
 from .models import Citation, Clause, Hit
 from .query import FIGURE_WORDS, quote_gives
 from .reader import sentence_of
@@ -44,7 +44,6 @@ MIN_RULE_PAIRS = 6  # a rule shorter than this many character pairs is too short
 CANDIDATES_PER_TEXT = 30  # best BM25 matches of each other text read for a conflicting rule
 _SEGMENTS = re.compile(r"[^，,；;。：:]+[，,；;。：:]?")
 MAX_OTHERS = 2
-_KINDS = {"duration", "amount", "ratio", "count", "age", "multiple"}  # figures a rule sets (not dates)
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ def _likeness(lead: str, other: str, asks: str) -> tuple[float, float]:
     """How alike two rules' conditions are: (same condition figures, shared wording) — a
     conflict is the same condition with a different figure."""
     lead_rest, other_rest = _split(lead, asks)[1], _split(other, asks)[1]
-    a, b = _values(lead_rest, _KINDS), _values(other_rest, _KINDS)
+    a, b = _values(lead_rest, RULE_KINDS), _values(other_rest, RULE_KINDS)
     same = len(a & b) / len(a | b) if a | b else 1.0
     return same, shared_wording(lead_rest, other_rest)
 
@@ -207,7 +206,7 @@ def _rule_conflicts(retrieval: "Retrieval", lead: Clause, lead_record: "Document
     """For a question asking no figure: the other texts' rules worded nearly as the lead rule
     (:data:`MIN_RULE_LIKENESS` of the shorter one's words, figures set aside, and most of the
     question's words the lead holds) that set none of the lead rule's figures."""
-    lead_values = _values(lead.text, _KINDS)
+    lead_values = _values(lead.text, RULE_KINDS)
     topics = _topics(retrieval, lead.text)
     if not lead_values or not topics:
         return []
@@ -218,7 +217,7 @@ def _rule_conflicts(retrieval: "Retrieval", lead: Clause, lead_record: "Document
         best, best_key = None, None
         for i in positions:
             clause = corpus.clauses[i]
-            values = _values(clause.text, _KINDS)
+            values = _values(clause.text, RULE_KINDS)
             if not values:
                 continue
             share = sum(w for w, forms in topics if any(f in clause.text for f in forms)) / total

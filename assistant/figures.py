@@ -310,6 +310,8 @@ def states_in_unit(family: str, text: str) -> bool:
     return any(f.kind != "date" and f.text.rstrip("半").endswith(_UNIT_FAMILIES[family]) for f in find(text))
 
 
+# The figure kinds a rule sets (not bare numbers, not dates): what conditions and conflicts compare.
+RULE_KINDS = frozenset({"duration", "amount", "ratio", "count", "age", "multiple", "measure"})
 # Asked kinds that name what the figure measures (not "figure"/"standard", which any number answers).
 SPECIFIC_KINDS = frozenset({"ratio", "difference", "duration", "count", "age", "amount", "measure"})
 # Asked kinds that a bound in words answers: "违约金最多多少" ← "不得超过用人单位提供的培训费用".

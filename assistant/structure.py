@@ -234,7 +234,7 @@ def split_document(doc: SourceDocument) -> list[Clause]:
               and pos.article != CLOSING):
             pos = _Position(chapter="", article=CLOSING, article_key="end")
         elif (numbered_articles and row not in starts and row + 1 in starts and pos.article.startswith("第")
-              and _is_heading_line(para)):
+              and pos.sentence and _section_title(para)):
             pos.chapter = chapters.titled(para.strip())  # a section's title without 第X节: "监察管辖与职责"
             continue
         elif pos.item and row not in starts:
@@ -272,6 +272,17 @@ def _appendix(paragraph: str) -> str:
     if m is None or not _is_heading_line(line.rstrip("：:")):
         return ""
     return m.group(1) + (m.group(2) or "")
+
+
+# What a rule says and a section's title does not: its verbs, a figure, a formula
+_RULE_WORDS = re.compile(r"应当|不得|可以|必须|禁止|有权|适用|按照|依照|依法|予以|是指|[\d＝=%％]")
+
+
+def _section_title(paragraph: str) -> bool:
+    """Whether a line between two articles, after an article that already has its text, is a
+    section's title ("监察管辖与职责"): short, unpunctuated, saying no rule. A rule line written
+    without a full stop ("本细则适用于全体员工") stays its article's text."""
+    return _is_heading_line(paragraph) and not _RULE_WORDS.search(paragraph)
 
 
 def _has_body(paragraphs: list[tuple[str, int]], row: int, starts: set[int]) -> bool:

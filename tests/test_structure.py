@@ -406,3 +406,11 @@ def test_a_section_title_without_a_number_is_context_not_a_rule() -> None:
     clauses = split_document(doc)
     assert [(c.article, c.chapter, c.text) for c in clauses if c.article != TITLE] == [
         ("第一条", "", "为了监察，制定本条例。"), ("第二条", "监察管辖与职责", "监察由用工所在地的部门管辖。")]
+
+
+def test_an_unpunctuated_rule_line_before_the_next_article_stays_its_articles_text() -> None:
+    # a company text written without full stops: neither line is a section title
+    text = clean_text("员工守则\n第一条 适用范围\n本细则适用于全体员工\n第二条 计薪\n月计薪天数为21.75天\n第三条 附则", "lines")
+    doc = SourceDocument(doc_id="t", title="员工守则", text=text)
+    assert [(c.article, c.chapter, c.text) for c in split_document(doc) if c.article != TITLE] == [
+        ("第一条", "", "本细则适用于全体员工"), ("第二条", "", "月计薪天数为21.75天"), ("第三条", "", "附则")]
