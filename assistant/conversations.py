@@ -34,6 +34,8 @@ log = logging.getLogger("assistant.conversations")
 
 MAX_CONVERSATIONS = 10_000
 TTL_SECONDS = 2 * 3600.0
+SETUP_ATTEMPTS = 20  # tries at opening a store file another thread or process is setting up
+SETUP_RETRY_SECONDS = 0.05  # … waiting this much longer after each
 DB_NAME = "conversations.sqlite3"
 
 
@@ -125,16 +127,25 @@ class SQLiteConversationStore:
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("CREATE TABLE IF NOT EXISTS conversations "
-                       "(id TEXT PRIMARY KEY, data TEXT NOT NULL, used REAL NOT NULL)")
-            db.execute("CREATE INDEX IF NOT EXISTS conversations_used ON conversations(used)")
-        except sqlite3.DatabaseError:
-            db.close()
-            raise
-        return db
+        for attempt in range(SETUP_ATTEMPTS):
+            try:
+                # switching a fresh file to WAL takes a lock SQLite's busy timeout does not wait for:
+                # threads or processes opening the file at once retry instead of failing
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("CREATE TABLE IF NOT EXISTS conversations "
+                           "(id TEXT PRIMARY KEY, data TEXT NOT NULL, used REAL NOT NULL)")
+                db.execute("CREATE INDEX IF NOT EXISTS conversations_used ON conversations(used)")
+                return db
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == SETUP_ATTEMPTS - 1:
+                    db.close()
+                    raise
+                time.sleep(SETUP_RETRY_SECONDS * (attempt + 1))
+            except sqlite3.DatabaseError:
+                db.close()
+                raise
+        raise AssertionError("unreachable")
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)

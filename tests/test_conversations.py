@@ -215,3 +215,31 @@ def test_a_follow_up_through_another_router_continues_the_conversation(tmp_path)
     assert other["conversation_id"] != cid and other["answer"] == "B:"
     assert b.post("/api/ask", json={"question": "  "}).status_code == 400
     assert len(SQLiteConversationStore(path)) == 2  # a blank question leaves no conversation behind
+
+
+def test_a_store_file_being_set_up_elsewhere_is_waited_for_not_failed_on(tmp_path, monkeypatch):
+    import sqlite3
+
+    from assistant import conversations
+
+    real_connect = sqlite3.connect
+    busy = {"left": 2}  # another opener holds the lock WAL needs for the first two tries
+
+    class Busy:
+        def __init__(self, db):
+            self.db = db
+
+        def execute(self, sql, *args):
+            if sql.startswith("PRAGMA journal_mode") and busy["left"]:
+                busy["left"] -= 1
+                raise sqlite3.OperationalError("database is locked")
+            return self.db.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.db, name)
+
+    monkeypatch.setattr(conversations.sqlite3, "connect", lambda *a, **k: Busy(real_connect(*a, **k)))
+    monkeypatch.setattr(conversations, "SETUP_RETRY_SECONDS", 0.0)
+    store = SQLiteConversationStore(tmp_path / "c.sqlite3")
+    cid, conversation, created = store.checkout(None)
+    assert created and busy["left"] == 0 and store.checkout(cid)[2] is False
