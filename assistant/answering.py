@@ -17,8 +17,8 @@ from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause
 from .direct import ASK_NAMES, QUOTES_SILENT, verdict
 from .documents import base_title, compares_versions
 from .figures import SPECIFIC_KINDS, in_band
-from .query import Query, quote_gives
-from .reader import Reading, adds, announcer, holds_slot, is_heading, items_of, read, sentence_of, tier_text
+from .query import Query, parts, quote_gives
+from .reader import Reading, adds, announcer, holds_slot, is_heading, items_of, part_answers, read, sentence_of, tier_text
 from .retrieval import Retrieval
 from .settings import Thresholds
 from .structure import CLOSING, FRONT, PREAMBLE, TITLE
@@ -143,6 +143,10 @@ class AnswerWriter:
             return Answer(NOT_SPECIFIED, compose(first, self._basis(chosen, {}, label), LOCAL_RULES), citations,
                           details={"asks": query.asks})
         direct = self._direct_clauses(query, lead, readings, retrieval.weights, corpus.article_clauses)
+        more = part_answers(query, retrieval.weights, corpus.article_clauses(lead.doc_id, lead.article), direct,
+                            retrieval.hits, self.thresholds.reading)
+        if len(parts(query.text)) > 1:  # a question asking several things: each ask's sentence, in the text's order
+            direct = sorted([*direct, *more], key=lambda c: c.order)
         # the direct answer's sentences are cited first, in its order; then the rest of the basis
         by_id = {h.clause.clause_id: h for h in chosen}
         shown = {c.clause_id for c in direct}

@@ -250,6 +250,31 @@ def analyse(question: str, segmenter: Segmenter, max_chars: int = 2000) -> Query
     )
 
 
+def _asks_something(segment: str, closed_by_mark: bool) -> bool:
+    return bool(closed_by_mark or kind_of(segment) or asked_kind(segment) or re.search(r"[吗呢]$", segment))
+
+
+def parts(text: str) -> list[str]:
+    """The separate things one question asks ("要在什么时候提复核，多久能出结论？" → two;
+    "培训费用包括什么？培训期间的工资算不算？" → two), each with the words before it that
+    ask nothing ("公司忙不让休年假，没休的年假怎么给钱？" is one); [text] when it asks one
+    thing."""
+    pieces = [p for p in re.split(r"([？?]|[，,；;])", text) if p]
+    groups: list[str] = []
+    pending = ""
+    for i, piece in enumerate(pieces):
+        if re.fullmatch(r"[？?，,；;]", piece):
+            continue
+        mark = i + 1 < len(pieces) and pieces[i + 1] in "？?"
+        pending += ("，" if pending else "") + piece.strip()
+        if _asks_something(piece.strip(), mark):
+            groups.append(pending)
+            pending = ""
+    if pending and groups:
+        groups[-1] += "，" + pending
+    return groups if len(groups) >= 2 else [text]
+
+
 def is_statement(turn: str) -> bool:
     """Whether a turn tells the asker's situation rather than asking ("我们公司想申请认定为
     产教融合型企业。"): the question after it is about that situation."""

@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Sequence
 
 from .figures import asked_unit, bounded_values, find, in_band, names_value, states, states_in_unit
 from .models import Clause, Hit
-from .query import Query
+from .query import Query, parts
 from .settings import ReadingWeights
 
 WeightedTerms = Sequence[tuple[float, tuple[str, ...]]]
@@ -25,7 +25,7 @@ WeightedTerms = Sequence[tuple[float, tuple[str, ...]]]
 # Where the answer to each kind of question stands in a sentence: the sentence holding the
 # slot leads, and the direct answer never cuts through it.
 SLOTS = {
-    "when": re.compile(r"自[^，。；]{1,40}(之日)?起|从[^，。；]{1,20}(开始|起)|[^，。；]{1,20}(之前|以前|以后|之后|期间|期满|届满|以内|之内)"
+    "when": re.compile(r"自[^，。；]{1,40}(之日)?起|从[^，。；]{1,20}(开始|起)|[^，。；]{1,20}(之前|以前|以后|之后|期间|期内|期满|届满|以内|之内)"
                        r"|\d{4}年\d{1,2}月\d{1,2}日|[一二三四五六七八九十百\d]+(个)?[日天月年]内|(起|开始)施行|及时|随时"
                        r"|每(年|季度|月|半年)|次月|当月|[一二三四五六七八九十\d]+月"),
     "who": re.compile(r"由[^，。；]{1,40}(负责|承担|组织|支付|提供|审批|确认|处理|订立|认定|制定|实施|发放|申请|作出|决定)"
@@ -185,3 +185,40 @@ def adds(second: Reading, first: Reading, weights: WeightedTerms, min_share: flo
     # single characters (能, 走 …) say too little to call a sentence an addition
     added = sum(weights[i][0] for i in second.holds - first.holds if len(weights[i][1][0]) > 1) / total
     return added >= min_share or (second.slot and not first.slot)
+
+
+def part_answers(query: Query, weights: WeightedTerms, clauses: Sequence[Clause], shown: Sequence[Clause],
+                 hits: Sequence[Hit] = (), bonus: ReadingWeights = ReadingWeights()) -> list[Clause]:
+    """Sentences of the article ``clauses`` that answer what a question asking several things
+    asks besides what the ``shown`` sentences answer ("要在什么时候提复核，多久能出结论？": the
+    sentence with 公示期内 as well as the one with 十个工作日内), in the order of the asks.
+
+    Each ask is read on its own, with the question's terms it holds (all of them when it holds
+    none of two characters: "最多能请几个？"); its best sentence joins when it is not shown, holds
+    the ask's slot or ``bonus.part_share`` of its terms, and beats every shown sentence by
+    ``bonus.part_margin``."""
+    from dataclasses import replace
+
+    from .figures import asked_kind
+
+    asks = parts(query.text)
+    if len(asks) < 2:
+        return []
+    shown_ids = {c.clause_id for c in shown}
+    out: list[Clause] = []
+    for ask in asks:
+        own = [(w, forms) for w, forms in weights if forms[0] in ask.lower()]
+        if not any(len(forms[0]) >= 2 for _, forms in own):
+            own = list(weights)
+        sub = replace(query, text=ask, asks=asked_kind(ask))
+        readings = read(sub, own, clauses, hits, bonus)
+        if not readings:
+            continue
+        best = readings[0]
+        if best.clause.clause_id in shown_ids:
+            continue
+        answered = max((r.score for r in readings if r.clause.clause_id in shown_ids), default=0.0)
+        if best.score - answered >= bonus.part_margin and (best.slot or best.share >= bonus.part_share):
+            out.append(best.clause)
+            shown_ids.add(best.clause.clause_id)
+    return out

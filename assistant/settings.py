@@ -25,6 +25,8 @@ class ReadingWeights:
     retrieved: float = 0.1  # retrieval kept the sentence among its hits (scaled by its score share)
     second_sentence_share: float = 0.7  # a second sentence joins the direct answer at this share of the lead's score
     added_share: float = 0.15  # … and only if it holds question terms the lead lacks weighing this share
+    part_share: float = 0.5  # a question asking two things: a sentence holding this share of one ask's terms answers it
+    part_margin: float = 0.1  # … when it reads this much better for that ask than the sentences already shown
     verdict_share: float = 0.5  # a yes/no verdict word only from a sentence holding this share of the question
     matched_items: int = 2  # announced items a non-list question's direct answer shows (those it names)
 

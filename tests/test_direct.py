@@ -30,6 +30,7 @@ LAW = """员工培训管理办法
 第七条 集体培训协议由工会代表员工一方与公司订立；尚未建立工会的，由上级工会指导员工推举的代表与公司订立。
 第八条 接受申诉的部门应当在十日内作出答复。员工对培训考核结果有异议的，可以向人力资源部提出申诉。
 第九条 人力资源部负责员工培训的组织管理工作。各车间负责本车间员工培训的日常管理工作。
+第十条 员工可以在考核结束后三十日内申请补考。补考由培训中心组织，成绩在十个工作日内公布。
 """
 
 
@@ -60,6 +61,24 @@ def test_the_reader_leads_with_the_sentence_holding_the_slot(segmenter) -> None:
     assert when[0].clause.text == "培训补贴从培训结业的次月开始发放。"
     assert who[0].clause.text == "培训补贴由人力资源部负责审核。"
     assert [r.share for r in when] == [1.0, 1.0, 1.0 / 3]
+
+
+def test_each_ask_of_a_question_asking_two_things_gets_its_sentence(segmenter) -> None:
+    from assistant.query import analyse
+    from assistant.reader import adds, part_answers
+
+    clauses = [_clause(1, "本办法所称学习费用，包括公司支付的学费、学习期间的教材费和交通费。"),
+               _clause(2, "学习期间照常发放的工资，不计入学习费用。"),
+               _clause(3, "外出学习的伙食补助按照差旅制度执行。")]
+    weights = [(1.0, ("学习费用",)), (1.0, ("包括",)), (0.5, ("学习",)), (0.5, ("期间",)), (0.3, ("工资",))]
+    both = analyse("学习费用都包括什么？学习期间发的工资算不算？", segmenter)
+    readings = read(both, weights, clauses)
+    assert readings[0].clause is clauses[0]
+    assert not adds(readings[1], readings[0], weights, 0.15)  # the question as a whole: 工资 adds too little
+    assert part_answers(both, weights, clauses, [clauses[0]]) == [clauses[1]]
+    # a question asking one thing, or an ask already answered, adds nothing
+    assert part_answers(analyse("学习费用都包括什么？", segmenter), weights, clauses, [clauses[0]]) == []
+    assert part_answers(both, weights, clauses, clauses[:2]) == []
 
 
 def test_the_reader_prefers_the_sentence_with_the_figure_the_question_names(segmenter) -> None:
@@ -111,6 +130,8 @@ def test_unexplained_finds_words_that_are_not_the_texts() -> None:
     ("对培训考核结果有异议，我能找谁申诉？", "可以向人力资源部提出申诉"),
     # two actors for the same duty: both answer "由哪个部门负责"
     ("员工培训的管理工作由哪个部门负责？", "人力资源部负责员工培训的组织管理工作。[1]各车间负责本车间员工培训的日常管理工作"),
+    # a question asking two things: each ask's sentence, in the text's order
+    ("补考成绩多久公布？补考要在什么时候申请？", "员工可以在考核结束后三十日内申请补考。[1]补考由培训中心组织，成绩在十个工作日内公布。[2]"),
 ])
 def test_the_direct_answer_holds_what_was_asked_in_the_texts_words(law_bot, question: str, in_direct: str) -> None:
     answer = law_bot.ask(question)
@@ -144,6 +165,20 @@ def test_a_request_for_facts_names_the_person_the_case_is_about(fake_bot) -> Non
     asks = direct_answer(employer.answer).split("逐项条件")[0]
     assert "该员工" in asks and "您是" not in asks
     assert "您是" in direct_answer(employee.answer).split("逐项条件")[0] or "该员工" not in employee.answer
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("要在什么时候提复核，多久能出结论？", ["要在什么时候提复核", "多久能出结论"]),
+    ("培训费用包括什么？培训期间的工资算不算？", ["培训费用包括什么", "培训期间的工资算不算"]),
+    # words that ask nothing go with the ask after them
+    ("公司忙不让休年假，没休的年假怎么给钱？", ["公司忙不让休年假，没休的年假怎么给钱？"]),
+    ("新人入职不到一个月，他不签合同，公司该怎么处理？要给补偿吗？", ["新人入职不到一个月，他不签合同，公司该怎么处理", "要给补偿吗"]),
+    ("我工作十二年了，年假几天？", ["我工作十二年了，年假几天？"]),
+])
+def test_a_question_is_split_into_the_things_it_asks(question: str, asks: list[str]) -> None:
+    from assistant.query import parts
+
+    assert parts(question) == asks
 
 
 @pytest.mark.parametrize(("text", "other"), [
