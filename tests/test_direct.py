@@ -63,6 +63,17 @@ def test_the_reader_leads_with_the_sentence_holding_the_slot(segmenter) -> None:
     assert [r.share for r in when] == [1.0, 1.0, 1.0 / 3]
 
 
+def test_of_the_clauses_of_one_sentence_the_one_holding_the_words_itself_leads(segmenter) -> None:
+    from assistant.query import analyse
+
+    # one sentence split at "；": both clauses share its words, only the second holds them itself
+    clauses = [_clause(1, "少于其应休年休假天数的，用工单位应当补足；"), _clause(2, "劳务派遣单位的职工享受年休假。")]
+    weights = [(1.0, ("劳务派遣",)), (1.0, ("年休假",))]
+    readings = read(analyse("劳务派遣的员工也有年休假吗？", segmenter), weights, clauses)
+    assert [r.share for r in readings] == [1.0, 1.0]
+    assert readings[0].clause is clauses[1]
+
+
 def test_each_ask_of_a_question_asking_two_things_gets_its_sentence(segmenter) -> None:
     from assistant.query import analyse
     from assistant.reader import adds, part_answers
