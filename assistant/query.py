@@ -9,8 +9,8 @@ from functools import cached_property, lru_cache
 from typing import Callable
 
 from .cleaning import NUMERAL, normalise_spaces
-from .figures import (asked_kind, asked_unit, claimed, deadline_relation, is_bare_predicate, states, states_deadline,
-                      states_in_unit)
+from .figures import (asked_kind, asked_unit, claimed, deadline_relation, find, is_bare_predicate, states,
+                      states_deadline, states_in_unit)
 from .lexicon import Segmenter
 from .numerals import cn_to_int
 
@@ -100,6 +100,12 @@ FOLLOW_UP = re.compile(r"^(那|那么|那如果|如果是|要是|这个|这些|�
 # Words that carry no topic of their own: a turn made only of these leans on the conversation.
 GENERIC = frozenset("条件 要求 满足 需要 目的 意义 作用 内容 具体 负责 部门 谁 时候 开始 范围 标准 程序 流程 办理 申请 算 包括 包含 哪些 怎么 做 要做 什么 主要 呢 情况 适用 对象 人员 职责".split())
 _ASKING = re.compile(r"多少|几|什么|哪|谁|怎")  # a question word jieba took for a noun (多少钱)
+
+
+def asks_or_counts(term: str) -> bool:
+    """Whether the token ``term`` is a question word ("几天", "哪天", "多少钱") or a figure
+    ("八年", "三个月"): it names no topic a clause could hold."""
+    return bool(_ASKING.search(term)) or any(f.text == term and f.kind != "date" for f in find(term))
 PRONOUN = re.compile(r"这个|这些|这项|这种|该项|该政策|上述|它们?|刚才|前面说的|那个|那种")
 
 

@@ -12,7 +12,7 @@ from . import liability
 from .embeddings import Embedder
 from .index import PolicyIndex, Snapshot
 from .models import Clause, Hit
-from .query import EFFECTIVE_CLAUSE, PURPOSE_CLAUSE, Query, defines
+from .query import EFFECTIVE_CLAUSE, PURPOSE_CLAUSE, Query, asks_or_counts, defines
 from .settings import Thresholds
 from .structure import FRONT, TITLE
 
@@ -192,8 +192,8 @@ class HybridRetriever:
         unknown = self.t.unknown_term_share * snap.bm25.idf("")  # "" is never a token: df 0
         weighted = []
         for term in query.terms:
-            if _NOT_TOPICAL.fullmatch(term):
-                continue  # numbers and stray letters say nothing about the topic
+            if _NOT_TOPICAL.fullmatch(term) or asks_or_counts(term):
+                continue  # numbers, stray letters, figures (八年) and question words (几天) say nothing about the topic
             forms = lexicon.forms(term)
             known = [f for f in forms if snap.bm25.knows(f)]
             if known:

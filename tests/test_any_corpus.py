@@ -253,3 +253,24 @@ def test_a_fragment_jieba_guessed_weighs_less_than_a_word_the_corpus_lacks(fake_
     share = fake_bot.settings.thresholds.fragment_share
     assert not fake_bot.segmenter.is_word("我能") and fake_bot.segmenter.is_word("生日")
     assert weights["我能"] == pytest.approx(weights["生日"] * share)
+
+
+@pytest.mark.parametrize(("term", "topical"), [
+    ("八年", False), ("三个月", False), ("十五日", False), ("两倍", False),  # figures of the asker's case
+    ("几天", False), ("哪天", False), ("多少钱", False),  # question words jieba kept whole
+    ("年假", True), ("一线", True), ("统一", True), ("2018年", True),  # words, and a year naming a version
+])
+def test_figures_and_question_words_name_no_topic(term: str, topical: bool) -> None:
+    from assistant.query import asks_or_counts
+
+    assert asks_or_counts(term) is not topical
+
+
+def test_coverage_weighs_only_the_words_naming_the_topic(fake_bot) -> None:
+    from assistant.query import analyse
+
+    # "八年" and "几天" can stand in no clause: a clause holding 工作 and 年假 covers the question
+    retrieval = fake_bot.retriever.search(analyse("工作满八年了，一年有几天年假？", fake_bot.segmenter))
+    terms = [forms[0] for _, forms in retrieval.weights]
+    assert "工作" in terms and "年假" in terms
+    assert not {"八年", "一年", "几天"} & set(terms)
