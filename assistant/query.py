@@ -102,10 +102,14 @@ GENERIC = frozenset("条件 要求 满足 需要 目的 意义 作用 内容 具
 _ASKING = re.compile(r"多少|几|什么|哪|谁|怎")  # a question word jieba took for a noun (多少钱)
 
 
-def asks_or_counts(term: str) -> bool:
-    """Whether the token ``term`` is a question word ("几天", "哪天", "多少钱") or a figure
-    ("八年", "三个月"): it names no topic a clause could hold."""
-    return bool(_ASKING.search(term)) or any(f.text == term and f.kind != "date" for f in find(term))
+def is_question_word(term: str) -> bool:
+    """Whether the token ``term`` is a question word jieba kept whole ("几天", "哪天", "多少钱")."""
+    return bool(_ASKING.search(term))
+
+
+def is_figure(term: str) -> bool:
+    """Whether the token ``term`` is a figure ("八年", "三个月", "两倍"), not a word (一线, 统一)."""
+    return any(f.text == term and f.kind != "date" for f in find(term))
 PRONOUN = re.compile(r"这个|这些|这项|这种|该项|该政策|上述|它们?|刚才|前面说的|那个|那种")
 
 

@@ -12,7 +12,7 @@ from . import liability
 from .embeddings import Embedder
 from .index import PolicyIndex, Snapshot
 from .models import Clause, Hit
-from .query import EFFECTIVE_CLAUSE, PURPOSE_CLAUSE, Query, asks_or_counts, defines
+from .query import EFFECTIVE_CLAUSE, PURPOSE_CLAUSE, Query, defines, is_figure, is_question_word
 from .settings import Thresholds
 from .structure import FRONT, TITLE
 
@@ -192,10 +192,12 @@ class HybridRetriever:
         unknown = self.t.unknown_term_share * snap.bm25.idf("")  # "" is never a token: df 0
         weighted = []
         for term in query.terms:
-            if _NOT_TOPICAL.fullmatch(term) or asks_or_counts(term):
-                continue  # numbers, stray letters, figures (八年) and question words (几天) say nothing about the topic
+            if _NOT_TOPICAL.fullmatch(term) or is_question_word(term):
+                continue  # numbers, stray letters and question words (几天, 哪天) say nothing about the topic
             forms = lexicon.forms(term)
             known = [f for f in forms if snap.bm25.knows(f)]
+            if not known and is_figure(term):
+                continue  # a figure of the asker's case no text states (八年): no clause could hold it
             if known:
                 weight = min(snap.bm25.idf(f) for f in known)
             elif query.is_english and term not in lexicon.synonyms:

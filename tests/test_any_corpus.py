@@ -255,22 +255,23 @@ def test_a_fragment_jieba_guessed_weighs_less_than_a_word_the_corpus_lacks(fake_
     assert weights["我能"] == pytest.approx(weights["生日"] * share)
 
 
-@pytest.mark.parametrize(("term", "topical"), [
-    ("八年", False), ("三个月", False), ("十五日", False), ("两倍", False),  # figures of the asker's case
-    ("几天", False), ("哪天", False), ("多少钱", False),  # question words jieba kept whole
-    ("年假", True), ("一线", True), ("统一", True), ("2018年", True),  # words, and a year naming a version
+@pytest.mark.parametrize(("term", "figure", "asking"), [
+    ("八年", True, False), ("三个月", True, False), ("十五日", True, False), ("两倍", True, False),
+    ("几天", False, True), ("哪天", False, True), ("多少钱", False, True),  # question words jieba kept whole
+    ("年假", False, False), ("一线", False, False), ("统一", False, False), ("2018年", False, False),
 ])
-def test_figures_and_question_words_name_no_topic(term: str, topical: bool) -> None:
-    from assistant.query import asks_or_counts
+def test_figures_and_question_words_are_told_from_words(term: str, figure: bool, asking: bool) -> None:
+    from assistant.query import is_figure, is_question_word
 
-    assert asks_or_counts(term) is not topical
+    assert (is_figure(term), is_question_word(term)) == (figure, asking)
 
 
-def test_coverage_weighs_only_the_words_naming_the_topic(fake_bot) -> None:
+def test_coverage_weighs_words_and_the_figures_a_text_states(fake_bot) -> None:
     from assistant.query import analyse
 
-    # "八年" and "几天" can stand in no clause: a clause holding 工作 and 年假 covers the question
+    # "八年" stands in no text and "几天" in none ever: they weigh nothing; 工作 and 年假 count
     retrieval = fake_bot.retriever.search(analyse("工作满八年了，一年有几天年假？", fake_bot.segmenter))
     terms = [forms[0] for _, forms in retrieval.weights]
     assert "工作" in terms and "年假" in terms
-    assert not {"八年", "一年", "几天"} & set(terms)
+    assert not {"八年", "几天"} & set(terms)
+    assert fake_bot.index.snapshot.bm25.knows("一年") == ("一年" in terms)  # a figure a text states may be the topic
