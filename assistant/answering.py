@@ -58,8 +58,9 @@ class AnswerWriter:
             total = sum(w for w, _ in retrieval.weights) or 1.0
             untreated = sum(w for w, forms in retrieval.weights
                             if any(forms[0] in topic or topic in forms[0] for topic in off_topic)) / total
-            return (untreated <= self.thresholds.off_topic_share
-                    and max(h.coverage for h in retrieval.hits) >= self.thresholds.off_topic_coverage)
+            # how fully an article holds the rest of the question (the untreated words no text holds)
+            rest = max(h.coverage for h in retrieval.hits) / max(1.0 - untreated, 1e-9)
+            return untreated <= self.thresholds.off_topic_share and rest >= self.thresholds.off_topic_coverage
         ref = retrieval.query.article_ref
         if ref and top.clause.article in (ref, f"第{ref}条"):
             return True  # "第九条讲了什么？": the user named an article that exists

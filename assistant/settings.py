@@ -46,7 +46,7 @@ class Thresholds:
 
     min_coverage: float = 0.12
     min_dense: float = 0.875
-    off_topic_coverage: float = 0.7  # a question naming an untreated topic is answered only above this coverage
+    off_topic_coverage: float = 0.7  # a question naming an untreated topic is answered only when an article holds this share of the rest of it
     off_topic_share: float = 0.2  # … and when that topic weighs at most this share of the question
     strong_coverage: float = 0.40
     unstated_coverage: float = 0.40  # "文件没有规定…" only when the cited article treats this share of the question

@@ -72,14 +72,19 @@ class BM25Index:
     def knows(self, term: str) -> bool:
         return term in self._df
 
-    def together(self, tokens: list[str]) -> bool:
-        """Whether some clause holds every one of ``tokens``."""
+    def _postings(self, token: str) -> np.ndarray:
+        """The clause positions holding ``token`` (a word of the vocabulary)."""
+        i = self._vocab[token]
+        return np.asarray(self._indices[int(self._indptr[i]):int(self._indptr[i + 1])])
+
+    def together(self, tokens: list[str | tuple[str, ...]]) -> bool:
+        """Whether some clause holds every one of ``tokens`` (a tuple: any one of its words)."""
         common = None
         for token in tokens:
-            if token not in self._df:
+            known = [t for t in ((token,) if isinstance(token, str) else token) if t in self._df]
+            if not known:
                 return False
-            i = self._vocab[token]
-            docs = np.asarray(self._indices[int(self._indptr[i]):int(self._indptr[i + 1])])
+            docs = np.unique(np.concatenate([self._postings(t) for t in known]))
             common = docs if common is None else np.intersect1d(common, docs, assume_unique=True)
             if not len(common):
                 return False

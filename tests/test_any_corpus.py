@@ -215,12 +215,14 @@ def test_a_topic_is_covered_when_one_clause_holds_all_its_words(make_bot, tmp_pa
     corpus.mkdir()
     _write(corpus, "rules.md", "# 某省女职工保护办法\n\n第一条 用人单位不得因女职工怀孕解除劳动或者聘用合同。\n\n"
                                "第二条 发生争议的，女职工可以依法申请劳动人事争议调解仲裁。\n\n"
-                               "第三条 通过失业保险基金等渠道筹集资金。\n")
-    _write(corpus, "lexicon.yaml", "out_of_scope_topics: [解除劳动合同, 劳动仲裁, 失业保险金, 住房公积金]\n")
+                               "第三条 通过失业保险基金等渠道筹集资金。\n\n"
+                               "第四条 社会保险经办机构应当每年向职工寄送本人的社会保险缴费记录。\n")
+    _write(corpus, "lexicon.yaml", "out_of_scope_topics: [解除劳动合同, 劳动仲裁, 失业保险金, 住房公积金, 社保缴费]\n")
     bot = make_bot(corpus)
     bot.ingest()
     absent = bot.index.snapshot.absent_topics
     assert {"失业保险金", "住房公积金"} <= set(absent) and not {"解除劳动合同", "劳动仲裁"} & set(absent)
+    assert "社保缴费" not in absent  # 社保 stands for 社会保险 (shipped vocabulary): 第四条 holds it with 缴费
     assert bot.ask("我怀孕了，公司能跟我解除劳动合同吗？").status == "answered"
     assert bot.ask("失业保险金怎么领？").status == "not_found"
 
@@ -275,3 +277,18 @@ def test_coverage_weighs_words_and_the_figures_a_text_states(fake_bot) -> None:
     assert "工作" in terms and "年假" in terms
     assert not {"八年", "几天"} & set(terms)
     assert fake_bot.index.snapshot.bm25.knows("一年") == ("一年" in terms)  # a figure a text states may be the topic
+
+
+def test_an_untreated_word_beside_a_treated_question_does_not_refuse_it(make_bot, tmp_path) -> None:
+    # no text says 裁员; the question asks what 第一条 sets out, and 裁员 is only how the asker lost the job
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    _write(corpus, "rules.md", "# 某省失业保险办法\n\n第一条 失业人员领取失业保险金，应当符合下列条件：失业前用人单位和本人已经缴纳"
+                               "失业保险费满一年；非因本人意愿中断就业；已经进行失业登记。\n\n第二条 本办法自公布之日起施行。\n")
+    _write(corpus, "lexicon.yaml", "out_of_scope_topics: [裁员, 住房公积金]\n")
+    bot = make_bot(corpus)
+    bot.ingest()
+    assert "裁员" in bot.index.snapshot.absent_topics
+    answered = bot.ask("公司裁员了，我领失业金要满足什么条件？")
+    assert answered.status == "answered" and answered.citations[0].article == "第一条"
+    assert bot.ask("公司裁员要提前多久通知？").status == "not_found"  # 裁员 is what it asks about
