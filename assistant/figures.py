@@ -35,7 +35,7 @@ UNITS = {
 }
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 FIGURE = re.compile(
-    rf"百分之{NUMBER}"
+    rf"(?:百|千|万)分之{NUMBER}"
     rf"|{NUMBER}分之{NUMBER}"
     rf"|半(?:个)?(?:年|月)"
     rf"|{NUMBER}\s*(?:个半|半)?(?:{_UNIT})半?"
@@ -141,6 +141,8 @@ def figure_value(figure: str) -> tuple[str, float] | None:
             return ("%", parse_number(figure[:-1]))
         if figure.startswith("百分之"):
             return ("%", parse_number(figure[3:]))
+        if figure.startswith(("千分之", "万分之")):  # a rate per day: 滞纳金按日加收万分之五
+            return ("%", round(parse_number(figure[3:]) / (10 if figure[0] == "千" else 100), 6))
         if m := re.fullmatch(rf"({NUMBER})分之({NUMBER})", figure):
             return ("%", round(100 * parse_number(m.group(2)) / parse_number(m.group(1)), 4))
         if m := re.fullmatch(rf"({NUMBER})(万元|千元|元|万块钱?|千块钱?|块钱?)", figure):
@@ -323,8 +325,15 @@ _DEICTIC = re.compile(r"(?<![提之以])[那这前后好头]几")  # 那几天, 
 _APPROXIMATE = re.compile(rf"[{CN_NUMERAL}\d]+几|几[十百千万]+")
 
 
+# "失业金发多少是谁说了算？", "标准由哪个部门定？": asks who sets the figure, not the figure
+_WHO_SETS = re.compile(r"(谁|哪个部门|哪些部门|哪个机构|哪一级|哪级)(来)?(说了算|定|决定|确定|规定|制定|公布|调整|核定)")
+
+
 def asked_kind(question: str) -> str | None:
-    """The kind of figure ``question`` asks for (the first that matches in :data:`ASKS`)."""
+    """The kind of figure ``question`` asks for (the first that matches in :data:`ASKS`);
+    None when it asks who sets the figure."""
+    if _WHO_SETS.search(question):
+        return None
     question = _APPROXIMATE.sub("", _DEICTIC.sub("", question))
     for name, pattern in _ASK_RE.items():
         if pattern.search(question):

@@ -212,8 +212,11 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
     relation = deadline_relation(query.text) if query is not None and asks == "duration" else None
     if relation and any(states_deadline(relation, segment) for segment in segments):
         return True  # "提前几天" ← "七日前": the relation asked for says what the figure is about
-    topics = [t for t in (query.expanded if query else []) if len(t) >= 2 and t not in FIGURE_WORDS
-              and not _ARTICLE_TOKEN.match(t)]
+    # what the question is about: its words, and for a turn leaning on the asker's account
+    # ("我交了12年失业保险…" / "那最多能领多久？") the words of that account
+    told = query.words(query.case) if query is not None and query.case and query.words else []
+    topics = [t for t in (*(query.expanded if query else []), *told) if len(t) >= 2 and t not in FIGURE_WORDS
+              and not _ARTICLE_TOKEN.match(t) and not is_figure(t) and not is_question_word(t)]
     unit = asked_unit(query.text) if query is not None else None  # "开几次庭": times, not 三名仲裁员
     stating = [i for i, segment in enumerate(segments)
                if states(asks, segment) and (unit is None or states_in_unit(unit, segment))]

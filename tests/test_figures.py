@@ -17,6 +17,8 @@ from assistant.figures import asked_kind, bands, claimed, figure_value, find, in
     ("两倍的工资", [("两倍", "multiple", ("倍", 2.0))]),
     ("半年以上实习协议", [("半年", "duration", ("月", 6.0))]),
     ("占职工总数五分之一", [("五分之一", "ratio", ("%", 20.0))]),
+    ("按日加收万分之五的滞纳金", [("万分之五", "ratio", ("%", 0.05))]),  # a rate per day
+    ("千分之三", [("千分之三", "ratio", ("%", 0.3))]),
     ("每月2000元", [("2000元", "amount", ("元", 2000.0))]),
     # not figures: ordinals, article names, words that begin with a numeral
     ("第九条第一项", []), ("一线职工统一参加", []), ("八级工制度", []), ("与同一家企业签订", []),
@@ -71,6 +73,9 @@ def test_claimed_figures_versus_facts_of_the_case(question, claims) -> None:
     ("做小时工，工资最长隔多少天结一次？", "duration"),  # the unit-bearing interrogative wins
     ("劳动合同法第几条规定了竞业限制？", None),  # 第几条 asks for an article
     ("休年假那几天工资会不会少发？", None),  # 那几天 points, it does not ask
+    ("最低工资每月多少钱是谁说了算？", None),  # who sets the figure: asks who
+    ("最低工资标准由哪个部门确定？", None),
+    ("谁能拿到多少钱的补贴？", "amount"),
 ])
 def test_asked_kind_reads_the_interrogative(question, kind) -> None:
     assert asked_kind(question) == kind

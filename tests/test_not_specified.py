@@ -145,3 +145,15 @@ def test_a_period_is_not_an_age(segmenter) -> None:
     query = analyse("法定退休年龄到底是多少岁？", segmenter)
     assert not quote_gives(query.asks, "在本单位连续工作满十五年，且距法定退休年龄不足五年的；", query)
     assert quote_gives(query.asks, "职工的法定退休年龄为男年满六十周岁。", query)
+
+
+def test_a_turn_leaning_on_the_askers_account_reads_the_figure_with_its_words(segmenter) -> None:
+    from dataclasses import replace
+
+    from assistant.query import analyse, quote_gives
+
+    quote = "累计缴费十年以上的，领取失业保险金的期限最长为二十四个月。"
+    alone = analyse("那最多能领多久？", segmenter)
+    told = replace(alone, case="我交了12年失业保险，上个月被公司裁员了。")
+    assert not quote_gives(alone.asks, quote, alone)  # nothing says what the period is of
+    assert quote_gives(told.asks, quote, told)  # the account says: 失业保险
