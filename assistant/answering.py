@@ -18,7 +18,7 @@ from .direct import ASK_NAMES, QUOTES_SILENT, verdict
 from .documents import base_title, compares_versions
 from .figures import SPECIFIC_KINDS, in_band
 from .query import Query, parts, quote_gives
-from .reader import Reading, adds, announcer, holds_slot, is_heading, items_of, part_answers, read, sentence_of, tier_text
+from .reader import Reading, adds, announcer, another_case, holds_slot, is_heading, items_of, part_answers, read, sentence_of, tier_text
 from .retrieval import Retrieval
 from .settings import Thresholds
 from .structure import CLOSING, FRONT, PREAMBLE, TITLE
@@ -119,6 +119,10 @@ class AnswerWriter:
             # the cited sentence that states the figure asked for is the answer: it leads
             chosen = [giving[0], *[h for h in chosen if h is not giving[0]]]
         lead = chosen[0].clause
+        if readings and (readings[0].clause.doc_id, readings[0].clause.article) != (lead.doc_id, lead.article):
+            # the sentence stating the figure asked for leads from another article: read that one
+            readings = read(query, retrieval.weights, corpus.article_clauses(lead.doc_id, lead.article),
+                            retrieval.hits, self.thresholds.reading)
 
         def label(clause: Clause) -> str:
             return document_label(clause.doc_id, documents, records) + article_name(clause)
@@ -196,6 +200,12 @@ class AnswerWriter:
         # answers "由谁负责" too
         another_actor = (query.kind == "who" and second is not None and second.slot
                          and lead_reading is not None and lead_reading.slot)
+        if lead_reading is not None and query.asks:
+            # a figure of the asked kind for another case, in a sentence holding as much of the
+            # question ("单位按照本单位工资总额的2%缴纳" / "职工按照本人工资的1%缴纳")
+            same = next(iter(another_case(readings, lead_reading)), None)
+            if same is not None:
+                return [*out, same.clause]
         if (lead_reading is not None and second is not None
                 and (adds(second, lead_reading, weights, tuning.added_share) or another_actor)
                 and second.score >= tuning.second_sentence_share * lead_reading.score):

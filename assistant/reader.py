@@ -89,12 +89,14 @@ def _question_values(query: Query) -> set:
 
 
 def read(query: Query, weights: WeightedTerms, clauses: Iterable[Clause], hits: Sequence[Hit] = (),
-         bonus: ReadingWeights = ReadingWeights()) -> list[Reading]:
+         bonus: ReadingWeights = ReadingWeights(), own: bool = False) -> list[Reading]:
     """The sentences of ``clauses`` (one article, in order), best answer first.
 
     ``weights``: (IDF weight, the term and its synonyms) per question term, as retrieval
     computed them; ``hits``: retrieval's hits (their scores break ties toward what
-    retrieval found)."""
+    retrieval found); ``own``: read the words in each clause alone, not in its whole sentence
+    (the halves of "……应当在六十个工作日内完成调查；情况复杂的，……可以延长三十个工作日" answer
+    different asks)."""
     clauses = list(clauses)
     total = sum(w for w, _ in weights) or 1.0
     best_hit = max((h.score for h in hits), default=0.0) or 1.0
@@ -108,7 +110,7 @@ def read(query: Query, weights: WeightedTerms, clauses: Iterable[Clause], hits: 
         text = clause.text
         # the words are read in the whole sentence ("已满20年的，年休假15天" continues "职工累计工作
         # 已满1年不满10年的…；"), the slot and figures in the clause itself
-        holds = frozenset(i for i, (_, forms) in enumerate(weights) if any(f in sentence for f in forms))
+        holds = frozenset(i for i, (_, forms) in enumerate(weights) if any(f in (text if own else sentence) for f in forms))
         share = sum(weights[i][0] for i in holds) / total
         score = share
         # what the clause holds itself breaks ties between the clauses of one sentence split at "；"
@@ -189,6 +191,15 @@ def adds(second: Reading, first: Reading, weights: WeightedTerms, min_share: flo
     return added >= min_share or (second.slot and not first.slot)
 
 
+def another_case(readings: Sequence[Reading], chosen: Reading) -> list[Reading]:
+    """The other sentences that hold the slot as ``chosen`` does and as much of the question:
+    the same rule for another case ("单位按照本单位工资总额的2%缴纳…" beside "职工按照本人工资的1%
+    缴纳…"), in reading order."""
+    if not chosen.slot:
+        return []
+    return [r for r in readings if r.clause.clause_id != chosen.clause.clause_id and r.slot and r.share >= chosen.share]
+
+
 def part_answers(query: Query, weights: WeightedTerms, clauses: Sequence[Clause], shown: Sequence[Clause],
                  hits: Sequence[Hit] = (), bonus: ReadingWeights = ReadingWeights()) -> list[Clause]:
     """Sentences of the article ``clauses`` that answer what a question asking several things
@@ -209,15 +220,18 @@ def part_answers(query: Query, weights: WeightedTerms, clauses: Sequence[Clause]
     shown_ids = {c.clause_id for c in shown}
     out: list[Clause] = []
     for ask in asks:
-        own = [(w, forms) for w, forms in weights if forms[0] in ask.lower()]
-        if not any(len(forms[0]) >= 2 for _, forms in own):
-            own = list(weights)
+        mine = [(w, forms) for w, forms in weights if forms[0] in ask.lower()]
+        if not any(len(forms[0]) >= 2 for _, forms in mine):
+            mine = list(weights)
         sub = replace(query, text=ask, asks=asked_kind(ask))
-        readings = read(sub, own, clauses, hits, bonus)
+        readings = read(sub, mine, clauses, hits, bonus, own=True)
         if not readings:
             continue
         best = readings[0]
         if best.clause.clause_id in shown_ids:
+            if sub.asks:  # answered; the same figure for another case ("单位和个人各按什么比例") too
+                out += [r.clause for r in another_case(readings, best)[:1] if r.clause.clause_id not in shown_ids]
+                shown_ids.update(c.clause_id for c in out)
             continue
         answered = max((r.score for r in readings if r.clause.clause_id in shown_ids), default=0.0)
         if best.score - answered >= bonus.part_margin and (best.slot or best.share >= bonus.part_share):

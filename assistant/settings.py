@@ -60,7 +60,7 @@ class Thresholds:
     scope_boost: float = 0.1  # a clause of a document whose region or level the question names (another region's: minus)
     liability_boost: float = 0.1  # a 法律责任 article treating a question about consequences (罚多少, 后果)
     superseded_penalty: float = 0.2  # a clause of a replaced or repealed text, unless that version is asked for
-    stating_articles: int = 3  # articles read for a sentence stating the asked-for figure before "文件没有规定"
+    stating_articles: int = 8  # retrieved articles read for a sentence stating the asked-for figure before "文件没有规定"
     stating_coverage_share: float = 0.7  # … each treating this share of what the cited article treats
     rule_document_hits: int = 3  # an entitlement rule answers only if its document is among this many best hits
     listed_documents: int = 8  # documents a "not found" reply names

@@ -92,6 +92,21 @@ def test_each_ask_of_a_question_asking_two_things_gets_its_sentence(segmenter) -
     assert part_answers(both, weights, clauses, clauses[:2]) == []
 
 
+def test_the_same_figure_for_another_case_is_read_with_the_first(segmenter) -> None:
+    from assistant.query import analyse
+    from assistant.reader import another_case, part_answers
+
+    clauses = [_clause(1, "单位按照本单位工资总额的2%缴纳培训基金。"), _clause(2, "职工按照本人工资的1%缴纳培训基金。"),
+               _clause(3, "培训基金按照国家有关规定征缴。")]
+    weights = [(1.0, ("培训基金",)), (1.0, ("比例",))]
+    readings = read(analyse("培训基金按什么比例交？", segmenter), weights, clauses)
+    assert [r.clause for r in another_case(readings, readings[0])] == [clauses[1]]
+    assert another_case(readings, readings[2]) == []  # a sentence without the figure has no other case
+    # asked in two parts, the first part's figure for the other case is read too
+    both = analyse("培训基金单位和个人各按什么比例交？实习生要不要交？", segmenter)
+    assert part_answers(both, weights, clauses, [clauses[0]]) == [clauses[1]]
+
+
 def test_the_reader_prefers_the_sentence_with_the_figure_the_question_names(segmenter) -> None:
     from assistant.query import analyse
 

@@ -139,6 +139,22 @@ def test_the_cited_sentence_stating_the_figure_asked_for_leads(bot) -> None:
     assert answer.citations[0].article == "第四条" and "七日前" in answer.answer.split("依据：")[0]
 
 
+def test_every_retrieved_article_is_read_before_saying_the_text_sets_no_figure(bot) -> None:
+    from dataclasses import replace
+
+    from assistant.models import Hit
+    from assistant.query import analyse
+
+    # four articles that state no amount rank above the one that does: it is found, not denied
+    snap = bot.index.snapshot
+    retrieval = bot.retriever.search(analyse("用人单位没订立书面劳动合同会被罚多少钱？", bot.segmenter))
+    ranked = ["第二条", "第三条", "第六条", "第一条", "第五条"]
+    hits = [Hit(snap.article_clauses("rules", a)[0], 1.0 - n / 100, coverage=0.9) for n, a in enumerate(ranked)]
+    answer = bot.writer.write(replace(retrieval, hits=hits), snap)
+    assert answer.status == ANSWERED and answer.citations[0].article == "第五条"
+    assert "五百至一千元" in answer.answer.split("依据：")[0]
+
+
 def test_a_period_is_not_an_age(segmenter) -> None:
     from assistant.query import analyse, quote_gives
 
