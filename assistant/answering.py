@@ -90,8 +90,13 @@ class AnswerWriter:
         by_id = {h.clause.clause_id: h for h in hits}
         same = [by_id.get(r.clause.clause_id) or _as_hit(r.clause, top) for r in readings] or [top]
         other = next((h for h in hits if article(h) != article(top)), None)
+        # … of another text, when it holds nearly as much of the question as the best (not only its
+        # common words: 职工连续工作满 of a company's training rule beside the leave law asked about)
+        floor = self.thresholds.strong_coverage
+        if other is not None and other.clause.doc_id != top.clause.doc_id:
+            floor = max(floor, SECOND_ARTICLE_SHARE * top.coverage)
         if (other is not None and other.score >= SECOND_ARTICLE_SHARE * top.score and not is_heading(other.clause)
-                and other.coverage >= self.thresholds.strong_coverage):
+                and other.coverage >= floor):
             return same[: self.max_quotes - 1] + [other], readings
         return same[: self.max_quotes], readings
 
