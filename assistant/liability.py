@@ -21,9 +21,13 @@ _OWN = re.compile(r"本(?:法|条例|办法|规定|细则)第")
 _CITED = re.compile(r"(?<!》)第([一二三四五六七八九十百零〇]+)条")  # not another text's (《…》第N条)
 
 
+# A question asking what happens to whoever breaks a rule: its interrogative, or "怎么处理" of a breach
+ASKS_CONSEQUENCE = re.compile(rf"{CONSEQUENCE.pattern}|^(?=.*(?:{BREACH.pattern})).*(?:{HANDLED.pattern})", re.S)
+
+
 def asks_consequence(text: str) -> bool:
     """Whether a question asks what happens to whoever breaks a rule."""
-    return bool(CONSEQUENCE.search(text) or (HANDLED.search(text) and BREACH.search(text)))
+    return bool(ASKS_CONSEQUENCE.search(text))
 
 
 def is_liability(clause: Clause) -> bool:

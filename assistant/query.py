@@ -12,6 +12,7 @@ from .cleaning import NUMERAL, normalise_spaces
 from .figures import (asked_kind, asked_unit, claimed, deadline_relation, find, is_bare_predicate, states,
                       states_deadline, states_in_unit)
 from .lexicon import Segmenter
+from .liability import ASKS_CONSEQUENCE
 from .numerals import cn_to_int
 
 # Words that name the figure rather than what it is about (ignored when checking that a
@@ -66,12 +67,13 @@ QUESTION_KINDS = (
     ("conditions", re.compile(r"什么条件|哪些条件|要满足什么|需要满足|满足什么|需要什么条件|符合什么|什么情况下|哪些情况|什么情形|哪些情形|具备什么")),
     ("when", re.compile(r"什么时候|何时|哪天|哪一天|几号|从什么时候|从哪天|多久(以)?内|哪一年|截止|期限内|之前还是之后|\bwhen\b", re.I)),
     ("who", re.compile(r"由谁|谁来|谁负责|谁出|谁承担|哪个部门|哪些部门|哪个机构|哪些机构|向谁|找谁|谁(?!的)|\bwho\b", re.I)),
-    # what happens to whoever breaks a rule: the liability chapter's sanction (assistant/liability.py)
-    ("consequence", re.compile(r"后果|会怎么样|会怎样|会有什么影响|什么责任|法律责任|承担.{0,4}责任|受.{0,2}处罚|怎么罚|罚多少|罚款多少")),
+    # what happens to whoever breaks a rule (the liability chapter's sanction: assistant/liability.py),
+    # or what follows from a situation ("请了二十多天事假…会有什么影响")
+    ("consequence", re.compile(rf"{ASKS_CONSEQUENCE.pattern}|会有什么影响|会怎么样|会怎样", re.S)),
     ("list", re.compile(r"哪些|哪几|包括什么|包括哪|有什么(?!条件|要求|规定|区别|不同|影响)|都有啥|列举|\bwhich\b", re.I)),
     ("how", re.compile(r"怎么办|如何|怎样|怎么(做|办理|申请|处理|计算|算|解决|给|发|折|补|赔|认定|报|交|走|弄)"
                        r"|按什么(处理|办|计算|执行|程序|方式)|流程|程序|步骤|\bhow\b", re.I)),
-    ("definition", re.compile(r"是什么(?!时候|时间|条件|标准|情况|意思吗)|指什么|什么是|是指|含义|定义|\bwhat is\b", re.I)),
+    ("definition", re.compile(r"是什么(?!时候|时间|条件|标准|情况|意思吗)|指什么|指哪些|指的是哪|什么是|是指|含义|定义|\bwhat is\b", re.I)),
     ("yesno", re.compile(r"能不能|可不可以|可以吗|能否|是否|是不是|有没有|算不算|会不会|要不要|合法吗|吗[？?]?$"
                          r"|^(can|may|is|are|does|do|should|must|will)\b", re.I)),
 )

@@ -243,6 +243,12 @@ def test_a_definition_asked_as_which_is_answered_by_the_defining_sentence(segmen
                _clause(2, "本规定所称专业技术人员是指企业、事业单位按照国家专业技术职务制度被聘任的在职人员。")]
     weights = [(1.0, ("专业技术人员",)), (1.0, ("规定",))]
     assert read(query, weights, clauses)[0].clause.order == 2
+    # a collective name is defined by "统称"
+    query = analyse("“负有监督管理职责的部门”具体指哪些部门？", segmenter)
+    clauses = [_clause(1, "负有监督管理职责的部门应当相互配合，依法加强监督管理工作。"),
+               _clause(2, "应急管理部门和对有关行业实施监督管理的部门，统称负有监督管理职责的部门。")]
+    weights = [(1.0, ("负有",)), (1.0, ("监督管理",)), (1.0, ("职责",)), (0.5, ("部门",))]
+    assert read(query, weights, clauses)[0].clause.order == 2
 
 
 @pytest.mark.parametrize(("turn", "kind"), [
@@ -255,6 +261,8 @@ def test_a_definition_asked_as_which_is_answered_by_the_defining_sentence(segmen
     ("那按什么处理？", "how"),
     ("那技师班毕业的算不算？", "yesno"),
     ("这里说的学徒是指什么？", "definition"),
+    ("公司不办社保登记会受到什么处罚？", "consequence"),
+    ("不签合同公司会怎么处理？", "consequence"),
 ])
 def test_a_follow_ups_kind_comes_from_its_own_words(segmenter, turn: str, kind: str) -> None:
     from assistant.query import analyse
