@@ -9,7 +9,7 @@ import re
 
 from .models import Clause
 
-CONSEQUENCE = re.compile(r"罚|处罚|后果|法律责任|什么责任|承担.{0,4}责任|追究|赔多少|要赔|怎么赔|制裁")
+CONSEQUENCE = re.compile(r"罚|处罚|后果|法律责任|什么责任|承担.{0,4}责任|追究|赔多少|要赔|怎么赔|制裁|索赔|主张什么|(能|可以)(主张|要求|要)(些)?什么")
 # "怎么处理" asks for a consequence only about a breach ("不签书面劳动合同是怎么处理的"), not about a
 # situation ("怀孕期间合同到期怎么处理")
 HANDLED = re.compile(r"怎么处理|如何处理|怎样处理|会怎样|会怎么样")

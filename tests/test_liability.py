@@ -33,6 +33,9 @@ def test_consequence_questions_liability_clauses_and_cited_articles() -> None:
     assert asks_consequence("招聘歧视会被罚多少？") and asks_consequence("不签合同会有什么后果？")
     assert not asks_consequence("试用期最长多久？")
     assert asks_consequence("不签书面劳动合同是怎么处理的？") and not asks_consequence("怀孕期间合同到期怎么处理？")
+    # what the wronged party can claim is a consequence of the breach too
+    assert asks_consequence("公司一直没签书面合同，我能主张什么？") and asks_consequence("被违法辞退可以要求什么？")
+    assert not asks_consequence("签合同时公司能要求我提供什么材料吗")
     assert is_liability(_clause("……", "第七章 法律责任")) and not is_liability(_clause("……", "第二章 劳动合同的订立"))
     assert cited_articles(_clause("用人单位违反本法第四十三条和第四十八条规定的，处罚款。")) == ["第四十三条", "第四十八条"]
 
