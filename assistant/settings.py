@@ -65,7 +65,7 @@ class Thresholds:
     rule_document_hits: int = 3  # an entitlement rule answers only if its document is among this many best hits
     listed_documents: int = 8  # documents a "not found" reply names
     listed_topics: int = 6  # chapter names or headings it names per document
-    coverage_weight: float = 0.04
+    coverage_weight: float = 0.02
     own_term_repeat: int = 2  # BM25 counts the question's own terms this often, lexicon expansions once
     unknown_term_share: float = 0.45  # a term the corpus never uses weighs this share of its highest IDF
     fragment_share: float = 0.25  # … and this share of that when it is no word at all, only a fragment jieba guessed
