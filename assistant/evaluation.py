@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .direct import OTHER_RULE, unexplained
-from .figures import asked_kind, figures, quote_has
+from .figures import asked_kind, figures, in_arabic, quote_has
 from .query import kind_of
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer
 
@@ -113,6 +113,12 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def _fact_form(text: str) -> str:
+    """How a key fact and an answer are compared: no whitespace, numbers in Arabic digits
+    (the law's 提前三日 and its regulation's 提前3日 state one fact)."""
+    return in_arabic(_squash(text))
+
+
 def invented_figures(answer: Answer) -> list[str]:
     """Figures in the answer text (Arabic or Chinese numerals, outside the [n] markers and
     article names) that no cited quote holds, as written or by value."""
@@ -144,10 +150,10 @@ def score_case(case: dict, answer: Answer, documents: dict) -> CaseResult:
         result.top1 = bool(cited) and cited[0] in places
         result.recall = any(c in places for c in cited)
     if case.get("key_facts"):
-        text = _squash(answer.answer)
-        result.facts = sum(_squash(f) in text for f in case["key_facts"]) / len(case["key_facts"])
-        direct = _squash(direct_answer(answer.answer))  # what an employee reads before the basis list
-        result.direct = sum(_squash(f) in direct for f in case["key_facts"]) / len(case["key_facts"])
+        text = _fact_form(answer.answer)
+        result.facts = sum(_fact_form(f) in text for f in case["key_facts"]) / len(case["key_facts"])
+        direct = _fact_form(direct_answer(answer.answer))  # what an employee reads before the basis list
+        result.direct = sum(_fact_form(f) in direct for f in case["key_facts"]) / len(case["key_facts"])
     if answer.status in (ANSWERED, NOT_SPECIFIED) and answer.citations and "逐项条件" not in answer.answer:
         direct = direct_answer(answer.answer)
         result.direct_verbatim = not unexplained(direct, [c.quote for c in answer.citations], _labels(direct, answer))

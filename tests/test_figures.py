@@ -194,3 +194,16 @@ def test_physical_measures_are_figures_of_their_own_kind() -> None:
     assert [(f.kind, f.text) for f in find("每次负重超过20公斤，面积不少于10平方米")] == [
         ("measure", "20公斤"), ("measure", "10平方米")]
     assert states("measure", "噪声不得超过85分贝") and not states("measure", "每天安排1小时哺乳时间")
+
+
+@pytest.mark.parametrize(("text", "arabic"), [
+    ("试用期内提前三日通知", "试用期内提前3日通知"),
+    ("日工资收入的百分之三百", "日工资收入的300%"),
+    ("最长为二十四个月", "最长为24个月"),
+    ("二点五倍", "2.5倍"),
+    ("第三条规定，一线职工占五分之一", "第三条规定，一线职工占五分之一"),  # article names, words and fractions stay
+])
+def test_numbers_are_read_in_arabic_digits_to_compare_facts(text: str, arabic: str) -> None:
+    from assistant.figures import in_arabic
+
+    assert in_arabic(text) == arabic
