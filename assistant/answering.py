@@ -18,7 +18,7 @@ from .direct import ASK_NAMES, QUOTES_SILENT, verdict
 from .documents import base_title, compares_versions
 from .figures import SPECIFIC_KINDS, in_band
 from .query import Query, parts, quote_gives
-from .reader import Reading, adds, announcer, another_case, holds_slot, is_heading, items_of, part_answers, read, sentence_of, tier_text
+from .reader import Reading, adds, announcer, another_case, continuation, holds_slot, is_heading, items_of, part_answers, read, sentence_of, tier_text
 from .retrieval import Retrieval
 from .settings import Thresholds
 from .structure import CLOSING, FRONT, PREAMBLE, TITLE
@@ -157,6 +157,11 @@ class AnswerWriter:
                             retrieval.hits, self.thresholds.reading)
         if len(parts(query.text)) > 1:  # a question asking several things: each ask's sentence, in the text's order
             direct = sorted([*direct, *more], key=lambda c: c.order)
+        going_on = continuation(lead, corpus.article_clauses)
+        if going_on is not None and going_on.clause_id not in {c.clause_id for c in direct}:
+            # "前款规定的折算方法为：…": the sentence that goes on from the lead is read with it
+            at = next(i for i, c in enumerate(direct) if c.clause_id == lead.clause_id) + 1
+            direct = [*direct[:at], going_on, *direct[at:]]
         # the direct answer's sentences are cited first, in its order; then the rest of the basis
         by_id = {h.clause.clause_id: h for h in chosen}
         shown = {c.clause_id for c in direct}

@@ -167,6 +167,19 @@ def announcer(item: Clause, article: Callable[[str, str], list[Clause]]) -> Clau
     return before[-1] if before and ANNOUNCES_ITEMS.search(before[-1].text) else None
 
 
+# A sentence that goes on from the paragraph before it: "前款规定的折算方法为：…", "依照前款规定…"
+CONTINUES = re.compile(r"^(前款|上款|前两款|依照前款|按照前款)(规定|所称|所述)?")
+
+
+def continuation(lead: Clause, article: Callable[[str, str], list[Clause]]) -> Clause | None:
+    """The sentence right after ``lead``'s sentence when it goes on from it ("前款规定的用人单位
+    向劳动者每月支付两倍工资的起算时间为…" after the rule it dates), else None."""
+    clauses = article(lead.doc_id, lead.article)
+    own = sentence_of(lead, article)
+    after = [c for c in clauses if c.order > lead.order and sentence_of(c, article) != own]
+    return after[0] if after and not after[0].item and CONTINUES.search(after[0].text) else None
+
+
 def items_of(lead: Clause, article: Callable[[str, str], list[Clause]]) -> list[Clause]:
     """The enumerated items ((一)…, 1.…) that follow a sentence announcing them
     ("有下列情形之一的…："); empty when it announces none."""
