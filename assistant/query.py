@@ -136,6 +136,7 @@ class Query:
     case: str = ""  # the conversation's earlier turns: facts of the asker's case ("我累计工作满十五年了")
     # the segmenter's precise word split (Segmenter.words), to tell a word from a piece of one
     words: Callable[[str], list[str]] | None = field(default=None, repr=False, compare=False)
+    listed: str = ""  # what a "which ones" question asks to be listed ("哪些人" → 人, "哪些事项" → 事项)
 
     @cached_property
     def about_document(self) -> bool:
@@ -237,6 +238,20 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
     return False
 
 
+_WHICH = frozenset("哪些 哪几类 哪几种 哪类 哪种 哪几项 哪几个".split())
+
+
+def listed_noun(text: str, segmenter: Segmenter) -> str:
+    """The noun a "which ones" question asks to be listed: the word after 哪些 / 哪几类 …
+    ("哪些事项" → 事项); of a piece jieba glued to the next word ("哪些人签…" → 人签), its
+    first character. "" when the question asks no such list."""
+    words = segmenter.words(text)
+    for word, after in zip(words, words[1:]):
+        if word in _WHICH and not _ASKING.search(after) and re.fullmatch(r"[\u4e00-\u9fff]+", after):
+            return after if segmenter.is_word(after) else after[0]
+    return ""
+
+
 def analyse(question: str, segmenter: Segmenter, max_chars: int = 2000) -> Query:
     text, truncated = normalise(question, max_chars)
     terms = segmenter.terms(text)
@@ -252,6 +267,7 @@ def analyse(question: str, segmenter: Segmenter, max_chars: int = 2000) -> Query
             ref = None
     asserted = claimed(ARTICLE_REF.sub("", text))
     return Query(
+        listed=listed_noun(text, segmenter),
         raw=question,
         text=text,
         terms=terms,

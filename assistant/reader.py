@@ -72,8 +72,20 @@ def holds_slot(query: Query, text: str) -> bool:
         return bool(SLOTS["definition"].search(text))
     if query.kind == "who" and ASKS_ADDRESSEE.search(query.text):
         return bool(ADDRESSEE.search(text))
+    if query.kind == "list" and len(query.listed) == 1:  # "哪些人": a list of 人员, not of 范围、地域、期限
+        # (a longer noun is one of the question's terms: it weighs in the share read)
+        return names_listed(query, text) and (bool(SLOTS["list"].search(text)) or "、" in text)
     pattern = SLOTS.get(query.kind or "")
     return bool(pattern and pattern.search(text))
+
+
+def names_listed(query: Query, text: str) -> bool:
+    """Whether ``text`` names what a "which ones" question asks to be listed: the word itself,
+    or for one character a word beginning with it (人 → 人员, not 用人单位)."""
+    noun = query.listed
+    if len(noun) > 1 or query.words is None:
+        return bool(noun) and noun in text
+    return any(w.startswith(noun) for w in query.words(text))
 
 
 def tier_text(query: Query) -> str:

@@ -109,6 +109,28 @@ def test_the_same_figure_for_another_case_is_read_with_the_first(segmenter) -> N
     assert part_answers(both, weights, clauses, [clauses[0]]) == [clauses[1]]
 
 
+@pytest.mark.parametrize(("question", "listed"), [
+    ("公司能跟哪些人签竞业限制？", "人"),  # jieba glues 人签: its first character
+    ("工资集体协商可以就哪些事项进行？", "事项"),
+    ("需要提交哪些材料？", "材料"),
+    ("补贴都包括哪些？", ""),
+])
+def test_a_which_ones_question_names_what_it_asks_to_be_listed(segmenter, question: str, listed: str) -> None:
+    from assistant.query import analyse
+
+    assert analyse(question, segmenter).listed == listed
+
+
+def test_which_people_is_answered_by_the_list_of_people(segmenter) -> None:
+    from assistant.query import analyse
+
+    clauses = [_clause(1, "保密的范围、地域、期限由公司与员工约定。"),
+               _clause(2, "保密义务的人员限于公司的高级管理人员、高级技术人员和其他知悉商业秘密的人员。")]
+    weights = [(1.0, ("保密",))]
+    assert read(analyse("公司能跟哪些人约定保密？", segmenter), weights, clauses)[0].clause is clauses[1]
+    assert read(analyse("保密的约定包括哪些内容？", segmenter), weights, clauses)[0].clause is clauses[0]
+
+
 def test_the_reader_prefers_the_sentence_with_the_figure_the_question_names(segmenter) -> None:
     from assistant.query import analyse
 
