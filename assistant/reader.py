@@ -183,13 +183,28 @@ def announcer(item: Clause, article: Callable[[str, str], list[Clause]]) -> Clau
 CONTINUES = re.compile(r"^(前款|上款|前两款|依照前款|按照前款)(规定|所称|所述)?")
 
 
+# A rule stated as what is done as a rule ("一般不跨年度安排", "原则上…"): the sentence after it
+# that says when it may be otherwise ("确有必要跨年度安排职工年休假的，可以跨1个年度安排") is its
+# other half
+AS_A_RULE = re.compile(r"一般|原则上")
+EXCEPTION = re.compile(r"(可以|不得|应当|确有必要|特殊情况)")
+
+
 def continuation(lead: Clause, article: Callable[[str, str], list[Clause]]) -> Clause | None:
     """The sentence right after ``lead``'s sentence when it goes on from it ("前款规定的用人单位
-    向劳动者每月支付两倍工资的起算时间为…" after the rule it dates), else None."""
+    向劳动者每月支付两倍工资的起算时间为…" after the rule it dates), or states the exception to
+    a rule ``lead`` gives as what is done as a rule ("一般不跨年度安排"); else None."""
     clauses = article(lead.doc_id, lead.article)
     own = sentence_of(lead, article)
     after = [c for c in clauses if c.order > lead.order and sentence_of(c, article) != own]
-    return after[0] if after and not after[0].item and CONTINUES.search(after[0].text) else None
+    if not after or after[0].item:
+        return None
+    following = after[0]
+    if CONTINUES.search(following.text):
+        return following
+    if AS_A_RULE.search(own) and "的，" in following.text and EXCEPTION.search(following.text):
+        return following
+    return None
 
 
 def items_of(lead: Clause, article: Callable[[str, str], list[Clause]]) -> list[Clause]:
