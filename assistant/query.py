@@ -252,6 +252,14 @@ def listed_noun(text: str, segmenter: Segmenter) -> str:
     return ""
 
 
+def lists(noun: str, text: str) -> bool:
+    """Whether ``text`` lists ``noun``s, what a "which ones" question asks for: it announces them
+    ("下列行为", "职业（工种）为：") or names the noun beside a list ("…人员、…人员和…")."""
+    if len(noun) < 2 or noun not in text:
+        return False
+    return bool(re.search(rf"下列{noun}|{noun}[）)]?(为|包括|有)[:：]", text))
+
+
 def analyse(question: str, segmenter: Segmenter, max_chars: int = 2000) -> Query:
     text, truncated = normalise(question, max_chars)
     terms = segmenter.terms(text)

@@ -12,7 +12,7 @@ from . import liability
 from .embeddings import Embedder
 from .index import PolicyIndex, Snapshot
 from .models import Clause, Hit
-from .query import EFFECTIVE_CLAUSE, PURPOSE_CLAUSE, Query, defines, is_figure, is_question_word
+from .query import EFFECTIVE_CLAUSE, PURPOSE_CLAUSE, Query, defines, is_figure, is_question_word, lists
 from .settings import Thresholds
 from .structure import FRONT, TITLE
 
@@ -144,6 +144,8 @@ class HybridRetriever:
                 score += self.t.purpose_boost  # "什么是非全日制用工" → "非全日制用工，是指…"
             if query.about_dates and EFFECTIVE_CLAUSE.search(clause.text):
                 score += self.t.purpose_boost  # "when does it take effect" → "本法自…起施行。"
+            if query.listed and lists(query.listed, clause.text):
+                score += self.t.purpose_boost  # "不得有哪些行为" → "协商双方不得有下列行为："
             if prefer and (clause.doc_id, clause.article) == prefer:
                 score += self.t.follow_up_boost
             score += self.t.coverage_weight * coverage

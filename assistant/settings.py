@@ -54,7 +54,7 @@ class Thresholds:
     dense_weight: float = 1.0
     sparse_weight: float = 1.0
     follow_up_boost: float = 0.05
-    purpose_boost: float = 0.05  # a purpose, effective-date or definition question and the clause that states it
+    purpose_boost: float = 0.05  # a purpose, effective-date, definition or "which ones" question and the clause that states it
     named_document_boost: float = 0.1  # a clause of a document the question names (劳动合同法 …)
     named_document_candidates: int = 20  # that document's best BM25 matches added to the candidates
     scope_boost: float = 0.1  # a clause of a document whose region or level the question names (another region's: minus)

@@ -292,3 +292,27 @@ def test_an_untreated_word_beside_a_treated_question_does_not_refuse_it(make_bot
     answered = bot.ask("公司裁员了，我领失业金要满足什么条件？")
     assert answered.status == "answered" and answered.citations[0].article == "第一条"
     assert bot.ask("公司裁员要提前多久通知？").status == "not_found"  # 裁员 is what it asks about
+
+
+@pytest.mark.parametrize(("noun", "text", "listed"), [
+    ("行为", "协商双方不得有下列行为：", True),
+    ("工种", "公司开展职业技能等级认定的职业（工种）为：电工、焊工。", True),
+    ("事项", "本条例所称工资集体协商，是指双方就工资集体协议有关事项进行平等协商的行为。", False),
+    ("人", "下列人员：", False),  # one character: read by the reader, not here
+])
+def test_a_clause_listing_what_a_which_ones_question_asks(noun: str, text: str, listed: bool) -> None:
+    from assistant.query import lists
+
+    assert lists(noun, text) is listed
+
+
+def test_a_which_ones_question_reaches_the_article_announcing_the_list(make_bot, tmp_path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    _write(corpus, "rules.md", "# 某市工资协商办法\n\n第一条 本办法所称工资协商，是指职工方与企业方依法就工资协议有关事项进行平等协商，"
+                               "在协商一致的基础上签订工资协议的行为。\n\n"
+                               "第二条 双方可以就下列事项进行：\n（一）分配制度；\n（二）标准；\n（三）支付办法。\n")
+    bot = make_bot(corpus)
+    bot.ingest()
+    answer = bot.ask("工资协商可以就哪些事项进行协商？")
+    assert answer.citations[0].article == "第二条"
