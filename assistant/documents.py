@@ -57,9 +57,16 @@ def alias_table(documents: dict[str, SourceDocument]) -> dict[str, tuple[str, ..
     return table
 
 
+# A law named for the sense of a word, not as where to look: "劳动合同法意义上的用人单位" (its
+# implementing regulation may answer as well as it does). "违反劳动合同法…" still names where to
+# look: the sanction is in that law.
+_ABOUT_AFTER = re.compile(r"^》?意义上")
+
+
 def _name_matches(text: str, table: dict[str, tuple[str, ...]]) -> list[tuple[int, str]]:
-    """(position, name) of each document name in ``text`` (in :func:`name_form`), longest
-    names first; a span taken by a longer name is not read again as a shorter one."""
+    """(position, name) of each document name in ``text`` (in :func:`name_form`) that names
+    where to look, longest names first; a span taken by a longer name is not read again as a
+    shorter one, and a name giving only a word's sense ("劳动合同法意义上的") is skipped."""
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, str]] = []
     for name in sorted(table, key=len, reverse=True):
@@ -67,6 +74,8 @@ def _name_matches(text: str, table: dict[str, tuple[str, ...]]) -> list[tuple[in
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
             taken.append((m.start(), m.end()))
+            if _ABOUT_AFTER.search(text[m.end():m.end() + 5]):
+                continue
             found.append((m.start(), name))
     return sorted(found)
 

@@ -81,6 +81,9 @@ def test_names_regions_and_levels_in_questions() -> None:
     # the longest name wins: the Beijing measures are not also read as the national law
     assert named_documents("北京市实施妇女权益保障法办法第二十一条", table) == ["bj"]
     assert named_documents("《妇女权益保障法》第二十一条", table) == ["law"]
+    # a law giving a word its sense is not where to look ("…意义上的" may be settled by its regulation)
+    assert named_documents("律所算不算妇女权益保障法意义上的用人单位？", table) == []
+    assert named_documents("违反妇女权益保障法会被罚多少？", table) == ["law"]
     recs = records(docs)
     assert mentioned_scope("在北京，产假几天？", recs) == ({"bj"}, set())
     assert mentioned_scope("国家规定产假几天？", recs) == (set(), {"law"})
