@@ -50,8 +50,9 @@ MULTIDOC_GATES = {
     "verbatim_quotes": 1.00,
     "direct_verbatim": 1.00,
     "invented_figures": 0.0,
-    "article_top1": 0.81,
-    "article_top1.held_out": 0.81,
+    "article_top1": 0.85,
+    "article_top1.held_out": 0.83,
+    "key_facts_direct": 0.83,
     "refusal_accuracy": 0.70,
     "unspecified_flagged": 0.80,
     "false_not_specified": 0.0,  # issue 12's target, met: a ceiling like the seed's
