@@ -316,3 +316,17 @@ def test_a_which_ones_question_reaches_the_article_announcing_the_list(make_bot,
     bot.ingest()
     answer = bot.ask("工资协商可以就哪些事项进行协商？")
     assert answer.citations[0].article == "第二条"
+
+
+@pytest.mark.parametrize(("question", "reaches"), [
+    ("要满足哪些条件才能领失业金？", "符合"),  # 满足…条件 is worded 符合/具备…条件 in law
+    ("没休的年假怎么给钱？", "支付"),
+    ("以前的工龄还接着算吗？", "合并"),  # 合并计算
+    ("年假能留到明年再休吗？", "跨年度"),
+])
+def test_everyday_words_reach_the_words_laws_use(segmenter, question: str, reaches: str) -> None:
+    from assistant.query import analyse
+
+    query = analyse(question, segmenter)
+    assert reaches in query.expanded
+    assert "才能" not in query.terms  # a function word, not a topic
