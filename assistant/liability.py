@@ -16,7 +16,8 @@ HANDLED = re.compile(r"怎么处理|如何处理|怎样处理|会怎样|会怎�
 BREACH = re.compile(r"违反|违法|不签|未签|没签|不给|未给|拖欠|克扣|拒绝|拒不|不安排|不支付|未支付|没有支付|歧视|迟迟不|不依法|不按规定")
 LIABILITY_CHAPTER = re.compile(r"法律责任|罚则")
 # How a text without a liability chapter states a sanction: "责令限期改正", "处……罚款", "加付赔偿金"
-SANCTION = re.compile(r"责令(限期)?改正|罚款|赔偿金|行政处分|依法给予处分|追究.{0,8}责任|依法承担.{0,8}责任")
+SANCTION = re.compile(r"责令(限期)?改正|罚款|赔偿金|行政处分|依法给予处分|追究.{0,8}责任|依法承担.{0,8}责任"
+                      r"|取消[^，。；]{0,12}资格|通报批评|给予警告|记过|扣发|降级")  # a company rule's sanctions too
 _OWN = re.compile(r"本(?:法|条例|办法|规定|细则)第")
 _CITED = re.compile(r"(?<!》)第([一二三四五六七八九十百零〇]+)条")  # not another text's (《…》第N条)
 

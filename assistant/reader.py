@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
+from .liability import SANCTION
 from .figures import asked_unit, bounded_values, find, in_band, names_value, states, states_in_unit
 from .models import Clause, Hit
 from .query import Query, parts
@@ -36,7 +37,8 @@ SLOTS = {
                              r"|以上的|以下的|下列条件|之一的"),
     "list": re.compile(r"下列|包括|[^、，。；]{1,20}、[^、，。；]{1,20}、|：$"),
     "definition": re.compile(r"是指|所称|指的是|统称|以下简称"),  # "…的部门，统称负有…职责的部门"
-    "consequence": re.compile(r"责令|罚款|赔偿金|加付|处分|吊销|停业|追究[^，。；]{0,8}责任|承担[^，。；]{0,8}责任|赔偿"),
+    # the sanctions a text states (assistant/liability.py), and the measures beside them
+    "consequence": re.compile(rf"{SANCTION.pattern}|责令|加付|处分|吊销|停业|承担[^，。；]{{0,8}}责任|赔偿"),
     "how": re.compile(r"应当|可以|按照|通过|申请|依照|依法|办理|处理"),
     "yesno": re.compile(r"不得|可以|应当|有权|禁止|不能|无权|必须|不予|享受|享有|不再|视为"),
 }

@@ -50,6 +50,18 @@ def test_a_penalty_question_is_answered_by_the_article_enforcing_the_rule(make_b
     assert (penalty.citations[0].doc_id, penalty.citations[0].article) == ("law", "第四条")
 
 
+def test_a_company_rules_sanctions_are_sanctions() -> None:
+    from assistant.models import Clause
+
+    def clause(text: str) -> Clause:
+        return Clause(clause_id="c:a01:s01", doc_id="c", doc_title="c", article="第二十七条", heading="", text=text,
+                      start=0, end=len(text))
+
+    assert is_liability(clause("职工无正当理由不参加公司统一安排的培训累计两次以上的，取消其当年度评优资格。"))
+    assert is_liability(clause("违反本细则的，给予警告或者通报批评。"))
+    assert not is_liability(clause("职工参加培训的，培训期间工资照常发放。"))
+
+
 def test_a_sanction_outside_a_liability_chapter_counts_and_facts_are_not_consequence_questions() -> None:
     assert is_liability(_clause("对逾期不改正的，除责令该单位支付年休假工资报酬外，单位还应当加付赔偿金。"))
     assert not asks_consequence("用人单位已支付赔偿金的，还需要另行支付经济补偿吗？")  # 赔偿金 is a fact here
