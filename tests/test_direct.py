@@ -291,6 +291,8 @@ def test_a_definition_asked_as_which_is_answered_by_the_defining_sentence(segmen
     ("那技师班毕业的算不算？", "yesno"),
     ("这里说的学徒是指什么？", "definition"),
     ("公司不办社保登记会受到什么处罚？", "consequence"),
+    ("工资报酬应当在什么时间内支付？", "when"),
+    ("员工犯了什么错公司可以直接解除合同？", "conditions"),
     ("不签合同公司会怎么处理？", "consequence"),
 ])
 def test_a_follow_ups_kind_comes_from_its_own_words(segmenter, turn: str, kind: str) -> None:
