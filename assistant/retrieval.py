@@ -194,9 +194,9 @@ class HybridRetriever:
         unknown = self.t.unknown_term_share * snap.bm25.idf("")  # "" is never a token: df 0
         weighted = []
         for term in query.terms:
-            if _NOT_TOPICAL.fullmatch(term) or is_question_word(term):
-                continue  # numbers, stray letters and question words (几天, 哪天) say nothing about the topic
             forms = lexicon.forms(term)
+            if _NOT_TOPICAL.fullmatch(term) or (is_question_word(term) and len(forms) == 1):
+                continue  # numbers, stray letters and question words (几天, 哪天; not 找哪里 → 管辖) say nothing about the topic
             known = [f for f in forms if snap.bm25.knows(f)]
             if not known and is_figure(term):
                 continue  # a figure of the asker's case no text states (八年): no clause could hold it

@@ -277,6 +277,9 @@ def test_coverage_weighs_words_and_the_figures_a_text_states(fake_bot) -> None:
     assert "工作" in terms and "年假" in terms
     assert not {"八年", "几天"} & set(terms)
     assert fake_bot.index.snapshot.bm25.knows("一年") == ("一年" in terms)  # a figure a text states may be the topic
+    # a question word the lexicon reads as a term of law counts (找哪里 → 管辖)
+    asked = fake_bot.retriever.search(analyse("欠薪的事该找哪里投诉？", fake_bot.segmenter))
+    assert "找哪里" in [forms[0] for _, forms in asked.weights]
 
 
 def test_an_untreated_word_beside_a_treated_question_does_not_refuse_it(make_bot, tmp_path) -> None:
