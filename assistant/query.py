@@ -328,11 +328,16 @@ def case_facts(turns: list[str], follow_up: bool) -> str:
     return " ".join(t for t in turns if follow_up or is_statement(t))
 
 
+def own_topic(query: Query) -> list[str]:
+    """The turn's words that name a topic of their own (not 条件, 满足, 部门 … which any turn uses)."""
+    return [t for t in query.terms if len(t) >= 2 and t not in GENERIC]
+
+
 def is_follow_up(query: Query, nouns: Callable[[str], list[str]] | None = None) -> bool:
     """An elliptical turn that leans on the conversation ("那技师班毕业的算不算？"), or one
     that names nothing it is about ("要在多少天之内提出来？": no noun, ``nouns`` being the
     segmenter's noun finder)."""
-    topical = [t for t in query.terms if len(t) >= 2 and t not in GENERIC]
+    topical = own_topic(query)
     if FOLLOW_UP.search(query.text) or PRONOUN.search(query.text) or len(topical) <= 1:
         return True
     return nouns is not None and not any(n not in GENERIC and not _ASKING.search(n) for n in nouns(query.text))

@@ -12,7 +12,7 @@ from . import liability
 from .embeddings import Embedder
 from .index import PolicyIndex, Snapshot
 from .models import Clause, Hit
-from .query import EFFECTIVE_CLAUSE, PURPOSE_CLAUSE, Query, defines, is_figure, is_question_word, lists
+from .query import EFFECTIVE_CLAUSE, PURPOSE_CLAUSE, Query, defines, is_figure, is_question_word, lists, own_topic
 from .settings import Thresholds
 from .structure import FRONT, TITLE
 
@@ -76,17 +76,21 @@ class HybridRetriever:
         texts = [(c + " " + q.text).strip()[:DENSE_QUERY_CHARS] for q, c in zip(queries, contexts)]
         vectors = self.embedder.embed_queries(texts) if queries else []
         histories = histories or [""] * len(queries)
-        return [self._one(q, v, k, p, snap, f"{h} {c}".strip()) for q, v, p, c, h in
+        return [self._one(q, v, k, p, snap, f"{h} {c}".strip(), c) for q, v, p, c, h in
                 zip(queries, vectors, prefer, contexts, histories)]
 
     def _one(self, query: Query, vector: np.ndarray, k: int, prefer: tuple[str, str] | None, index: Snapshot,
-             context: str = "") -> Retrieval:
+             context: str = "", leaned_on: str = "") -> Retrieval:
+        """``context``: the conversation, read for the region "本市" refers to; ``leaned_on``: the
+        earlier question an elliptical turn leans on."""
         dense = index.store.similar(vector.tolist(), self.dense_candidates)
         documents = named_documents(query.text, index.aliases)  # "劳动合同法第三十七条…"
         topic = self._topic(query, index) if documents else query  # without the words of those names
-        # the question's own words count more than the words the lexicon adds for them
+        # the question's own words count more than the words the lexicon adds for them; a turn
+        # naming no topic of its own ("需要满足什么条件？") is searched with the words it leans on
         added = [t for t in topic.expanded if t not in topic.terms]
-        sparse = index.bm25.scores(topic.terms * self.t.own_term_repeat + added)
+        earlier = self.index.segmenter.terms(leaned_on) if leaned_on and not own_topic(query) else []
+        sparse = index.bm25.scores(topic.terms * self.t.own_term_repeat + added + earlier)
         positive = np.flatnonzero(sparse > 0)
         order = positive[np.argsort(-sparse[positive], kind="stable")]  # only clauses BM25 matched
         sparse_rank = np.full(len(sparse), -1)  # clause position → BM25 rank (-1: not matched)

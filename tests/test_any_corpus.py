@@ -334,3 +334,10 @@ def test_everyday_words_reach_the_words_laws_use(segmenter, question: str, reach
     query = analyse(question, segmenter)
     assert reaches in query.expanded
     assert "才能" not in query.terms  # a function word, not a topic
+
+
+def test_a_turn_naming_no_topic_is_searched_with_the_question_it_leans_on(fake_bot) -> None:
+    # "需要满足什么条件？" names nothing of its own: 满足/条件 (符合…条件) must not take it to another article
+    first = fake_bot.chat(["新型学徒的补贴从什么时候开始给？"])
+    answer = fake_bot.chat(["新型学徒的补贴从什么时候开始给？", "需要满足什么条件？"])
+    assert answer.citations[0].article == first.citations[0].article == "四"
