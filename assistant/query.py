@@ -12,7 +12,7 @@ from .cleaning import NUMERAL, normalise_spaces
 from .figures import (asked_kind, asked_unit, claimed, deadline_relation, find, is_bare_predicate, states,
                       states_deadline, states_in_unit)
 from .lexicon import Segmenter
-from .liability import ASKS_CONSEQUENCE
+from .liability import ASKS_CONSEQUENCE, SANCTION
 from .numerals import cn_to_int
 
 # Words that name the figure rather than what it is about (ignored when checking that a
@@ -228,6 +228,8 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
         segment = segments[i]
         if query is None or not topics:
             return True  # no topic of its own ("第九条的比例是多少？"): the figure answers it
+        if SANCTION.search(segment) and ASKS_CONSEQUENCE.search(query.text):
+            return True  # "要罚多少？" ← "处五千元以上十万元以下罚款": the sanction is what is asked about
         others = "".join(segments[:i] + segments[i + 1 :])
         shared = [t for t in topics if t in segment and _names_topic(t, segment, query)]
         # the sentence's only figure of the kind, in a phrase naming the question's topic, is

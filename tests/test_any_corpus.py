@@ -327,6 +327,7 @@ def test_a_which_ones_question_reaches_the_article_announcing_the_list(make_bot,
     ("以前的工龄还接着算吗？", "合并"),  # 合并计算
     ("年假能留到明年再休吗？", "跨年度"),
     ("立案以后调查多长时间才能搞完？", "完成"),
+    ("正在领失业金，什么情况下会被停掉？", "待遇"),  # 失业保险待遇
 ])
 def test_everyday_words_reach_the_words_laws_use(segmenter, question: str, reaches: str) -> None:
     from assistant.query import analyse

@@ -84,6 +84,8 @@ def test_a_question_mostly_about_a_treated_rule_is_not_refused_for_one_untreated
     # a piece of the question's word standing as a word of the quote is its topic
     ("试用期工资不得低于同岗位最低档工资的百分之几？", "劳动者在试用期的工资不得低于本单位相同岗位最低档工资的80%。", True),
     ("工资集体协商最长要在多久内谈完？", "协商双方应当在协商会议开始之日起三十个工作日内完成协商。", True),
+    # a fine stands alone in its phrase: the sanction is what "要罚多少" asks about
+    ("收到整改指令后公司一直不照做，要罚多少？", "逾期未改正的，处五千元以上十万元以下罚款。", True),
 ])
 def test_a_figure_answers_only_about_the_words_the_question_uses(segmenter, question, quote, gives) -> None:
     from assistant.query import analyse, quote_gives
