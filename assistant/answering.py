@@ -153,9 +153,9 @@ class AnswerWriter:
             return Answer(NOT_SPECIFIED, compose(first, self._basis(chosen, {}, label), LOCAL_RULES), citations,
                           details={"asks": query.asks})
         direct = self._direct_clauses(query, lead, readings, retrieval.weights, corpus.article_clauses)
-        more = part_answers(query, retrieval.weights, corpus.article_clauses(lead.doc_id, lead.article), direct,
-                            retrieval.hits, self.thresholds.reading)
         if len(parts(query.text)) > 1:  # a question asking several things: each ask's sentence, in the text's order
+            more = part_answers(query, retrieval.weights, corpus.article_clauses(lead.doc_id, lead.article), direct,
+                                retrieval.hits, self.thresholds.reading)
             direct = sorted([*direct, *more], key=lambda c: c.order)
         going_on = continuation(lead, corpus.article_clauses)
         if going_on is not None and going_on.clause_id not in {c.clause_id for c in direct}:

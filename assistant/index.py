@@ -505,7 +505,8 @@ def absent_topics(lexicon, corpus_text: str, bm25: "BM25Index | None" = None, se
     lexicon makes it stand for occurs in the corpus (年假 is covered by a text on 年休假),
     nor does one clause hold all the words of one of them (or words the lexicon makes them stand
     for), its head word whole (解除劳动合同 is covered by "解除劳动或者聘用合同", 劳动仲裁 by
-    "劳动人事争议调解仲裁", 社保缴费 by "缴纳社会保险费", 失业保险金 not by "失业保险基金"); the last needs the corpus's ``bm25`` and the ``segmenter`` that built it."""
+    "劳动人事争议调解仲裁", 社保缴费 by "社会保险缴费记录", 失业保险金 not by "失业保险基金"); the last
+    needs the corpus's ``bm25`` and the ``segmenter`` that built it."""
     def covered(topic: str) -> bool:
         forms = lexicon.forms(topic)
         if any(form in corpus_text for form in forms):

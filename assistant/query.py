@@ -256,8 +256,8 @@ def listed_noun(text: str, segmenter: Segmenter) -> str:
 
 
 def lists(noun: str, text: str) -> bool:
-    """Whether ``text`` lists ``noun``s, what a "which ones" question asks for: it announces them
-    ("下列行为", "职业（工种）为：") or names the noun beside a list ("…人员、…人员和…")."""
+    """Whether ``text`` announces a list of ``noun``s, what a "which ones" question asks for
+    ("下列行为", "职业（工种）为："). A one-character noun (哪些人) is left to the reader."""
     if len(noun) < 2 or noun not in text:
         return False
     return bool(re.search(rf"下列{noun}|{noun}[）)]?(为|包括|有)[:：]", text))
@@ -278,7 +278,6 @@ def analyse(question: str, segmenter: Segmenter, max_chars: int = 2000) -> Query
             ref = None
     asserted = claimed(ARTICLE_REF.sub("", text))
     return Query(
-        listed=listed_noun(text, segmenter),
         raw=question,
         text=text,
         terms=terms,
@@ -289,6 +288,7 @@ def analyse(question: str, segmenter: Segmenter, max_chars: int = 2000) -> Query
         injection=bool(INJECTION.search(text)),
         truncated=truncated,
         words=segmenter.words,
+        listed=listed_noun(text, segmenter),
     )
 
 

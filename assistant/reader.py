@@ -12,11 +12,11 @@ question names (or for the tier of a tiered rule its figure falls in: "我工作
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Sequence
 
+from .figures import asked_kind, asked_unit, bounded_values, find, in_band, names_value, states, states_in_unit
 from .liability import SANCTION
-from .figures import asked_unit, bounded_values, find, in_band, names_value, states, states_in_unit
 from .models import Clause, Hit
 from .query import Query, parts
 from .settings import ReadingWeights
@@ -252,10 +252,6 @@ def part_answers(query: Query, weights: WeightedTerms, clauses: Sequence[Clause]
     none of two characters: "最多能请几个？"); its best sentence joins when it is not shown, holds
     the ask's slot or ``bonus.part_share`` of its terms, and beats every shown sentence by
     ``bonus.part_margin``."""
-    from dataclasses import replace
-
-    from .figures import asked_kind
-
     asks = parts(query.text)
     if len(asks) < 2:
         return []
