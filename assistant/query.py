@@ -140,6 +140,11 @@ class Query:
     listed: str = ""  # what a "which ones" question asks to be listed ("哪些人" → 人, "哪些事项" → 事项)
 
     @cached_property
+    def told(self) -> list[str]:
+        """The words of the asker's account (``case``), read once however many quotes are checked."""
+        return self.words(self.case) if self.case and self.words else []
+
+    @cached_property
     def about_document(self) -> bool:
         """Whether the question asks who issued the document or what it is called (its
         title and front matter may answer)."""
@@ -218,8 +223,7 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
         return True  # "提前几天" ← "七日前": the relation asked for says what the figure is about
     # what the question is about: its words, and for a turn leaning on the asker's account
     # ("我交了12年失业保险…" / "那最多能领多久？") the words of that account
-    told = query.words(query.case) if query is not None and query.case and query.words else []
-    topics = [t for t in (*(query.expanded if query else []), *told) if len(t) >= 2 and t not in FIGURE_WORDS
+    topics = [t for t in (*(query.expanded if query else []), *(query.told if query else [])) if len(t) >= 2 and t not in FIGURE_WORDS
               and not _ARTICLE_TOKEN.match(t) and not is_figure(t) and not is_question_word(t)]
     unit = asked_unit(query.text) if query is not None else None  # "开几次庭": times, not 三名仲裁员
     stating = [i for i, segment in enumerate(segments)
