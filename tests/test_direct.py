@@ -34,6 +34,10 @@ LAW = """员工培训管理办法
 第十一条 员工离职时未休完的培训假，公司应当折算成工资支付。
 前款规定的折算方法为：未休天数乘以本人日工资。
 第十二条 培训假一般在当年休完，不跨年度安排。因生产需要确需跨年度安排的，可以顺延至次年第一季度。
+第十三条 员工取得职业技能等级证书的，公司按照下列标准发放奖励：
+（一）初级工，八百元；
+（二）中级工，一千五百元；
+（三）高级工，三千元。
 """
 
 
@@ -185,6 +189,10 @@ def test_unexplained_finds_words_that_are_not_the_texts() -> None:
     ("离职时没休完的培训假怎么折成钱？", "折算成工资支付。[1]前款规定的折算方法为：未休天数乘以本人日工资。[2]"),
     # a rule "一般…" is read with the exception that follows it
     ("培训假一般在当年休完吗？", "不跨年度安排。[1]因生产需要确需跨年度安排的，可以顺延至次年第一季度。[2]"),
+    # asked for the figure with no figure of the asker's own: every tier of the rule, in the text's order
+    ("每年培训假有几天？", "已满1年不满10年的，每年培训假5天；[1]已满10年不满20年的，每年培训假10天；[2]已满20年的，每年培训假15天。[3]"),
+    ("外派培训的服务期是怎么分档的？", "（一）培训费用一万元以上不满三万元的，服务期一年；"),
+    ("取得职业技能等级证书，公司发多少奖励？", "（一）初级工，八百元；[2]（二）中级工，一千五百元；[3]（三）高级工，三千元。[4]"),
     # a question asking two things: each ask's sentence, in the text's order
     ("补考成绩多久公布？补考要在什么时候申请？", "员工可以在考核结束后三十日内申请补考。[1]补考由培训中心组织，成绩在十个工作日内公布。[2]"),
 ])
@@ -196,6 +204,14 @@ def test_the_direct_answer_holds_what_was_asked_in_the_texts_words(law_bot, ques
     assert "……" not in direct
     labels = [f"《员工培训管理办法》{c.article}" for c in answer.citations]
     assert unexplained(direct, [c.quote for c in answer.citations], labels) == []
+
+
+def test_the_askers_own_figure_or_item_shows_its_tier_alone(law_bot) -> None:
+    direct = direct_answer(law_bot.ask("员工累计工作十二年了，每年培训假有几天？").answer)
+    assert "已满10年不满20年的，每年培训假10天" in direct
+    assert "5天" not in direct and "15天" not in direct
+    direct = direct_answer(law_bot.ask("考下高级工证书，公司发多少奖励？").answer)
+    assert "（三）高级工，三千元。" in direct and "八百元" not in direct
 
 
 def test_the_tier_comes_from_a_figure_stated_earlier_in_the_conversation(law_bot) -> None:
@@ -357,3 +373,15 @@ def test_an_earlier_question_is_not_a_fact_of_the_case_unless_the_turn_follows_i
     turns = ["我累计工作满十五年了。", "合同签三年，试用期最长多久？"]
     assert case_facts(turns, follow_up=False) == "我累计工作满十五年了。"
     assert case_facts(turns, follow_up=True) == " ".join(turns)
+
+
+def test_the_number_of_an_article_named_is_not_read_as_words(segmenter) -> None:
+    from assistant.query import analyse
+
+    # 第三十七条 holds 三十, as "提前三十日" does: the number finds the article, not the sentence
+    query = analyse("劳动合同法第三十七条，员工辞职要提前多久通知？", segmenter)
+    assert query.article_ref == "三十七"
+    assert not any(t in ("三十", "第三十", "三十七", "第三十七条") for t in query.terms)
+    assert "辞职" in query.terms
+    # nothing else asked: the reference's words are all the question has
+    assert analyse("第十九条", segmenter).terms

@@ -42,6 +42,8 @@ def test_parse_number_and_values() -> None:
     ("竞业限制的最长期限是？", "duration"),
     ("一年有几天年假？", "duration"),
     ("how much is the subsidy", "amount"),
+    ("试用期长短是怎么定的？", "duration"),  # 长短 asks how long
+    ("外派培训的服务期是怎么分档的？", "standard"),  # the tiers of a rule
     # a 期限 or 期 inside a name asks for nothing
     ("固定期限劳动合同怎么签？", None), ("服务期条款有什么规定？", None), ("试用期内可以辞职吗？", None),
 ])
