@@ -71,6 +71,8 @@ class AnswerWriter:
         t = self.thresholds
         if best_cov >= t.strong_coverage:
             return True
+        if retrieval.untreated:
+            return False  # it names a field term no loaded text treats (无固定期限劳动合同 beside the 工会法)
         return best_cov >= t.min_coverage and best_dense >= t.min_dense
 
     def select(self, retrieval: Retrieval, articles) -> tuple[list[Hit], list[Reading]]:

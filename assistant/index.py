@@ -134,6 +134,11 @@ class Snapshot:
         return list(self.clauses[start:end])
 
     @cached_property
+    def corpus_text(self) -> str:
+        """Every document's text, lower-cased (what :func:`treated` looks a topic up in)."""
+        return "\n".join(d.text.lower() for d in self.documents.values())
+
+    @cached_property
     def liability_ids(self) -> frozenset[str]:
         """Ids of the clauses of liability chapters or stating a sanction
         (:func:`assistant.liability.is_liability`), read once per generation on first use."""
@@ -501,33 +506,37 @@ class _Tables:
 
 
 def absent_topics(lexicon, corpus_text: str, bm25: "BM25Index | None" = None, segmenter=None) -> tuple[str, ...]:
-    """The out-of-scope topics no document covers: neither the word nor any word the
-    lexicon makes it stand for occurs in the corpus (年假 is covered by a text on 年休假),
-    nor does one clause hold all the words of one of them (or words the lexicon makes them stand
-    for), its head word whole (解除劳动合同 is covered by "解除劳动或者聘用合同", 劳动仲裁 by
-    "劳动人事争议调解仲裁", 社保缴费 by "社会保险缴费记录", 失业保险金 not by "失业保险基金"); the last
-    needs the corpus's ``bm25`` and the ``segmenter`` that built it."""
-    def covered(topic: str) -> bool:
-        forms = lexicon.forms(topic)
-        if any(form in corpus_text for form in forms):
-            return True
-        if bm25 is None or segmenter is None:
-            return False
-        for form in forms:
-            words = [t for t in segmenter.terms(form) if len(t) >= 2]
-            # its head, the shortest word it ends with (合同 of 解除劳动合同, 保险金 of 失业保险金: not
-            # covered by 失业保险基金), and its other smallest words (解除, 劳动)
-            heads = [t for t in words if form.endswith(t)]
-            if not heads:
-                continue
-            head = min(heads, key=len)
-            rest = [t for t in words if t not in head and not any(o != t and o in t for o in words)]
-            # each word, or a word the lexicon makes it stand for (社保缴费: 社会保险费 and 缴费)
-            if rest and bm25.together([lexicon.forms(t) for t in (*rest, head)]):
-                return True
-        return False
+    """The out-of-scope topics of ``lexicon`` that no document treats (:func:`treated`)."""
+    return tuple(t for t in lexicon.out_of_scope if not treated(t, lexicon, corpus_text, bm25, segmenter, related=False))
 
-    return tuple(t for t in lexicon.out_of_scope if not covered(t))
+
+def treated(topic: str, lexicon, corpus_text: str, bm25: "BM25Index | None" = None, segmenter=None,
+            related: bool = True) -> bool:
+    """Whether the corpus treats ``topic``: the word or a word the lexicon makes it stand for
+    occurs in it (年假 is covered by a text on 年休假), or one clause holds all the words of one
+    of them (or words the lexicon makes them stand for), its head word whole (解除劳动合同 is
+    covered by "解除劳动或者聘用合同", 劳动仲裁 by "劳动人事争议调解仲裁", 社保缴费 by "社会保险缴费
+    记录", 失业保险金 not by "失业保险基金"); the last needs the corpus's ``bm25`` and the
+    ``segmenter`` that built it. ``related``: the words of a synonym list holding ``topic``
+    count too (经济性裁员 is treated by a text saying 裁减人员, beside it in the list of 裁员)."""
+    forms = lexicon.related(topic) if related else lexicon.forms(topic)
+    if any(form in corpus_text for form in forms):
+        return True
+    if bm25 is None or segmenter is None:
+        return False
+    for form in forms:
+        words = [t for t in segmenter.terms(form) if len(t) >= 2]
+        # its head, the shortest word it ends with (合同 of 解除劳动合同, 保险金 of 失业保险金: not
+        # covered by 失业保险基金), and its other smallest words (解除, 劳动)
+        heads = [t for t in words if form.endswith(t)]
+        if not heads:
+            continue
+        head = min(heads, key=len)
+        rest = [t for t in words if t not in head and not any(o != t and o in t for o in words)]
+        # each word, or a word the lexicon makes it stand for (社保缴费: 社会保险费 and 缴费)
+        if rest and bm25.together([lexicon.forms(t) for t in (*rest, head)]):
+            return True
+    return False
 
 
 def _embed_with_progress(store: ChromaStore, clauses: list[Clause], progress: Progress | None) -> None:

@@ -60,6 +60,21 @@ class Lexicon:
         """``term`` and every word the lexicon makes it stand for (lower-cased)."""
         return (term.lower(), *(t.lower() for t in self.synonyms.get(term.lower(), ())))
 
+    def related(self, term: str) -> tuple[str, ...]:
+        """``term``'s forms and those of every word that the lexicon makes stand for ``term``
+        (经济性裁员 ← 裁员 → 裁减人员): the ways a text may name what ``term`` names."""
+        return tuple(dict.fromkeys((*self.forms(term), *(f for key in self._listing.get(term.lower(), ())
+                                                          for f in self.forms(key)))))
+
+    @cached_property
+    def _listing(self) -> dict[str, tuple[str, ...]]:
+        """word → the synonym keys whose lists hold it."""
+        found: dict[str, list[str]] = {}
+        for key, values in self.synonyms.items():
+            for value in values:
+                found.setdefault(value.lower(), []).append(key)
+        return {word: tuple(keys) for word, keys in found.items()}
+
     @cached_property
     def fingerprint(self) -> str:
         """A hash of everything segmentation and expansion read: the index records it, so

@@ -10,7 +10,7 @@ import numpy as np
 from .documents import asks_old_version, compares_versions, mentioned_scope, named_documents, without_names, without_versions
 from . import liability
 from .embeddings import Embedder
-from .index import PolicyIndex, Snapshot
+from .index import PolicyIndex, Snapshot, treated
 from .models import Clause, Hit
 from .query import EFFECTIVE_CLAUSE, PURPOSE_CLAUSE, Query, defines, is_figure, is_question_word, lists, own_topic
 from .settings import Thresholds
@@ -34,6 +34,9 @@ class Retrieval:
     # BM25 score of every clause position of the snapshot searched (what else the corpus
     # holds on the question: assistant/conflicts.py reads other texts' best matches from it)
     sparse: np.ndarray | None = field(default=None, repr=False, compare=False)
+    # field terms of the question (the vocabulary's words, ``Thresholds.field_term_chars`` long or
+    # more: 无固定期限劳动合同) that no loaded text treats (assistant/index.treated)
+    untreated: tuple[str, ...] = ()
 
     def best_matches(self, span: tuple[int, int], limit: int) -> list[int]:
         """Positions in ``span`` (start, end) that BM25 matched, best first, at most ``limit``;
@@ -57,6 +60,8 @@ class HybridRetriever:
         self.embedder = embedder
         self.t = thresholds
         self.dense_candidates = dense_candidates
+        self._field_words: tuple[object, frozenset[str]] = (None, frozenset())  # (lexicon, its field terms)
+        self._treated: dict[tuple[str, str], bool] = {}  # (corpus version, term) → treated by that corpus
 
     def search(self, query: Query, k: int = 8, context: str = "", prefer: tuple[str, str] | None = None,
                snapshot: Snapshot | None = None, history: str = "") -> Retrieval:
@@ -156,7 +161,25 @@ class HybridRetriever:
             hits.append(Hit(clause, score, dense=dense.get(cid, 0.0), sparse=float(sparse[i]), coverage=coverage))
         # equal scores in document order: the same question cites the same clauses in any process
         hits.sort(key=lambda h: (-h.score, index.by_id[h.clause.clause_id]))
-        return Retrieval(query, hits[:k], tuple(documents), tuple(weighted), sparse=sparse)
+        return Retrieval(query, hits[:k], tuple(documents), tuple(weighted), sparse=sparse,
+                         untreated=self._untreated(topic, index))
+
+    def _untreated(self, query: Query, snap: Snapshot) -> tuple[str, ...]:
+        """The question's field terms (words of the lexicon, ``t.field_term_chars`` long or
+        more) that no text of ``snap`` treats; looked up once per generation and term."""
+        lexicon = self.index.segmenter.lexicon
+        if self._field_words[0] is not lexicon:
+            self._field_words = (lexicon, frozenset(w.lower() for w in lexicon.words if len(w) >= self.t.field_term_chars))
+        out = []
+        for term in query.terms:
+            if term not in self._field_words[1]:
+                continue
+            key = (snap.corpus_version, term)
+            if key not in self._treated:
+                self._treated[key] = treated(term, lexicon, snap.corpus_text, snap.bm25, self.index.segmenter)
+            if not self._treated[key]:
+                out.append(term)
+        return tuple(out)
 
     def _topic(self, query: Query, index: Snapshot) -> Query:
         """``query`` with the terms of what it asks about only: the names of the documents it

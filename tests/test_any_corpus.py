@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from dataclasses import replace
 
 from assistant.index import MANIFEST
 from assistant.lexicon import Lexicon
@@ -342,3 +343,28 @@ def test_a_turn_naming_no_topic_is_searched_with_the_question_it_leans_on(fake_b
     first = fake_bot.chat(["新型学徒的补贴从什么时候开始给？"])
     answer = fake_bot.chat(["新型学徒的补贴从什么时候开始给？", "需要满足什么条件？"])
     assert answer.citations[0].article == first.citations[0].article == "四"
+
+
+def test_a_field_term_no_text_treats_needs_an_article_that_holds_the_question(make_bot, tmp_path) -> None:
+    # a union law speaks of 劳动合同期限, never of 无固定期限劳动合同: a question about the latter
+    # shares only its parts with 第一条, and is refused; 经济性裁员 is treated by a text saying 裁减人员
+    # (both stand for 裁员 in the shipped vocabulary)
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    _write(corpus, "union.md", "# 某市工会工作条例\n\n第一条 工会专职主席自任职之日起，其劳动合同期限自动延长，延长期限相当于其任职期间。\n\n"
+                               "第二条 用人单位裁减人员，应当提前三十日向工会说明情况，听取工会的意见。\n")
+    bot = make_bot(corpus)
+    bot.ingest()
+    from assistant.query import analyse
+
+    asked = bot.retriever.search(analyse("在公司连续干满十年了，我能要求签无固定期限劳动合同吗？", bot.segmenter))
+    assert asked.untreated == ("无固定期限劳动合同",)
+    assert asked.hits[0].coverage < bot.settings.thresholds.strong_coverage
+    assert bot.ask("在公司连续干满十年了，我能要求签无固定期限劳动合同吗？").status == "not_found"
+    # however close the embedding finds 第一条, only an article holding the question would answer it
+    close = replace(asked, hits=[replace(h, dense=0.99) for h in asked.hits])
+    assert not bot.writer.in_scope(close) and bot.writer.in_scope(replace(close, untreated=()))
+    layoff = bot.retriever.search(analyse("公司搞经济性裁员，要提前多久跟工会说？", bot.segmenter))
+    assert layoff.untreated == ()
+    answer = bot.ask("公司搞经济性裁员，要提前多久跟工会说？")
+    assert answer.status == "answered" and answer.citations[0].article == "第二条"
