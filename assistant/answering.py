@@ -16,7 +16,7 @@ from . import conflicts
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
 from .direct import ASK_NAMES, QUOTES_SILENT, verdict
 from .documents import base_title, compares_versions
-from .figures import SPECIFIC_KINDS, in_band
+from .figures import SPECIFIC_KINDS, holds_bound, in_band
 from .query import Query, parts, quote_gives
 from .reader import Reading, adds, announcer, another_case, as_read, continuation, holds_slot, is_heading, items_of, part_answers, read, sentence_of, tier_text
 from .retrieval import Retrieval
@@ -121,6 +121,8 @@ class AnswerWriter:
         giving = ([h for h in chosen if quote_gives(query.asks, as_read(h.clause, corpus.article_clauses), query)]
                   if query.asks else [])
         stating = self._stating(retrieval, chosen, corpus.article_clauses) if query.asks and not giving else None
+        if stating is None and query.asks and not giving and not query.yes_no:
+            stating = self._deferred(retrieval, chosen, corpus)
         if stating is not None:
             chosen = [stating, *[h for h in chosen if h.clause.clause_id != stating.clause.clause_id]][: self.max_quotes]
         elif giving and giving[0] is not chosen[0] and not query.yes_no:
@@ -317,6 +319,37 @@ class AnswerWriter:
             stating = [c for c in articles(doc_id, article) if quote_gives(query.asks, as_read(c, articles), query)]
             if stating:  # of a tiered rule, the tier the asker's figure falls in
                 return _as_hit(next((c for c in stating if in_band(tiers, c.text)), stating[0]), chosen[0])
+        return None
+
+    def _deferred(self, retrieval: Retrieval, chosen: list[Hit], corpus: "Snapshot") -> Hit | None:
+        """When the cited sentence leaves the figure asked for to another text ("可以在国家规定的
+        最低缴存比例基础上浮动确定", "按照《…条例》规定"): the sentence of a loaded text it defers to
+        (the national texts, or the one it names) that states it, read in that text's retrieved
+        articles that hold ``thresholds.deferred_share`` of what the citing sentence holds of the
+        question (a bound it asks, 最低, held by the bound stated, 不得低于); None when none does."""
+        from .documents import mentioned_scope, named_documents
+
+        lead = chosen[0].clause
+        national = mentioned_scope(lead.text, corpus.records)[1]
+        deferred = (national | set(named_documents(lead.text, corpus.aliases))) - {lead.doc_id}
+        if not deferred:
+            return None
+        # what the question asks about, as the citing sentence says it ("养老保险费", "缴存比例",
+        # "最低"): the sentence deferred to must be about that, not about another fund's rate
+        about = [(w, forms) for w, forms in retrieval.weights if any(f in lead.text for f in forms)]
+        need = self.thresholds.deferred_share * sum(w for w, _ in about)
+        places = list(dict.fromkeys((h.clause.doc_id, h.clause.article) for h in retrieval.hits
+                                    if h.clause.doc_id in deferred))
+        for doc_id, article in places[: self.thresholds.stating_articles]:
+            text = corpus.article_text(doc_id, article)
+            held = sum(w for w, forms in about if any(f in text for f in forms) or holds_bound(forms[0], text))
+            if not about or held < need:
+                continue
+            clauses = corpus.article_clauses(doc_id, article)
+            stating = [c for c in clauses if quote_gives(retrieval.query.asks, as_read(c, corpus.article_clauses),
+                                                          retrieval.query)]
+            if stating:
+                return _as_hit(stating[0], chosen[0])
         return None
 
     def no_such_article(self, ref: str, named: tuple[str, ...], documents: dict[str, SourceDocument]) -> Answer:

@@ -34,7 +34,10 @@ UNITS = {
     "℃": "measure",
 }
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+# A half in words: "全体会员过半数通过", "半数以上", "工资的一半" (a ratio of 50%)
+HALF = ("过半数", "半数", "一半")
 FIGURE = re.compile(
+    "|".join(HALF) + "|"
     rf"(?:百|千|万)分之{NUMBER}"
     rf"|{NUMBER}分之{NUMBER}"
     rf"|半(?:个)?(?:年|月)"
@@ -47,6 +50,19 @@ DATE = re.compile(r"(?:(?:1[89]|20)\d{2}|[一二][〇零九][〇零一二三四�
 # A limit stated as a rule, with or without a number ("违约金的数额不得超过用人单位提供的培训费用"):
 # it answers "最多多少" / "上限是多少" although no figure is written.
 BOUND = re.compile(r"不得超过|不超过|不得高于|不高于|不得少于|不少于|不得低于|不低于")
+# The words a question asks a bound by, and the bounds a text states for each ("最低" ←
+# "不得低于", "最多" ← "不超过"): a text stating the bound holds what the question's word asks.
+_ASKED_BOUNDS = (
+    (re.compile(r"最低|最少|至少|起码|下限"), re.compile(r"不得低于|不低于|不得少于|不少于|以上")),
+    (re.compile(r"最高|最多|最长|上限|封顶|顶多"), re.compile(r"不得超过|不超过|不得高于|不高于|以下|以内")),
+)
+
+
+def holds_bound(word: str, text: str) -> bool:
+    """Whether ``text`` states the bound the question's ``word`` asks for (最低 ← 不得低于)."""
+    return any(asked.fullmatch(word) and stated.search(text) for asked, stated in _ASKED_BOUNDS)
+
+
 # A Chinese numeral that is part of a word, not a number: 一线, 一律, 一致, 一并, 统一 …
 _NOT_A_NUMBER_AFTER = tuple("线律致并些切般起同定直体道共旦方系项级边面带路样时些")
 
@@ -86,8 +102,8 @@ def find(text: str) -> list[Figure]:
         before = text[m.start() - 1] if m.start() else ""
         if raw[0] in CN_DIGIT and raw.endswith(("项", "级", "次")) and before == "第":
             continue  # 第一项, 第三级: ordinals
-        if raw[0] == "一" and before in ("同", "某", "每", "任", "唯", "另", "统", "逐", "哪"):
-            continue  # 同一家, 每一年, 另一方: not an amount of anything
+        if raw[0] == "一" and before in ("同", "某", "每", "任", "唯", "另", "统", "逐", "哪", "上", "下"):
+            continue  # 同一家, 每一年, 另一方, 上一年度, 下一个月: not an amount of anything
         if kind == "count" and raw[-1] == "级" and not raw[0].isdigit():
             continue  # 八级工, 一级: names of grades
         out.append(Figure(raw, kind, m.start(), m.end()))
@@ -101,7 +117,7 @@ def in_arabic(text: str) -> str:
     out, last = [], 0
     for f in find(text):
         m = re.fullmatch(rf"(百分之|千分之|万分之)?({NUMBER})(.*)", f.text)
-        if m is None or "分之" in m.group(3):
+        if m is None or "分之" in m.group(3) or f.text in HALF:
             continue
         try:
             number = parse_number(m.group(2))
@@ -120,7 +136,7 @@ def figures(text: str) -> list[str]:
 
 
 def _kind(raw: str) -> str:
-    if raw.startswith("百分之") or "分之" in raw:
+    if raw.startswith("百分之") or "分之" in raw or raw in HALF:
         return "ratio"
     if raw.startswith("半"):
         return "duration"
@@ -156,6 +172,8 @@ def figure_value(figure: str) -> tuple[str, float] | None:
     from .numerals import parse_months
 
     figure = normal(figure)
+    if figure in HALF:
+        return ("%", 50.0)
     try:
         if figure.endswith("%"):
             return ("%", parse_number(figure[:-1]))

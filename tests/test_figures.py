@@ -20,8 +20,10 @@ from assistant.figures import asked_kind, bands, claimed, figure_value, find, in
     ("按日加收万分之五的滞纳金", [("万分之五", "ratio", ("%", 0.05))]),  # a rate per day
     ("千分之三", [("千分之三", "ratio", ("%", 0.3))]),
     ("每月2000元", [("2000元", "amount", ("元", 2000.0))]),
+    ("非经全体会员过半数通过，不得罢免", [("过半数", "ratio", ("%", 50.0))]),  # a half in words
+    ("病假工资不低于工资的一半", [("一半", "ratio", ("%", 50.0))]),
     # not figures: ordinals, article names, words that begin with a numeral
-    ("第九条第一项", []), ("一线职工统一参加", []), ("八级工制度", []), ("与同一家企业签订", []),
+    ("第九条第一项", []), ("一线职工统一参加", []), ("八级工制度", []), ("与同一家企业签订", []), ("职工本人上一年度月平均工资", []),
 ])
 def test_find(text, found) -> None:
     assert [(f.text, f.kind, f.value) for f in find(text)] == found
@@ -204,6 +206,7 @@ def test_physical_measures_are_figures_of_their_own_kind() -> None:
     ("最长为二十四个月", "最长为24个月"),
     ("二点五倍", "2.5倍"),
     ("第三条规定，一线职工占五分之一", "第三条规定，一线职工占五分之一"),  # article names, words and fractions stay
+    ("工资的一半", "工资的一半"),  # a half in words too
 ])
 def test_numbers_are_read_in_arabic_digits_to_compare_facts(text: str, arabic: str) -> None:
     from assistant.figures import in_arabic

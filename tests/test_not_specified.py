@@ -175,3 +175,27 @@ def test_a_turn_leaning_on_the_askers_account_reads_the_figure_with_its_words(se
     told = replace(alone, case="我交了12年失业保险，上个月被公司裁员了。")
     assert not quote_gives(alone.asks, quote, alone)  # nothing says what the period is of
     assert quote_gives(told.asks, quote, told)  # the account says: 失业保险
+
+
+def test_a_local_rule_leaving_the_figure_to_the_national_one_is_answered_from_it(make_bot, tmp_path) -> None:
+    # the city's rule only says its rate floats on "国家规定的最低缴存比例"; the national rule
+    # loaded beside it states that minimum: no "文件没有规定", the national sentence answers
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "national.md").write_text(
+        "# 示范公积金管理条例\n\n第一条 职工和单位公积金的缴存比例均不得低于职工上一年度月平均工资的5%。\n\n"
+        "第二条 单位应当按时足额缴存公积金。\n", encoding="utf-8")
+    (corpus / "city.md").write_text(
+        "# 江州市公积金管理若干规定\n\n第一条 本市公积金的缴存比例，可以在国家规定的最低缴存比例基础上浮动确定。\n\n"
+        "第二条 单位应当按照国家规定的本单位职工工资总额的比例缴纳养老保险费。\n", encoding="utf-8")
+    (corpus / "fund.md").write_text(
+        "# 示范失业保险条例\n\n第一条 单位按照本单位工资总额的2%缴纳失业保险费。\n", encoding="utf-8")
+    bot = make_bot(corpus)
+    bot.ingest()
+    answer = bot.ask("在江州，公积金的缴存比例最低是多少？")
+    assert answer.status == ANSWERED
+    assert (answer.citations[0].doc_id, answer.citations[0].article) == ("national", "第一条")
+    assert "不得低于职工上一年度月平均工资的5%" in answer.answer.split("依据：")[0]
+    # a national text's rate for another fund does not answer for the one deferred
+    answer = bot.ask("在江州，单位的养老保险费按工资总额的百分之几交？")
+    assert answer.status == NOT_SPECIFIED and "2%" not in answer.answer
