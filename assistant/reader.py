@@ -200,12 +200,38 @@ AS_A_RULE = re.compile(r"一般|原则上")
 EXCEPTION = re.compile(r"(可以|不得|应当|确有必要|特殊情况)")
 
 
+# Characters of a band or a bound, not of a thing counted ("已满", "不满", "以上")
+_BAND_WORDS = re.compile(r"[\d满足超过达到以上下未，、；]")
+
+
+def qualifies(lead: str, following: str) -> bool:
+    """Whether ``following`` states a figure for a case of what a figure of ``lead`` is
+    counted in: "……并处违法所得一倍以上五倍以下的罚款；" / "违法所得不足一万元的，按一万元
+    计算。" (it begins with the words right before that figure)."""
+    if not find(following):
+        return False
+    for figure in find(lead):
+        before = lead[max(0, figure.start - 6):figure.start]
+        # the words of a thing counted, not of a band ("已满", "不满": the next tier begins so too)
+        if any(following.startswith(before[-k:]) and not _BAND_WORDS.search(before[-k:])
+               for k in range(2, len(before) + 1)):
+            return True
+    return False
+
+
+
 def continuation(lead: Clause, article: Callable[[str, str], list[Clause]]) -> Clause | None:
     """The sentence right after ``lead``'s sentence when it goes on from it ("前款规定的用人单位
     向劳动者每月支付两倍工资的起算时间为…" after the rule it dates), or states the exception to
-    a rule ``lead`` gives as what is done as a rule ("一般不跨年度安排"); else None."""
+    a rule ``lead`` gives as what is done as a rule ("一般不跨年度安排"); the clause after
+    ``lead`` in its sentence when it says how ``lead``'s figure is counted in a case
+    (:func:`qualifies`); else None."""
     clauses = article(lead.doc_id, lead.article)
     own = sentence_of(lead, article)
+    nxt = next((c for c in clauses if c.order == lead.order + 1), None)
+    if (nxt is not None and not nxt.item and sentence_of(nxt, article) == own and lead.text.endswith(("；", ";"))
+            and qualifies(lead.text, nxt.text)):
+        return nxt
     after = [c for c in clauses if c.order > lead.order and sentence_of(c, article) != own]
     if not after or after[0].item:
         return None

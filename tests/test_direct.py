@@ -385,3 +385,15 @@ def test_the_number_of_an_article_named_is_not_read_as_words(segmenter) -> None:
     assert "辞职" in query.terms
     # nothing else asked: the reference's words are all the question has
     assert analyse("第十九条", segmenter).terms
+
+
+def test_the_clause_saying_how_the_leads_figure_is_counted_goes_with_it() -> None:
+    from assistant.reader import continuation, qualifies
+
+    lead = "由有关部门责令改正，没收违法所得，并处违法所得一倍以上五倍以下的罚款；"
+    assert qualifies(lead, "违法所得不足一万元的，按一万元计算。")
+    assert not qualifies(lead, "情节严重的，吊销营业执照。")  # no figure
+    assert not qualifies(lead, "对直接负责的主管人员处一万元罚款。")  # another thing counted
+    clauses = [_clause(1, lead), _clause(2, "违法所得不足一万元的，按一万元计算。"), _clause(3, "本条自公布之日起施行。")]
+    assert continuation(clauses[0], lambda doc, article: clauses) is clauses[1]
+    assert continuation(clauses[1], lambda doc, article: clauses) is None
