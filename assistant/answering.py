@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from . import conflicts
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
 from .direct import ASK_NAMES, QUOTES_SILENT, verdict
-from .documents import base_title, compares_versions
+from .documents import base_title, compares_versions, mentioned_scope, named_documents
 from .figures import SPECIFIC_KINDS, holds_bound, in_band
 from .query import Query, parts, quote_gives
 from .reader import Reading, adds, announcer, another_case, as_read, continuation, holds_slot, is_heading, items_of, part_answers, read, sentence_of, tier_text
@@ -327,8 +327,6 @@ class AnswerWriter:
         (the national texts, or the one it names) that states it, read in that text's retrieved
         articles that hold ``thresholds.deferred_share`` of what the citing sentence holds of the
         question (a bound it asks, 最低, held by the bound stated, 不得低于); None when none does."""
-        from .documents import mentioned_scope, named_documents
-
         lead = chosen[0].clause
         national = mentioned_scope(lead.text, corpus.records)[1]
         deferred = (national | set(named_documents(lead.text, corpus.aliases))) - {lead.doc_id}

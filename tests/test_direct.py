@@ -306,6 +306,7 @@ def test_a_definition_asked_as_which_is_answered_by_the_defining_sentence(segmen
     ("那按什么处理？", "how"),
     ("那技师班毕业的算不算？", "yesno"),
     ("这里说的学徒是指什么？", "definition"),
+    ("工会到底是个什么性质的组织？", "definition"),
     ("公司不办社保登记会受到什么处罚？", "consequence"),
     ("工资报酬应当在什么时间内支付？", "when"),
     ("员工犯了什么错公司可以直接解除合同？", "conditions"),
