@@ -345,6 +345,24 @@ def asked_unit(question: str) -> str | None:
     return None if m is None else next(f for f, units in _UNIT_FAMILIES.items() if m.group(1) in units)
 
 
+# "可以配几个专职工作人员": what a count asks the number of (a word of two characters or more)
+_COUNTED = re.compile(r"(?:几|多少)(?:个|名|位)([\u4e00-\u9fff]{2,8}?)(?=[？?，,。；;吗呢]|$)")
+
+
+def counted_noun(question: str) -> str:
+    """What a question asking a count counts ("几个专职工作人员" → 专职工作人员); "" when it names
+    nothing after its counter ("最少得来几个人", "多少人同意")."""
+    m = _COUNTED.search(question)
+    return m.group(1) if m else ""
+
+
+def counts(noun: str, phrase: str) -> bool:
+    """Whether ``phrase`` (a phrase between commas) states a count of ``noun`` (or of its last
+    word, 人员 of 专职工作人员): it names the noun beside a figure that answers a count ("应当配备
+    二名以上专职工作人员", "外部专家不得超过本方代表的三分之一"; not "职工二百人以上的企业的工会")."""
+    return any(t in phrase for t in {noun, noun[-2:]}) and any(f.kind in ANSWERS["count"] for f in find(phrase))
+
+
 def states_in_unit(family: str, text: str) -> bool:
     """Does ``text`` state a figure in the unit ``family`` (:func:`asked_unit`)?"""
     return any(f.kind != "date" and f.text.rstrip("半").endswith(_UNIT_FAMILIES[family]) for f in find(text))

@@ -9,7 +9,7 @@ from functools import cached_property, lru_cache
 from typing import Callable
 
 from .cleaning import NUMERAL, normalise_spaces
-from .figures import (asked_kind, asked_unit, claimed, deadline_relation, find, is_bare_predicate, states,
+from .figures import (asked_kind, asked_unit, claimed, counted_noun, counts, deadline_relation, find, is_bare_predicate, states,
                       states_deadline, states_in_unit)
 from .lexicon import Segmenter
 from .liability import ASKS_CONSEQUENCE, SANCTION
@@ -227,8 +227,10 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
     topics = [t for t in (*(query.expanded if query else []), *(query.told if query else [])) if len(t) >= 2 and t not in FIGURE_WORDS
               and not _ARTICLE_TOKEN.match(t) and not is_figure(t) and not is_question_word(t)]
     unit = asked_unit(query.text) if query is not None else None  # "开几次庭": times, not 三名仲裁员
+    counted = counted_noun(query.text) if query is not None and asks == "count" else ""  # 几个专职工作人员
     stating = [i for i, segment in enumerate(segments)
-               if states(asks, segment) and (unit is None or states_in_unit(unit, segment))]
+               if states(asks, segment) and (unit is None or states_in_unit(unit, segment))
+               and (not counted or counts(counted, segment))]
     for i in stating:
         segment = segments[i]
         if query is None or not topics:

@@ -86,6 +86,10 @@ def test_a_question_mostly_about_a_treated_rule_is_not_refused_for_one_untreated
     ("工资集体协商最长要在多久内谈完？", "协商双方应当在协商会议开始之日起三十个工作日内完成协商。", True),
     # a fine stands alone in its phrase: the sanction is what "要罚多少" asks about
     ("收到整改指令后公司一直不照做，要罚多少？", "逾期未改正的，处五千元以上十万元以下罚款。", True),
+    # a count of what the question counts, not of another thing in the sentence
+    ("一个单位的工会可以配几个专职工作人员？", "职工二百人以上的企业的工会，可以设专职工会主席。", False),
+    ("一个单位的工会可以配几个专职工作人员？", "职工二百人以上的企业的工会，应当配备二名以上专职工作人员。", True),
+    ("工资协商最多能请几个外部专家？", "外部专家不得超过本方代表的三分之一。", True),
 ])
 def test_a_figure_answers_only_about_the_words_the_question_uses(segmenter, question, quote, gives) -> None:
     from assistant.query import analyse, quote_gives
