@@ -219,7 +219,6 @@ def qualifies(lead: str, following: str) -> bool:
     return False
 
 
-
 def continuation(lead: Clause, article: Callable[[str, str], list[Clause]]) -> Clause | None:
     """The sentence right after ``lead``'s sentence when it goes on from it ("前款规定的用人单位
     向劳动者每月支付两倍工资的起算时间为…" after the rule it dates), or states the exception to
