@@ -118,7 +118,8 @@ class AnswerWriter:
         earlier = self._other_version(retrieval, chosen, records)
         if earlier is not None:  # "2018年版和现行的…有什么变化": the other version's article too
             chosen = [*[h for h in chosen if h.clause.doc_id != earlier.clause.doc_id][: self.max_quotes - 1], earlier]
-        giving = ([h for h in chosen if quote_gives(query.asks, as_read(h.clause, corpus.article_clauses), query)]
+        giving = ([h for h in chosen if any(quote_gives(query.asks, text, query)
+                                            for text in as_read(h.clause, corpus.article_clauses))]
                   if query.asks else [])
         stating = self._stating(retrieval, chosen, corpus.article_clauses) if query.asks and not giving else None
         if stating is None and query.asks and not giving and not query.yes_no:
@@ -316,7 +317,8 @@ class AnswerWriter:
                     places.append((h.clause.doc_id, h.clause.article))
         tiers = tier_text(query)
         for doc_id, article in places:
-            stating = [c for c in articles(doc_id, article) if quote_gives(query.asks, as_read(c, articles), query)]
+            stating = [c for c in articles(doc_id, article)
+                       if any(quote_gives(query.asks, text, query) for text in as_read(c, articles))]
             if stating:  # of a tiered rule, the tier the asker's figure falls in
                 return _as_hit(next((c for c in stating if in_band(tiers, c.text)), stating[0]), chosen[0])
         return None
@@ -344,8 +346,8 @@ class AnswerWriter:
             if not about or held < need:
                 continue
             clauses = corpus.article_clauses(doc_id, article)
-            stating = [c for c in clauses if quote_gives(retrieval.query.asks, as_read(c, corpus.article_clauses),
-                                                          retrieval.query)]
+            stating = [c for c in clauses if any(quote_gives(retrieval.query.asks, text, retrieval.query)
+                                                 for text in as_read(c, corpus.article_clauses))]
             if stating:
                 return _as_hit(stating[0], chosen[0])
         return None

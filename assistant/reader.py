@@ -181,12 +181,13 @@ def announcer(item: Clause, article: Callable[[str, str], list[Clause]]) -> Clau
     return before[-1] if before and ANNOUNCES_ITEMS.search(before[-1].text) else None
 
 
-def as_read(clause: Clause, article: Callable[[str, str], list[Clause]]) -> str:
-    """The text ``clause`` is read as when asking what it states: an enumerated item with the
-    sentence announcing it ("（一）初级工，八百元；" is about the "奖励" that "公司按照下列标准发放
-    奖励：" names), any other clause as it is."""
+def as_read(clause: Clause, article: Callable[[str, str], list[Clause]]) -> tuple[str, ...]:
+    """The texts ``clause`` is read as when asking what it states: the clause itself, and an
+    enumerated item also with the sentence announcing it ("（一）初级工，八百元；" is about the
+    "奖励" that "公司按照下列标准发放奖励：" names; "十级伤残为7个月的本人工资" answers for 十级
+    in the item alone, where the announcer's "七级至十级伤残的" does not name it apart)."""
     head = announcer(clause, article)
-    return clause.text if head is None else head.text + clause.text
+    return (clause.text,) if head is None else (clause.text, head.text + clause.text)
 
 
 # A sentence that goes on from the paragraph before it: "前款规定的折算方法为：…", "依照前款规定…"
