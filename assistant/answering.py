@@ -118,9 +118,7 @@ class AnswerWriter:
         earlier = self._other_version(retrieval, chosen, records)
         if earlier is not None:  # "2018年版和现行的…有什么变化": the other version's article too
             chosen = [*[h for h in chosen if h.clause.doc_id != earlier.clause.doc_id][: self.max_quotes - 1], earlier]
-        giving = ([h for h in chosen if any(quote_gives(query.asks, text, query)
-                                            for text in as_read(h.clause, corpus.article_clauses))]
-                  if query.asks else [])
+        giving = [h for h in chosen if states_asked(query, h.clause, corpus.article_clauses)] if query.asks else []
         stating = self._stating(retrieval, chosen, corpus.article_clauses) if query.asks and not giving else None
         if stating is None and query.asks and not giving and not query.yes_no:
             stating = self._deferred(retrieval, chosen, corpus)
@@ -203,11 +201,11 @@ class AnswerWriter:
         items = items_of(head or lead, articles)
         out = [head] if head else []
         out.append(lead)
+        own_tier = in_band(tier_text(query), lead.text)  # the asker's own figure chose the lead's tier
         if items:
-            tiers = self._tiers(query, lead, lead_reading, items, by_id)
             if query.kind in ("list", "conditions", "consequence", None) and head is None:
                 out += [c for c in items[:MAX_ITEMS] if c.clause_id != lead.clause_id]
-            elif tiers:
+            elif tiers := ([] if own_tier else self._tiers(query, lead, lead_reading, items, by_id)):
                 out += [c for c in tiers[:MAX_ITEMS] if c.clause_id != lead.clause_id]
             else:
                 named = [r for r in readings if r.clause.item and r.clause in items and r.clause.clause_id != lead.clause_id
@@ -219,7 +217,7 @@ class AnswerWriter:
         # answers "由谁负责" too
         another_actor = (query.kind == "who" and second is not None and second.slot
                          and lead_reading is not None and lead_reading.slot)
-        if lead_reading is not None and query.asks and not in_band(tier_text(query), lead.text):
+        if lead_reading is not None and query.asks and not own_tier:
             # a figure of the asked kind for other cases, in sentences holding nearly as much of the
             # question ("单位按照本单位工资总额的2%缴纳" / "职工按照本人工资的1%缴纳"; each tier of a
             # tiered rule, unless the asker's own figure chose the tier), in the text's order; for a
@@ -236,7 +234,7 @@ class AnswerWriter:
                 and (adds(second, lead_reading, weights, tuning.added_share) or another_actor)
                 and second.score >= tuning.second_sentence_share * lead_reading.score):
             out.append(second.clause)
-        elif lead_reading is not None and lead_reading.slot and not in_band(tier_text(query), lead.text):
+        elif lead_reading is not None and lead_reading.slot and not own_tier:
             # the sentence goes on, after "；", with the same slot for another case ("集体合同由工会代表
             # 企业职工一方与用人单位订立；尚未建立工会的用人单位，由上级工会指导劳动者推举的代表…")
             following = next((r for r in readings if r.clause.order == lead.order + 1), None)
@@ -249,10 +247,11 @@ class AnswerWriter:
     def _tiers(query: Query, lead: Clause, lead_reading: Reading | None, items: list[Clause],
                by_id: dict[str, Reading]) -> list[Clause]:
         """The announced items that each state the figure asked for ("（一）培训费用一万元以上不满
-        三万元的，服务期一年；…"), when the question asks for it without choosing one: no figure of
-        the asker's own falls in a tier, and the item the reader led with holds no more of the
-        question than the others ("高级工补贴多少" chooses 高级工). Else empty."""
-        if not query.asks or query.yes_no or in_band(tier_text(query), lead.text):
+        三万元的，服务期一年；…"), when the question asks for it without choosing one: the item the
+        reader led with holds no more of the question than the others ("高级工补贴多少" chooses
+        高级工). Else empty. The caller has checked that no figure of the asker's own chose the
+        lead's tier."""
+        if not query.asks or query.yes_no:
             return []
         others = [by_id[c.clause_id].share for c in items if c.clause_id != lead.clause_id and c.clause_id in by_id]
         if lead.item and lead_reading is not None and lead_reading.share > max(others, default=0.0):
@@ -317,8 +316,7 @@ class AnswerWriter:
                     places.append((h.clause.doc_id, h.clause.article))
         tiers = tier_text(query)
         for doc_id, article in places:
-            stating = [c for c in articles(doc_id, article)
-                       if any(quote_gives(query.asks, text, query) for text in as_read(c, articles))]
+            stating = [c for c in articles(doc_id, article) if states_asked(query, c, articles)]
             if stating:  # of a tiered rule, the tier the asker's figure falls in
                 return _as_hit(next((c for c in stating if in_band(tiers, c.text)), stating[0]), chosen[0])
         return None
@@ -345,11 +343,10 @@ class AnswerWriter:
             held = sum(w for w, forms in about if any(f in text for f in forms) or holds_bound(forms[0], text))
             if not about or held < need:
                 continue
-            clauses = corpus.article_clauses(doc_id, article)
-            stating = [c for c in clauses if any(quote_gives(retrieval.query.asks, text, retrieval.query)
-                                                 for text in as_read(c, corpus.article_clauses))]
-            if stating:
-                return _as_hit(stating[0], chosen[0])
+            stating = next((c for c in corpus.article_clauses(doc_id, article)
+                            if states_asked(retrieval.query, c, corpus.article_clauses)), None)
+            if stating is not None:
+                return _as_hit(stating, chosen[0])
         return None
 
     def no_such_article(self, ref: str, named: tuple[str, ...], documents: dict[str, SourceDocument]) -> Answer:
@@ -372,6 +369,13 @@ class AnswerWriter:
         text = ("抱歉，知识库中没有找到能回答这个问题的规定，因此不作回答。"
                 f"\n\n本知识库收录的是：{'；'.join(parts) or '（空）'}{more}。其他问题请咨询人事部门或当地主管部门。")
         return Answer(NOT_FOUND, text, [])
+
+
+def states_asked(query: Query, clause: Clause, articles) -> bool:
+    """Whether ``clause`` states the figure ``query`` asks for, about what it asks
+    (:func:`assistant.query.quote_gives`), read as it stands or, for an enumerated item,
+    with the sentence announcing it (:func:`assistant.reader.as_read`)."""
+    return any(quote_gives(query.asks, text, query) for text in as_read(clause, articles))
 
 
 def compose(first: str, basis: str, tail: str = "") -> str:

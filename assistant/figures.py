@@ -49,12 +49,14 @@ FIGURE = re.compile(
 DATE = re.compile(r"(?:(?:1[89]|20)\d{2}|[一二][〇零九][〇零一二三四五六七八九]{2})\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?")
 # A limit stated as a rule, with or without a number ("违约金的数额不得超过用人单位提供的培训费用"):
 # it answers "最多多少" / "上限是多少" although no figure is written.
-BOUND = re.compile(r"不得超过|不超过|不得高于|不高于|不得少于|不少于|不得低于|不低于")
+_UPPER = "不得超过|不超过|不得高于|不高于"
+_LOWER = "不得少于|不少于|不得低于|不低于"
+BOUND = re.compile(f"{_UPPER}|{_LOWER}")
 # The words a question asks a bound by, and the bounds a text states for each ("最低" ←
 # "不得低于", "最多" ← "不超过"): a text stating the bound holds what the question's word asks.
 _ASKED_BOUNDS = (
-    (re.compile(r"最低|最少|至少|起码|下限"), re.compile(r"不得低于|不低于|不得少于|不少于|以上")),
-    (re.compile(r"最高|最多|最长|上限|封顶|顶多"), re.compile(r"不得超过|不超过|不得高于|不高于|以下|以内")),
+    (re.compile(r"最低|最少|至少|起码|下限"), re.compile(f"{_LOWER}|以上")),
+    (re.compile(r"最高|最多|最长|上限|封顶|顶多"), re.compile(f"{_UPPER}|以下|以内")),
 )
 
 
