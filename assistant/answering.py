@@ -82,12 +82,11 @@ class AnswerWriter:
         that holds what was asked leads, then its next best sentences; another article's
         best sentence is cited too when it scores nearly as high. ``articles(doc_id,
         article)`` gives an article's clauses."""
-        hits = retrieval.hits
-        top = hits[0]
-
         def article(hit: Hit) -> tuple[str, str]:
             return hit.clause.doc_id, hit.clause.article
 
+        top = self._best_read(retrieval, articles)
+        hits = [top, *[h for h in retrieval.hits if h is not top]]
         readings = read(retrieval.query, retrieval.weights, articles(*article(top)), hits, self.thresholds.reading)
         by_id = {h.clause.clause_id: h for h in hits}
         same = [by_id.get(r.clause.clause_id) or _as_hit(r.clause, top) for r in readings] or [top]
@@ -101,6 +100,36 @@ class AnswerWriter:
                 and other.coverage >= floor):
             return same[: self.max_quotes - 1] + [other], readings
         return same[: self.max_quotes], readings
+
+    def _best_read(self, retrieval: Retrieval, articles) -> Hit:
+        """The hit whose article answers: the best one, unless another retrieved article (of the
+        ``reread_articles`` best, scoring ``reread_score_share`` of it) reads better — its best
+        sentence holds the slot the question asks for (a time, an actor, a figure of the asked
+        kind), at least as much of the question, and scores ``reread_margin`` more ("未休年休假工资
+        报酬所称的月工资是指什么" → the leave rules' "前款所称月工资是指…", beside the labour
+        contract law's "本条所称月工资是指…" on severance). Not when the question names an
+        article or follows up a conversation's article."""
+        hits, t = retrieval.hits, self.thresholds
+        top = hits[0]
+        if retrieval.query.article_ref or retrieval.prefer:
+            return top
+        candidates: dict[tuple[str, str], Hit] = {}  # article → its best hit
+        for h in hits:
+            if h.score >= t.reread_score_share * top.score and len(candidates) < t.reread_articles:
+                candidates.setdefault((h.clause.doc_id, h.clause.article), h)
+
+        def best_sentence(hit: Hit) -> tuple[Reading | None, float]:  # (the best sentence, the best share held)
+            readings = read(retrieval.query, retrieval.weights, articles(hit.clause.doc_id, hit.clause.article),
+                            hits, t.reading)
+            return (readings[0] if readings else None), max((r.share for r in readings), default=0.0)
+
+        lead, lead_share = best_sentence(top)
+        for hit in list(candidates.values())[1:]:
+            best, share = best_sentence(hit)
+            if best is not None and best.slot and share >= lead_share and (
+                    lead is None or best.score >= lead.score + t.reread_margin):
+                return hit
+        return top
 
     # ---- writing --------------------------------------------------------------------------
     def write(self, retrieval: Retrieval, corpus: "Snapshot") -> Answer:

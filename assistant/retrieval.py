@@ -37,6 +37,7 @@ class Retrieval:
     # field terms of the question (the vocabulary's words, ``Thresholds.field_term_chars`` long or
     # more: 无固定期限劳动合同) that no loaded text treats (assistant/index.treated)
     untreated: tuple[str, ...] = ()
+    prefer: tuple[str, str] | None = None  # the article a follow-up's conversation is about (document, article)
 
     def best_matches(self, span: tuple[int, int], limit: int) -> list[int]:
         """Positions in ``span`` (start, end) that BM25 matched, best first, at most ``limit``;
@@ -162,7 +163,7 @@ class HybridRetriever:
         # equal scores in document order: the same question cites the same clauses in any process
         hits.sort(key=lambda h: (-h.score, index.by_id[h.clause.clause_id]))
         return Retrieval(query, hits[:k], tuple(documents), tuple(weighted), sparse=sparse,
-                         untreated=self._untreated(topic, index))
+                         untreated=self._untreated(topic, index), prefer=prefer)
 
     def _untreated(self, query: Query, snap: Snapshot) -> tuple[str, ...]:
         """The question's field terms (words of the lexicon, ``t.field_term_chars`` long or

@@ -70,6 +70,12 @@ class Thresholds:
     listed_documents: int = 8  # documents a "not found" reply names
     listed_topics: int = 6  # chapter names or headings it names per document
     coverage_weight: float = 0.02
+    # another retrieved article (of this many best, scoring this share of the best hit) answers
+    # instead when its best sentence holds the slot asked for, as much of the question, and
+    # reads this much better than the best article's (assistant/answering.AnswerWriter._best_read)
+    reread_score_share: float = 0.7
+    reread_articles: int = 3
+    reread_margin: float = 0.3
     own_term_repeat: int = 2  # BM25 counts the question's own terms this often, lexicon expansions once
     unknown_term_share: float = 0.45  # a term the corpus never uses weighs this share of its highest IDF
     fragment_share: float = 0.25  # … and this share of that when it is no word at all, only a fragment jieba guessed

@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from pathlib import Path
 
 import numpy as np
 
 _EMPTY = "\u0000"  # bm25s needs a token in every document; this one no query ever holds
 _METHODS = ("lucene", "robertson", "atire")  # bm25s variants without a non-occurrence term (the default: lucene)
+# np.load parses each file's header with ast.literal_eval; on CPython 3.11 (seen on 3.11.7), two
+# threads building ASTs at once can fail with "SystemError: AST constructor recursion depth
+# mismatch" (python/cpython#106905). A reindex loads a generation while a question's refresh
+# may load it too: the loads take turns.
+_LOAD_LOCK = threading.Lock()
 
 
 class BM25Index:
@@ -56,8 +62,9 @@ class BM25Index:
         if params.get("method", "lucene") not in _METHODS:
             raise ValueError(f"BM25 method {params.get('method')!r} is not one this index reads")
         vocab = json.loads((path / "vocab.index.json").read_text(encoding="utf-8"))
-        arrays = [np.load(path / f"{name}.csc.index.npy", mmap_mode="r", allow_pickle=False)
-                  for name in ("data", "indices", "indptr")]
+        with _LOAD_LOCK:
+            arrays = [np.load(path / f"{name}.csc.index.npy", mmap_mode="r", allow_pickle=False)
+                      for name in ("data", "indices", "indptr")]
         data, indices, indptr = arrays
         if not isinstance(vocab, dict) or len(data) != len(indices) or len(indptr) < 1 \
                 or int(indptr[-1]) != len(data) or params.get("num_docs", n_docs) < n_docs:
