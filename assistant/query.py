@@ -198,6 +198,9 @@ def normalise(question: str, max_chars: int) -> tuple[str, bool]:
 
 
 _SEGMENTS = re.compile(r"[^，,；;。：:]+")
+# A vote: "要罢免他得多少人同意？" is answered by the share of a body that must agree ("全体代表
+# 过半数通过", "三分之二以上同意"), not by a head count
+_VOTE = re.compile(r"同意|通过|赞成|表决")
 _ARTICLE_TOKEN = re.compile(rf"^第?[{NUMERAL}\d]+条?$")  # "第九", "九条", "第九条" name an article, not a topic
 
 
@@ -237,6 +240,8 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
             return True  # no topic of its own ("第九条的比例是多少？"): the figure answers it
         if SANCTION.search(segment) and ASKS_CONSEQUENCE.search(query.text):
             return True  # "要罚多少？" ← "处五千元以上十万元以下罚款": the sanction is what is asked about
+        if asks == "count" and _VOTE.search(query.text) and _VOTE.search(segment) and states("ratio", segment):
+            return True  # "多少人同意" ← "……全体代表过半数通过": the share that must agree
         others = "".join(segments[:i] + segments[i + 1 :])
         shared = [t for t in topics if t in segment and _names_topic(t, segment, query)]
         # the sentence's only figure of the kind, in a phrase naming the question's topic, is

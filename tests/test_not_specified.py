@@ -203,3 +203,14 @@ def test_a_local_rule_leaving_the_figure_to_the_national_one_is_answered_from_it
     # a national text's rate for another fund does not answer for the one deferred
     answer = bot.ask("在江州，单位的养老保险费按工资总额的百分之几交？")
     assert answer.status == NOT_SPECIFIED and "2%" not in answer.answer
+
+
+def test_how_many_must_agree_is_answered_by_the_share_that_must_vote(segmenter) -> None:
+    from assistant.query import analyse, quote_gives
+
+    rule = "非经会员大会全体会员或者会员代表大会全体代表过半数通过，不得罢免。"
+    query = analyse("工会主席任期没满，要罢免他得多少人同意？", segmenter)
+    assert query.asks == "count" and quote_gives("count", rule, query)
+    # a head count not about a vote is not answered by a share of another thing
+    query = analyse("工会主席任期没满，工会委员会要有多少人？", segmenter)
+    assert not quote_gives("count", rule, query)
