@@ -150,6 +150,22 @@ def make_bot(tmp_path, fake_registered, segmenter):
 
 
 @pytest.fixture
+def corpus_bot(make_bot, tmp_path):
+    """Factory: ``corpus_bot({name: text, …})`` → a fake-embedder assistant on those files
+    alone (written to a fresh folder), index built."""
+    def make(files: dict[str, str]):
+        corpus = tmp_path / f"corpus{len(list(tmp_path.glob('corpus*')))}"
+        corpus.mkdir()
+        for name, text in files.items():
+            (corpus / name).write_text(text, encoding="utf-8")
+        bot = make_bot(corpus, tmp_path / f"index-{corpus.name}")
+        bot.ingest()
+        return bot
+
+    return make
+
+
+@pytest.fixture
 def fake_bot(make_bot, seed_corpus):
     """The fake-embedder assistant on a copy of the shipped corpus, index built."""
     bot = make_bot(seed_corpus)

@@ -405,7 +405,7 @@ def test_the_clause_saying_how_the_leads_figure_is_counted_goes_with_it() -> Non
     assert continuation(clauses[1], lambda doc, article: clauses) is None
 
 
-def test_another_retrieved_article_answers_when_it_reads_better(make_bot, tmp_path) -> None:
+def test_another_retrieved_article_answers_when_it_reads_better(corpus_bot) -> None:
     """Retrieval ranks the law's rule first; its implementing rule, retrieved just below it,
     holds the time asked for and as much of the question: that article answers."""
     from dataclasses import replace
@@ -413,16 +413,11 @@ def test_another_retrieved_article_answers_when_it_reads_better(make_bot, tmp_pa
     from assistant.models import Hit
     from assistant.query import analyse
 
-    corpus = tmp_path / "pair"
-    corpus.mkdir()
-    (corpus / "hetong-fa.txt").write_text(
-        "劳动合同办法\n第二十条 用人单位未与劳动者订立书面劳动合同的，应当向劳动者支付二倍的工资。\n"
-        "第二十一条 用人单位应当按时足额支付劳动报酬。\n", encoding="utf-8")
-    (corpus / "shishi-xize.txt").write_text(
-        "劳动合同办法实施细则\n第六条 未订立书面劳动合同支付二倍工资的，自用工之日起满一个月的次日开始计算。\n"
-        "第七条 本细则自公布之日起施行。\n", encoding="utf-8")
-    bot = make_bot(corpus)
-    bot.ingest()
+    bot = corpus_bot({
+        "hetong-fa.txt": "劳动合同办法\n第二十条 用人单位未与劳动者订立书面劳动合同的，应当向劳动者支付二倍的工资。\n"
+                         "第二十一条 用人单位应当按时足额支付劳动报酬。\n",
+        "shishi-xize.txt": "劳动合同办法实施细则\n第六条 未订立书面劳动合同支付二倍工资的，自用工之日起满一个月的次日开始计算。\n"
+                           "第七条 本细则自公布之日起施行。\n"})
     snap = bot.index.snapshot
     retrieval = bot.retriever.search(analyse("没订立书面劳动合同的二倍工资从哪天开始算？", bot.segmenter))
     law, rule = snap.article_clauses("hetong-fa", "第二十条")[0], snap.article_clauses("shishi-xize", "第六条")[0]

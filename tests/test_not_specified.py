@@ -181,21 +181,15 @@ def test_a_turn_leaning_on_the_askers_account_reads_the_figure_with_its_words(se
     assert quote_gives(told.asks, quote, told)  # the account says: 失业保险
 
 
-def test_a_local_rule_leaving_the_figure_to_the_national_one_is_answered_from_it(make_bot, tmp_path) -> None:
+def test_a_local_rule_leaving_the_figure_to_the_national_one_is_answered_from_it(corpus_bot) -> None:
     # the city's rule only says its rate floats on "国家规定的最低缴存比例"; the national rule
     # loaded beside it states that minimum: no "文件没有规定", the national sentence answers
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    (corpus / "national.md").write_text(
-        "# 示范公积金管理条例\n\n第一条 职工和单位公积金的缴存比例均不得低于职工上一年度月平均工资的5%。\n\n"
-        "第二条 单位应当按时足额缴存公积金。\n", encoding="utf-8")
-    (corpus / "city.md").write_text(
-        "# 江州市公积金管理若干规定\n\n第一条 本市公积金的缴存比例，可以在国家规定的最低缴存比例基础上浮动确定。\n\n"
-        "第二条 单位应当按照国家规定的本单位职工工资总额的比例缴纳养老保险费。\n", encoding="utf-8")
-    (corpus / "fund.md").write_text(
-        "# 示范失业保险条例\n\n第一条 单位按照本单位工资总额的2%缴纳失业保险费。\n", encoding="utf-8")
-    bot = make_bot(corpus)
-    bot.ingest()
+    bot = corpus_bot({
+        "national.md": "# 示范公积金管理条例\n\n第一条 职工和单位公积金的缴存比例均不得低于职工上一年度月平均工资的5%。\n\n"
+                       "第二条 单位应当按时足额缴存公积金。\n",
+        "city.md": "# 江州市公积金管理若干规定\n\n第一条 本市公积金的缴存比例，可以在国家规定的最低缴存比例基础上浮动确定。\n\n"
+                   "第二条 单位应当按照国家规定的本单位职工工资总额的比例缴纳养老保险费。\n",
+        "fund.md": "# 示范失业保险条例\n\n第一条 单位按照本单位工资总额的2%缴纳失业保险费。\n"})
     answer = bot.ask("在江州，公积金的缴存比例最低是多少？")
     assert answer.status == ANSWERED
     assert (answer.citations[0].doc_id, answer.citations[0].article) == ("national", "第一条")
