@@ -78,7 +78,8 @@ class AnswerWriter:
     def select(self, retrieval: Retrieval, articles) -> tuple[list[Hit], list[Reading]]:
         """The quotes to cite, most relevant first, and the reading of the best article.
 
-        Every sentence of the best article is read (:func:`assistant.reader.read`): the one
+        Every sentence of the article that answers (:meth:`_best_read`: the best hit's, or another
+        retrieved one that reads better) is read (:func:`assistant.reader.read`): the one
         that holds what was asked leads, then its next best sentences; another article's
         best sentence is cited too when it scores nearly as high. ``articles(doc_id,
         article)`` gives an article's clauses."""
