@@ -86,9 +86,8 @@ class AnswerWriter:
         def article(hit: Hit) -> tuple[str, str]:
             return hit.clause.doc_id, hit.clause.article
 
-        top = self._best_read(retrieval, articles)
+        top, readings = self._best_read(retrieval, articles)
         hits = [top, *[h for h in retrieval.hits if h is not top]]
-        readings = read(retrieval.query, retrieval.weights, articles(*article(top)), hits, self.thresholds.reading)
         by_id = {h.clause.clause_id: h for h in hits}
         same = [by_id.get(r.clause.clause_id) or _as_hit(r.clause, top) for r in readings] or [top]
         other = next((h for h in hits if article(h) != article(top)), None)
@@ -102,35 +101,36 @@ class AnswerWriter:
             return same[: self.max_quotes - 1] + [other], readings
         return same[: self.max_quotes], readings
 
-    def _best_read(self, retrieval: Retrieval, articles) -> Hit:
-        """The hit whose article answers: the best one, unless another retrieved article (of the
-        ``reread_articles`` best, scoring ``reread_score_share`` of it) reads better — its best
-        sentence holds the slot the question asks for (a time, an actor, a figure of the asked
-        kind), at least as much of the question, and scores ``reread_margin`` more ("未休年休假工资
-        报酬所称的月工资是指什么" → the leave rules' "前款所称月工资是指…", beside the labour
-        contract law's "本条所称月工资是指…" on severance). Not when the question names an
-        article or follows up a conversation's article."""
+    def _best_read(self, retrieval: Retrieval, articles) -> tuple[Hit, list[Reading]]:
+        """The hit whose article answers, with that article's reading (:func:`read`): the best
+        hit, unless another retrieved article (of the ``reread_articles`` best, scoring
+        ``reread_score_share`` of it) reads better — its best sentence holds the slot the
+        question asks for (a time, an actor, a figure of the asked kind), at least as much of the
+        question, and scores ``reread_margin`` more ("未休年休假工资报酬所称的月工资是指什么" →
+        the leave rules' "前款所称月工资是指…", beside the labour contract law's "本条所称月工资
+        是指…" on severance). Not when the question names an article or follows up a
+        conversation's article."""
         hits, t = retrieval.hits, self.thresholds
+
+        def reading(hit: Hit) -> list[Reading]:
+            return read(retrieval.query, retrieval.weights, articles(hit.clause.doc_id, hit.clause.article), hits,
+                        t.reading)
+
         top = hits[0]
+        lead = reading(top)
         if retrieval.query.article_ref or retrieval.prefer:
-            return top
+            return top, lead
         candidates: dict[tuple[str, str], Hit] = {}  # article → its best hit
         for h in hits:
             if h.score >= t.reread_score_share * top.score and len(candidates) < t.reread_articles:
                 candidates.setdefault((h.clause.doc_id, h.clause.article), h)
-
-        def best_sentence(hit: Hit) -> tuple[Reading | None, float]:  # (the best sentence, the best share held)
-            readings = read(retrieval.query, retrieval.weights, articles(hit.clause.doc_id, hit.clause.article),
-                            hits, t.reading)
-            return (readings[0] if readings else None), max((r.share for r in readings), default=0.0)
-
-        lead, lead_share = best_sentence(top)
+        lead_share = max((r.share for r in lead), default=0.0)
         for hit in list(candidates.values())[1:]:
-            best, share = best_sentence(hit)
-            if best is not None and best.slot and share >= lead_share and (
-                    lead is None or best.score >= lead.score + t.reread_margin):
-                return hit
-        return top
+            other = reading(hit)
+            if other and other[0].slot and max(r.share for r in other) >= lead_share and (
+                    not lead or other[0].score >= lead[0].score + t.reread_margin):
+                return hit, other
+        return top, lead
 
     # ---- writing --------------------------------------------------------------------------
     def write(self, retrieval: Retrieval, corpus: "Snapshot") -> Answer:

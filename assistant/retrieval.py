@@ -62,7 +62,7 @@ class HybridRetriever:
         self.t = thresholds
         self.dense_candidates = dense_candidates
         self._field_words: tuple[object, frozenset[str]] = (None, frozenset())  # (lexicon, its field terms)
-        self._treated: dict[tuple[str, str], bool] = {}  # (corpus version, term) → treated by that corpus
+        self._treated: tuple[str, dict[str, bool]] = ("", {})  # (corpus version, term → treated by that corpus)
 
     def search(self, query: Query, k: int = 8, context: str = "", prefer: tuple[str, str] | None = None,
                snapshot: Snapshot | None = None, history: str = "") -> Retrieval:
@@ -167,18 +167,22 @@ class HybridRetriever:
 
     def _untreated(self, query: Query, snap: Snapshot) -> tuple[str, ...]:
         """The question's field terms (words of the lexicon, ``t.field_term_chars`` long or
-        more) that no text of ``snap`` treats; looked up once per generation and term."""
+        more) that no text of ``snap`` treats; looked up once per term for the generation served
+        (the answers of an earlier one are dropped)."""
         lexicon = self.index.segmenter.lexicon
         if self._field_words[0] is not lexicon:
             self._field_words = (lexicon, frozenset(w.lower() for w in lexicon.words if len(w) >= self.t.field_term_chars))
+        version, known = self._treated  # read once: another thread may start the next generation's
+        if version != snap.corpus_version:
+            known = {}
+            self._treated = (snap.corpus_version, known)
         out = []
         for term in query.terms:
             if term not in self._field_words[1]:
                 continue
-            key = (snap.corpus_version, term)
-            if key not in self._treated:
-                self._treated[key] = treated(term, lexicon, snap.corpus_text, snap.bm25, self.index.segmenter)
-            if not self._treated[key]:
+            if term not in known:
+                known[term] = treated(term, lexicon, snap.corpus_text, snap.bm25, self.index.segmenter)
+            if not known[term]:
                 out.append(term)
         return tuple(out)
 
