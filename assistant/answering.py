@@ -16,7 +16,7 @@ from . import conflicts
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
 from .direct import ASK_NAMES, QUOTES_SILENT, verdict
 from .documents import base_title, compares_versions, mentioned_scope, named_documents
-from .figures import SPECIFIC_KINDS, holds_bound, in_band
+from .figures import SPECIFIC_KINDS, holds_bound, in_band, leaves_open, names_measure
 from .query import Query, parts, quote_gives
 from .reader import Reading, adds, announcer, another_case, as_read, continuation, holds_slot, is_heading, items_of, part_answers, read, sentence_of, tier_text
 from .retrieval import Retrieval
@@ -157,6 +157,10 @@ class AnswerWriter:
         elif giving and giving[0] is not chosen[0] and not query.yes_no:
             # the cited sentence that states the figure asked for is the answer: it leads
             chosen = [giving[0], *[h for h in chosen if h is not giving[0]]]
+        elif not giving and query.asks and not query.yes_no:
+            left_open = self._left_open(retrieval, chosen, corpus)
+            if left_open is not None:  # no text states it: the sentence saying it is left open leads
+                chosen = [left_open, *[h for h in chosen if h.clause.clause_id != left_open.clause.clause_id]][: self.max_quotes]
         lead = chosen[0].clause
         if readings and (readings[0].clause.doc_id, readings[0].clause.article) != (lead.doc_id, lead.article):
             # the sentence stating the figure asked for leads from another article: read that one
@@ -349,6 +353,34 @@ class AnswerWriter:
             stating = [c for c in articles(doc_id, article) if states_asked(query, c, articles)]
             if stating:  # of a tiered rule, the tier the asker's figure falls in
                 return _as_hit(next((c for c in stating if in_band(tiers, c.text)), stating[0]), chosen[0])
+        return None
+
+    def _left_open(self, retrieval: Retrieval, chosen: list[Hit], corpus: "Snapshot") -> Hit | None:
+        """When no text states the figure asked for: a sentence that names the asked measure and
+        leaves it open (:func:`leaves_open`: "不得超过其用工总量的一定比例，具体比例由…规定"), of
+        the cited articles or the ``thresholds.left_open_articles`` best retrieved ones, in an
+        article treating the question (``thresholds.unstated_coverage``) and holding at least
+        as much of it, apart from the measure's own word (比例), as the cited sentence (a bound
+        asked, 最多, held by the bound stated, 不得超过); None
+        when none does. "文件没有规定具体比例" then quotes the text's own word for it."""
+        query, t = retrieval.query, self.thresholds
+        measure = {i for i, (_, forms) in enumerate(retrieval.weights) if any(names_measure(query.asks, f) for f in forms)}
+        about = [(w, forms) for i, (w, forms) in enumerate(retrieval.weights) if i not in measure]
+
+        def held(text: str) -> float:  # a bound asked (最多) is held by the bound stated (不得超过)
+            return sum(w for w, forms in about if any(f in text for f in forms) or holds_bound(forms[0], text))
+
+        need = held(chosen[0].clause.text)
+        best: dict[tuple[str, str], Hit] = {}  # article → its best hit
+        for h in [*chosen, *retrieval.hits]:
+            best.setdefault((h.clause.doc_id, h.clause.article), h)
+        cited = len({(h.clause.doc_id, h.clause.article) for h in chosen})
+        for place, hit in list(best.items())[: max(cited, t.left_open_articles)]:
+            if hit.coverage < t.unstated_coverage:
+                continue
+            for clause in corpus.article_clauses(*place):
+                if leaves_open(query.asks, clause.text) and held(clause.text) >= need:
+                    return _as_hit(clause, hit)
         return None
 
     def _deferred(self, retrieval: Retrieval, chosen: list[Hit], corpus: "Snapshot") -> Hit | None:

@@ -370,6 +370,39 @@ def states_in_unit(family: str, text: str) -> bool:
     return any(f.kind != "date" and f.text.rstrip("半").endswith(_UNIT_FAMILIES[family]) for f in find(text))
 
 
+# The words a text names each asked measure by ("比例" for a ratio, "报酬" for an amount): a
+# text that names it without a value leaves it open (:func:`leaves_open`).
+_MEASURE_WORDS = {
+    "ratio": "比例|比率|百分|幅度",
+    "amount": "数额|金额|标准|报酬|补偿|补助|补贴|费用|工资|待遇",
+    "standard": "标准|数额|幅度",
+    "difference": "差额|倍数|标准",
+    "duration": "期限|时间|期间|天数|时限",
+    "count": "人数|数量|名额|次数|比例",
+    "age": "年龄",
+    "measure": "标准|数值",
+    "figure": "比例|数额|金额|标准|数量|期限|时间",
+}
+
+
+def names_measure(kind: str, term: str) -> bool:
+    """Whether ``term`` is a word for the measure a question of ``kind`` asks (比例 for a ratio)."""
+    words = _MEASURE_WORDS.get(kind)
+    return bool(words and re.search(words, term))
+
+
+def leaves_open(kind: str, text: str) -> bool:
+    """Whether ``text`` names the measure a question of ``kind`` asks for and leaves its value
+    to others: "不得超过其用工总量的一定比例，具体比例由国务院劳动行政部门规定", "给予适当的劳动
+    报酬", "…标准另行规定". Such a sentence is the text's own word that it sets no figure."""
+    words = _MEASURE_WORDS.get(kind)
+    if not words:
+        return False
+    return bool(re.search(rf"(一定|适当|合理)的?[^，。；]{{0,4}}(?:{words})"
+                          rf"|具体(?:{words})[^，。；]{{0,6}}由[^，。；]{{1,40}}(规定|确定|制定|决定|公布)"
+                          rf"|(?:{words})[^，。；]{{0,10}}另行(规定|制定|确定)", text))
+
+
 # The figure kinds a rule sets (not bare numbers, not dates): what conditions and conflicts compare.
 RULE_KINDS = frozenset({"duration", "amount", "ratio", "count", "age", "multiple", "measure"})
 # Asked kinds that name what the figure measures (not "figure"/"standard", which any number answers).

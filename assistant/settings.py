@@ -65,6 +65,7 @@ class Thresholds:
     superseded_penalty: float = 0.2  # a clause of a replaced or repealed text, unless that version is asked for
     stating_articles: int = 8  # retrieved articles read for a sentence stating the asked-for figure before "文件没有规定"
     stating_coverage_share: float = 0.7  # … each treating this share of what the cited article treats
+    left_open_articles: int = 3  # best retrieved articles read for a sentence leaving the asked figure open ("一定比例") when no cited one states it
     deferred_share: float = 0.8  # a text a cited sentence defers to ("国家规定的…") answers for it when its article holds this share of what that sentence holds of the question
     rule_document_hits: int = 3  # an entitlement rule answers only if its document is among this many best hits
     listed_documents: int = 8  # documents a "not found" reply names

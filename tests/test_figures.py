@@ -212,3 +212,26 @@ def test_numbers_are_read_in_arabic_digits_to_compare_facts(text: str, arabic: s
     from assistant.figures import in_arabic
 
     assert in_arabic(text) == arabic
+
+
+@pytest.mark.parametrize(("kind", "text", "open_"), [
+    ("ratio", "不得超过其用工总量的一定比例，具体比例由国务院劳动行政部门规定。", True),
+    ("ratio", "企业应当按照职工工资总额一定比例提取和使用职工教育经费。", True),
+    ("amount", "对上岗实习的，应当签订实习协议，给予适当的劳动报酬。", True),
+    ("amount", "夜班补贴标准另行规定。", True),
+    ("duration", "具体期限由省级人民政府确定。", True),
+    ("ratio", "对上岗实习的，应当签订实习协议，给予适当的劳动报酬。", False),  # not the measure asked
+    ("ratio", "试用期工资不得低于本单位相同岗位最低档工资的百分之八十。", False),  # it sets the value
+    ("amount", "具体办法由国务院规定。", False),  # a procedure left open, not an amount
+])
+def test_a_text_can_name_the_measure_asked_and_leave_it_open(kind: str, text: str, open_: bool) -> None:
+    from assistant.figures import leaves_open
+
+    assert leaves_open(kind, text) is open_
+
+
+def test_the_words_a_measure_is_named_by() -> None:
+    from assistant.figures import names_measure
+
+    assert names_measure("ratio", "比例") and names_measure("amount", "劳动报酬")
+    assert not names_measure("ratio", "总量") and not names_measure("catalogue", "比例")

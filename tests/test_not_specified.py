@@ -208,3 +208,21 @@ def test_how_many_must_agree_is_answered_by_the_share_that_must_vote(segmenter) 
     # a head count not about a vote is not answered by a share of another thing
     query = analyse("工会主席任期没满，工会委员会要有多少人？", segmenter)
     assert not quote_gives("count", rule, query)
+
+
+def test_the_sentence_leaving_the_asked_figure_open_is_quoted_for_not_specified(corpus_bot) -> None:
+    # the article sharing most words sets no ratio; the one saying the ratio is left to another
+    # body is the text's own word that none is set: it leads "文件没有规定具体比例"
+    bot = corpus_bot({"law.md": "# 示范劳务派遣法\n\n"
+                      "第一条 用工单位不得将被派遣劳动者再派遣到其他用人单位。\n\n"
+                      "第二条 用工单位应当严格控制劳务派遣用工数量，不得超过其用工总量的一定比例，"
+                      "具体比例由国务院劳动行政部门规定。\n\n"
+                      "第三条 企业应当按照职工工资总额一定比例提取职工教育经费。\n\n"
+                      "第四条 被派遣劳动者的继续教育经费从职工教育经费中列支。\n"})
+    answer = bot.ask("用工单位使用的被派遣劳动者最多能占用工总量的百分之几？")
+    assert answer.status == NOT_SPECIFIED
+    assert answer.citations[0].article == "第二条"
+    assert answer.answer.startswith("文件没有规定具体比例。") and "具体比例由国务院劳动行政部门规定" in answer.answer.split("依据：")[0]
+    # a ratio left open for another thing (of the wage bill, not of the fund asked about) does not lead
+    answer = bot.ask("职工教育经费中多大比例用于被派遣劳动者的继续教育？")
+    assert answer.citations[0].article == "第四条"
