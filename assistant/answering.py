@@ -179,7 +179,7 @@ class AnswerWriter:
             first = (f"文件中没有您提到的数字，请不要以此为准。{where}{heading}的相关规定是："
                      f"{key_span(lead.text, query)}[1]")
             return Answer(NOT_SPECIFIED, compose(first, self._basis(chosen, {}, label), LOCAL_RULES), citations,
-                          details={"unsupported_figures": unsupported})
+                          unsupported_figures=tuple(unsupported))
         unstated = bool(query.asks) and not giving and stating is None  # no cited sentence states the figure asked
         # "能不能拆成几次休？" asks yes or no: the verdict answers it, not a number
         if unstated and not query.yes_no and chosen[0].coverage >= self.thresholds.unstated_coverage:
@@ -189,7 +189,7 @@ class AnswerWriter:
             wanted = ASK_NAMES[query.asks]
             first = f"文件没有规定{wanted}。{where}{heading}只写明：{key_span(lead.text, query)}[1]"
             return Answer(NOT_SPECIFIED, compose(first, self._basis(chosen, {}, label), LOCAL_RULES), citations,
-                          details={"asks": query.asks})
+                          asks=query.asks)
         direct = self._direct_clauses(query, lead, readings, retrieval.weights, corpus.article_clauses)
         if len(parts(query.text)) > 1:  # a question asking several things: each ask's sentence, in the text's order
             more = part_answers(query, retrieval.weights, corpus.article_clauses(lead.doc_id, lead.article), direct,
@@ -415,7 +415,7 @@ class AnswerWriter:
         """The question names an article (of a document) that does not exist: say so."""
         where = "、".join(f"《{_short_title(documents, d)}》" for d in named) or "知识库中的文件"
         return Answer(NOT_FOUND, f"{where}没有第{ref}条，因此不作回答。请核对条文序号，或直接描述您要问的事项。", [],
-                      details={"missing_article": ref})
+                      missing_article=ref)
 
     def not_found(self, query: Query, documents: dict[str, SourceDocument],
                   outline: dict[str, tuple[str, ...]] | None = None) -> Answer:

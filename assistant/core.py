@@ -235,9 +235,9 @@ class PolicyAssistant:
         if answer.citations:
             topic = (answer.citations[0].doc_id, answer.citations[0].article)
         conversation.remember(query.text, topic, standalone=not follow_up and bool(answer.citations))
-        answer.details.setdefault("follow_up", follow_up)
+        answer.follow_up = follow_up
         if as_of:
-            answer.details["as_of"] = day
+            answer.as_of = day
         answer.snapshot = snap
         return self._finish(answer, question, query, started, snap.corpus_version)
 
@@ -265,7 +265,7 @@ class PolicyAssistant:
         answer.question = question
         answer.corpus_version = self.index.corpus_version if version is None else version
         if query.truncated:
-            answer.details["truncated"] = True
+            answer.truncated = True
             answer.answer = "（问题过长，只按开头部分处理。）\n\n" + answer.answer
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer

@@ -301,8 +301,8 @@ def check_verdict(bot, case: dict) -> tuple[bool, str]:
         outcome, conditions, status = verdict.outcome, {c.id: c.status for c in verdict.conditions}, None
     else:
         answer = bot.chat(case["turns"])
-        outcome = answer.details.get("outcome")
-        conditions, status = answer.details.get("conditions", {}), answer.status
+        outcome = answer.rule.outcome if answer.rule else None
+        conditions, status = answer.rule.conditions if answer.rule else {}, answer.status
     ok = outcome == case["expected_outcome"]
     ok &= all(conditions.get(k) == v for k, v in case.get("expected_conditions", {}).items())
     if "expected_status" in case:

@@ -4,9 +4,9 @@ rewrites the extractive answer into fluent Chinese from the cited clauses only.
 Our logic stays in charge: the status and the citations come from
 :class:`~assistant.answering.AnswerWriter`; the model only writes text, and that text
 must pass :func:`~assistant.verify.verify_answer` or the extractive answer is kept
-(with the reasons in ``answer.details["llm_rejected"]``). An unreachable or failing
+(with the reasons in ``answer.llm_rejected``). An unreachable or failing
 endpoint — or one that answers something the client library cannot read, such as a 200
-with an HTML page — also keeps the extractive answer (``answer.details["llm_error"]``).
+with an HTML page — also keeps the extractive answer (``answer.llm_error``).
 
 Off by default; switched on by ``POLICY_LLM_BASE_URL`` (plus ``POLICY_LLM_MODEL`` and
 ``POLICY_LLM_API_KEY``). Needs the ``llm`` extra: ``pip install -e '.[llm]'``.
@@ -77,7 +77,7 @@ class LLMWriter:
     # ---- public -------------------------------------------------------------------------
     def rewrite(self, answer: Answer, history: Sequence[str] = (), question: str = "") -> Answer:
         """The model's answer when it passes verification, else ``answer`` unchanged
-        except for ``details["llm_rejected"]`` / ``details["llm_error"]``."""
+        except for ``llm_rejected`` / ``llm_error``."""
         if answer.status not in REWRITTEN or not answer.citations:
             return answer
         messages = self.messages(answer, history, question)
@@ -125,10 +125,10 @@ class LLMWriter:
         reasons = verify_answer(text, answer.citations)
         if reasons:
             log.warning("LLM answer rejected, keeping the extractive answer: %s", "; ".join(reasons))
-            return replace(answer, details={**answer.details, "llm_rejected": reasons})
+            return replace(answer, llm_rejected=tuple(reasons))
         if answer.status == NOT_SPECIFIED:
             text = "\n\n".join([_status_notice(answer.answer), text, LOCAL_RULES])
-        return replace(answer, answer=text, details={**answer.details, "writer": "llm"})
+        return replace(answer, answer=text, writer="llm")
 
 
 def endpoint_errors() -> tuple[type[BaseException], ...]:
@@ -181,4 +181,4 @@ def error_kind(exc: BaseException) -> str:
 def _endpoint_failed(answer: Answer, exc: BaseException) -> Answer:
     reason = f"{error_kind(exc)}: {type(exc).__name__}: {exc}"
     log.warning("LLM endpoint failed, keeping the extractive answer: %s", reason)
-    return replace(answer, details={**answer.details, "llm_error": reason})
+    return replace(answer, llm_error=reason)

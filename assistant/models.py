@@ -75,15 +75,39 @@ class Citation:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class RuleOutcome:
+    """The eligibility verdict an answer gives (:mod:`assistant.verdicts`)."""
+
+    rule: str
+    outcome: str  # eligible / not_eligible / needs_info
+    conditions: dict[str, str] = field(default_factory=dict)  # condition id → met / unmet / unknown
+    others: dict[str, str] = field(default_factory=dict)  # the question's other rules → their outcome
+
+
 @dataclass
 class Answer:
+    """One reply. Beside the text and its citations, typed notes on how it was made (none is
+    part of the JSON contract, :meth:`to_dict`)."""
+
     status: str
     answer: str
     citations: list[Citation] = field(default_factory=list)
     corpus_version: str = ""
     latency_ms: float = 0.0
     question: str = ""
-    details: dict[str, Any] = field(default_factory=dict)  # verdicts, resolved query, …
+    follow_up: bool = False  # the turn was read with the conversation's topic
+    as_of: str = ""  # the day (ISO) the documents were read as of, when the question set one
+    truncated: bool = False  # only the beginning of an over-long question was read
+    asks: str = ""  # not specified: the kind of figure asked that no cited sentence states
+    unsupported_figures: tuple[str, ...] = ()  # figures the asker gave as the rule that no cited sentence holds
+    missing_article: str = ""  # the article the question names that its document lacks
+    record_fields: tuple[str, ...] = ()  # answered from the document's record: the fields read …
+    not_stated: tuple[str, ...] = ()  # … and those asked that the record does not state
+    rule: RuleOutcome | None = None  # answered by an eligibility rule
+    writer: str = "extractive"  # "llm" when the LLM's rewrite was verified and kept
+    llm_rejected: tuple[str, ...] = ()  # why the LLM's rewrite was not kept
+    llm_error: str = ""  # how the LLM endpoint failed
     # the index generation (index.Snapshot) the answer was read from: render citations from it,
     # never from whatever generation is served later (not part of the JSON contract)
     snapshot: Any = field(default=None, repr=False, compare=False)

@@ -193,7 +193,7 @@ def answer_html(answer: Answer, index) -> str:
     the quote highlighted — from the generation the answer was read from
     (``answer.snapshot``; ``index``'s served one when unknown)."""
     snap = answer.snapshot if getattr(answer, "snapshot", None) is not None else snapshot_of(index)
-    follow_up = bool(answer.details.get("follow_up"))
+    follow_up = answer.follow_up
     note = '<span class="follow-up" style="color:#4b5563;font-size:0.85em;margin-left:8px">已结合上一个问题理解</span>'
     classes = f"answer answer-{esc(answer.status)}" + (" follow-up-answer" if follow_up else "")
     parts = [f'<div class="{classes}">',  # classes, not data-*: the chat's sanitiser drops data attributes

@@ -255,4 +255,4 @@ def compose(facts: list[Fact], missing: list[str], snap: "Snapshot", status: str
     basis = "\n".join(f"[{number[c.clause_id]}] {where(c)}：“{c.text}”" for c in cited)
     citations = [citation_of(c, snap.records.get(c.doc_id)) for c in cited]
     return Answer(status, compose(first, basis), citations,
-                  details={"record_fields": [f.field for f in facts], "not_stated": missing})
+                  record_fields=tuple(f.field for f in facts), not_stated=tuple(missing))

@@ -9,7 +9,7 @@ from .conversation import Conversation
 from .eligibility import ASKS_ELIGIBILITY, OUTCOME_CN, STATUS_CN, UNDECIDED, RuleBase, Verdict, extract_facts
 from .query import about_someone_else
 from .wording import THIRD_PERSON
-from .models import ANSWERED, NEEDS_INFO, Answer, Citation
+from .models import ANSWERED, NEEDS_INFO, Answer, Citation, RuleOutcome
 
 PERSONAL = re.compile(r"我|本人|咱|俺|员工|职工|他|她|\bI\b|\bmy\b", re.I)
 
@@ -103,9 +103,9 @@ def render(verdict: Verdict, title: str, article: str, others: list[Verdict] = (
     basis = "\n".join(f"[{n}] {_named(c.doc_id, records) if named else ''}{_article(c.article)}：“{c.quote}”"
                       for n, c in enumerate(citations, 1))
     text = f"{head}\n\n逐项条件：\n" + "\n".join(rows) + f"\n\n依据：\n{basis}"
-    return Answer(status, text, citations, details={"rule": verdict.rule_id, "outcome": verdict.outcome,
-                                                    "conditions": {r.id: r.status for r in verdict.conditions},
-                                                    "others": {v.rule_id: v.outcome for v in others}})
+    return Answer(status, text, citations, rule=RuleOutcome(verdict.rule_id, verdict.outcome,
+                                                            {r.id: r.status for r in verdict.conditions},
+                                                            {v.rule_id: v.outcome for v in others}))
 
 
 def _addressed(question: str, someone_else: bool) -> str:

@@ -102,7 +102,7 @@ def test_batch_answers_each_question_independently(shared_fake_bot) -> None:
 def test_long_question_is_truncated_not_rejected(shared_fake_bot) -> None:
     long = RATIO_QUESTION + "请详细说明。" * 500
     answer = shared_fake_bot.ask(long)
-    assert answer.details.get("truncated") is True
+    assert answer.truncated is True
     check_invariants(shared_fake_bot, answer)
 
 
@@ -171,7 +171,7 @@ def test_false_figure_is_not_confirmed(e2e_bot, question: str, false_figure: str
     assert answer.status == NOT_SPECIFIED
     assert false_figure not in answer.answer
     assert answer.answer.startswith("文件中没有您提到的数字")
-    assert answer.details["unsupported_figures"]
+    assert answer.unsupported_figures
     check_invariants(e2e_bot, answer)
 
 
@@ -188,7 +188,7 @@ def test_traditional_script_answered_like_simplified(e2e_bot) -> None:
 def test_follow_up_resolves_to_article_four(e2e_bot) -> None:
     answer = e2e_bot.chat(["新型学徒的补贴从什么时候开始给？", "那技师班毕业的算不算？"])
     assert answer.status == ANSWERED
-    assert answer.details["follow_up"] is True
+    assert answer.follow_up is True
     assert answer.citations[0].article == "四"
     assert "技师班毕业生" in answer.citations[0].quote
     check_invariants(e2e_bot, answer)
@@ -200,7 +200,7 @@ def test_follow_up_uses_the_conversation(e2e_bot) -> None:
     alone = e2e_bot.ask("学校呢？")
     assert not alone.citations or alone.citations[0].article != "一"
     answer = e2e_bot.chat(["在产教评技能生态链里企业负责出什么？", "学校呢？"])
-    assert answer.details["follow_up"] is True
+    assert answer.follow_up is True
     assert answer.citations[0].article == "一"
     assert any("学校出学生、出教师、出教学资源" in c.quote for c in answer.citations)
 

@@ -243,8 +243,8 @@ def test_a_turn_naming_nothing_or_following_the_askers_account_leans_on_the_conv
 
 def test_the_question_after_the_askers_account_is_read_with_it(fake_bot) -> None:
     answer = fake_bot.chat(["我们公司想开展新型学徒培养。", "能拿到哪些补贴？"])
-    assert answer.details["follow_up"] is True
-    assert fake_bot.chat(["新型学徒的补贴从什么时候开始给？", "高技能人才可以直接落户吗？"]).details["follow_up"] is False
+    assert answer.follow_up is True
+    assert fake_bot.chat(["新型学徒的补贴从什么时候开始给？", "高技能人才可以直接落户吗？"]).follow_up is False
 
 
 def test_a_fragment_jieba_guessed_weighs_less_than_a_word_the_corpus_lacks(fake_bot) -> None:

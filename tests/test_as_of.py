@@ -89,7 +89,7 @@ def test_ask_as_of_answers_from_the_text_in_force_that_day(versions_bot) -> None
     first = then.citations[0]
     assert (first.doc_id, first.article, first.doc_status) == ("protect-2018", "第二条", IN_FORCE)
     assert "替代" not in then.answer.split("依据：")[0]  # in force that day: not flagged
-    assert then.details["as_of"] == "2022-12-01"
+    assert then.as_of == "2022-12-01"
     later = versions_bot.ask(QUESTION, as_of="2023年3月1日")
     assert later.citations[0].doc_id == "protect-2022"
     with pytest.raises(InputError):

@@ -109,7 +109,7 @@ def test_a_50000_character_question_is_cut_with_a_notice_and_answered_quickly(bo
     started = time.perf_counter()
     answer = bot.ask(ANSWERABLE["50k_chars"])
     assert time.perf_counter() - started < 10
-    assert answer.answer.startswith(TRUNCATED) and answer.details["truncated"] is True
+    assert answer.answer.startswith(TRUNCATED) and answer.truncated is True
     query = analyse(ANSWERABLE["50k_chars"], bot.segmenter, bot.settings.max_question_chars)
     assert query.truncated and len(query.text) == bot.settings.max_question_chars
     assert not bot.ask(RATIO).answer.startswith(TRUNCATED)

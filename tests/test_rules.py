@@ -220,7 +220,7 @@ def test_authoring_a_suggestion_adjusting_its_threshold_and_saving_it(tmp_path):
     assert (rule.title, rule.topic, rule.author, rule.version) == ("健康体检补助", "体检", "王经理", saved.version)
     assert extract_facts(rule, "我在公司连续工作了两年半") == {"f1": 30.0}
     answer = eligibility_answer(rules, "我在公司连续工作了两年半，能享受健康体检补助吗？", Conversation())
-    assert answer.details["outcome"] == "eligible" and "[1] 第二条：“员工在本公司连续工作满三年的”" in answer.answer
+    assert answer.rule.outcome == "eligible" and "[1] 第二条：“员工在本公司连续工作满三年的”" in answer.answer
     rows[0][6] = "员工在本公司连续工作满两年的"  # not in the text
     with pytest.raises(QuoteMissingError, match="逐字复制"):
         rule_authoring.save(book, "guanhuai", draft.rule, "guanhuai-1", "健康体检补助", "", rows, "王经理")

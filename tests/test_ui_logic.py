@@ -87,7 +87,7 @@ def test_answer_html_without_citations_has_no_citation_block(bot):
 
 
 def test_answer_html_marks_follow_ups(bot):
-    answer = Answer(ANSWERED, "x", details={"follow_up": True})
+    answer = Answer(ANSWERED, "x", follow_up=True)
     assert view.answer_html(answer, bot.index).startswith('<div class="answer answer-answered follow-up-answer">')
     assert "已结合上一个问题理解" in view.answer_html(answer, bot.index)
     assert "follow-up" not in view.answer_html(Answer(ANSWERED, "x"), bot.index)
