@@ -60,7 +60,13 @@ class AnswerWriter:
                             if any(forms[0] in topic or topic in forms[0] for topic in off_topic)) / total
             # how fully an article holds the rest of the question (the untreated words no text holds)
             rest = max(h.coverage for h in retrieval.hits) / max(1.0 - untreated, 1e-9)
-            return untreated <= self.thresholds.off_topic_share and rest >= self.thresholds.off_topic_coverage
+            t = self.thresholds
+            if untreated <= t.off_topic_share and rest >= t.off_topic_coverage:
+                return True
+            # … or a loaded text treats it in its own words: an article holds much of the question
+            # and reads very close to it ("辞职" ← 事业单位条例 "提前30日书面通知事业单位，可以解除聘用合同")
+            return (max(h.coverage for h in retrieval.hits) >= t.own_words_coverage
+                    and max(h.dense for h in retrieval.hits) >= t.own_words_dense)
         ref = retrieval.query.article_ref
         if ref and top.clause.article in (ref, f"第{ref}条"):
             return True  # "第九条讲了什么？": the user named an article that exists

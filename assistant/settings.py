@@ -50,6 +50,8 @@ class Thresholds:
     min_dense: float = 0.875
     off_topic_coverage: float = 0.7  # a question naming an untreated topic is answered only when an article holds this share of the rest of it
     off_topic_share: float = 0.2  # … and when that topic weighs at most this share of the question
+    own_words_coverage: float = 0.5  # … or when an article holds this share of the whole question
+    own_words_dense: float = 0.9  # … with a dense similarity this high: the text treats it in its own words
     strong_coverage: float = 0.40  # … or this share, whatever the dense score; required when the question names a field term no text treats
     field_term_chars: int = 4  # a vocabulary word this long or longer is a field term (无固定期限劳动合同, 经济补偿金)
     unstated_coverage: float = 0.40  # "文件没有规定…" only when the cited article treats this share of the question

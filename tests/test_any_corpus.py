@@ -368,3 +368,24 @@ def test_a_field_term_no_text_treats_needs_an_article_that_holds_the_question(ma
     assert layoff.untreated == ()
     answer = bot.ask("公司搞经济性裁员，要提前多久跟工会说？")
     assert answer.status == "answered" and answer.citations[0].article == "第二条"
+
+
+def test_a_topic_the_texts_say_in_their_own_words_is_answered_when_an_article_reads_close(corpus_bot) -> None:
+    # 辞职 is marked out of scope and this text never says it nor 解除劳动合同: it says 解除聘用合同.
+    # An article holding half the question and reading very close to it treats it in its own words.
+    bot = corpus_bot({"staff.md": "# 示范事业单位人事条例\n\n第一条 事业单位工作人员提前30日书面通知事业单位，可以解除聘用合同。\n\n"
+                                  "第二条 事业单位应当建立工作人员培训制度。\n"})
+    from assistant.query import analyse
+
+    question = "在事业单位想辞职，要提前多少天通知？"
+    snap = bot.index.snapshot
+    assert snap.off_topic(question) == ["辞职"]
+    asked = bot.retriever.search(analyse(question, bot.segmenter))
+    t = bot.settings.thresholds
+    assert asked.hits[0].clause.article == "第一条" and asked.hits[0].coverage >= t.own_words_coverage
+    close = replace(asked, hits=[replace(h, dense=t.own_words_dense) for h in asked.hits])
+    loose = replace(asked, hits=[replace(h, dense=t.own_words_dense - 0.05) for h in asked.hits])
+    assert bot.writer.in_scope(close, ["辞职"]) and not bot.writer.in_scope(loose, ["辞职"])
+    # holding less of the question, however close it reads, it stays refused
+    thin = replace(close, hits=[replace(h, coverage=t.own_words_coverage - 0.01) for h in close.hits])
+    assert not bot.writer.in_scope(thin, ["辞职"])
