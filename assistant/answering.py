@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from . import conflicts
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
-from .direct import ASK_NAMES, QUOTES_SILENT, verdict
+from .direct import QUOTES_SILENT, ask_name, verdict
 from .documents import base_title, compares_versions, mentioned_scope, named_documents
 from .figures import SPECIFIC_KINDS, holds_bound, in_band, leaves_open, names_measure
 from .query import Query, parts, quote_gives
@@ -192,7 +192,7 @@ class AnswerWriter:
             # "文件没有规定……" is a claim about the text: made only when the article found
             # clearly treats what was asked and none of the cited articles states the figure
             citations = [citation_of(h.clause, records.get(h.clause.doc_id)) for h in chosen]
-            wanted = ASK_NAMES[query.asks]
+            wanted = ask_name(query.asks, query.text)
             first = f"文件没有规定{wanted}。{where}{heading}只写明：{key_span(lead.text, query)}[1]"
             return Answer(NOT_SPECIFIED, compose(first, self._basis(chosen, {}, label), LOCAL_RULES), citations,
                           asks=query.asks)
@@ -221,7 +221,7 @@ class AnswerWriter:
             word = verdict((spans[head.clause_id] if head else "") + spans[lead.clause_id])
         first = (f"{word}。" if word else "") + f"根据{where}{heading}：{said}"
         if unstated and query.asks in SPECIFIC_KINDS and not query.yes_no:
-            first = QUOTES_SILENT.format(what=ASK_NAMES[query.asks]) + first
+            first = QUOTES_SILENT.format(what=ask_name(query.asks, query.text)) + first
         citations = [citation_of(h.clause, records.get(h.clause.doc_id)) for h in hits]
         basis = self._basis(hits, spans, label, lead)
         # another loaded text of another scope states a different figure: shown too, with where each applies

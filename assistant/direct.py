@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from .figures import asked_unit
+
 # A yes/no verdict is said only when the cited sentence states it, in one of these words.
 NEGATIVE_MODALS = ("不得", "禁止", "不能", "不可", "无权", "不予", "不应")
 POSITIVE_MODALS = ("可以", "有权", "享受", "享有", "支持", "鼓励")
@@ -27,6 +29,15 @@ ASK_NAMES = {
     "figure": "具体数字",
     "catalogue": "具体名单或目录内容",
 }
+# A period asked in hours is a length of time, not a term ("每天最多训练几个小时" → 具体时长)
+HOURS_NAME = "具体时长"
+
+
+def ask_name(asks: str, question: str) -> str:
+    """What "文件没有规定…" calls the figure asked for (:data:`ASK_NAMES`)."""
+    if asks == "duration" and asked_unit(question) == "小时":
+        return HOURS_NAME
+    return ASK_NAMES[asks]
 # When another loaded text of another scope states a different figure (assistant/conflicts.py).
 OTHER_RULE = "{label}{article}（{scope}）的规定不同：{span}[{n}]。"
 WHERE_APPLIES = "{lead}适用于{lead_scope}，{other}适用于{other_scope}；两者不一致，具体适用请以当地人力资源社会保障部门的意见为准。"
@@ -46,7 +57,7 @@ _TEMPLATE_WORDS = tuple(w for t in (OTHER_RULE, WHERE_APPLIES, TEXT_SILENT, QUOT
                         for w in re.split(r"\{\w+\}|\[|\]", t) if w) + tuple(RECORD_FIELD_NAMES.values())
 # Every word a direct answer may hold besides verbatim spans, labels, article names and markers.
 CONNECTIVES = ("根据", "规定", "文件没有规定", "只写明", "的相关规定是", "文件中没有您提到的数字，请不要以此为准",
-               VERDICT_NO, VERDICT_YES, VERDICT_DUTY, *ASK_NAMES.values(), *_TEMPLATE_WORDS, "、", "“", "”", "……", "。", "：", "；", "（", "）")
+               VERDICT_NO, VERDICT_YES, VERDICT_DUTY, *ASK_NAMES.values(), HOURS_NAME, *_TEMPLATE_WORDS, "、", "“", "”", "……", "。", "：", "；", "（", "）")
 _MARKER = re.compile(r"\[\d+\]")
 
 

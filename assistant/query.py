@@ -76,7 +76,8 @@ QUESTION_KINDS = (
                        r"|按什么(处理|办|计算|执行|程序|方式)|流程|程序|步骤|\bhow\b", re.I)),
     ("definition", re.compile(r"是什么(?!时候|时间|条件|标准|情况|意思吗)|指什么|指哪些|指的是哪|什么是|是指|含义|定义"
                               r"|什么性质|是(个|一种)什么|\bwhat is\b", re.I)),
-    ("yesno", re.compile(r"能不能|可不可以|可以吗|能否|是否|是不是|有没有|算不算|会不会|要不要|合法吗|吗[？?]?$"
+    # "作出是否许可的决定" names a decision, it does not ask whether
+    ("yesno", re.compile(r"能不能|可不可以|可以吗|能否|是否(?![^，。？?]{1,10}的(决定|答复|结论|批复|意见|通知))|是不是|有没有|算不算|会不会|要不要|合法吗|吗[？?]?$"
                          r"|^(can|may|is|are|does|do|should|must|will)\b", re.I)),
 )
 YES_NO = dict(QUESTION_KINDS)["yesno"]
@@ -217,6 +218,8 @@ def phrases(quote: str) -> list[str]:
 # A vote: "要罢免他得多少人同意？" is answered by the share of a body that must agree ("全体代表
 # 过半数通过", "三分之二以上同意"), not by a head count
 _VOTE = re.compile(r"同意|通过|赞成|表决")
+# A question naming a sanction or a breach: a fine's figure may answer it ("罚多少", "违法要赔多少")
+_NAMES_SANCTION = re.compile(r"罚|赔|处分|处理|责任|后果|违反|违法")
 _ARTICLE_TOKEN = re.compile(rf"^第?[{NUMERAL}\d]+条?$")  # "第九", "九条", "第九条" name an article, not a topic
 
 
@@ -254,8 +257,10 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
         segment = segments[i]
         if query is None or not topics:
             return True  # no topic of its own ("第九条的比例是多少？"): the figure answers it
-        if SANCTION.search(segment) and ASKS_CONSEQUENCE.search(query.text):
-            return True  # "要罚多少？" ← "处五千元以上十万元以下罚款": the sanction is what is asked about
+        if SANCTION.search(segment):
+            if ASKS_CONSEQUENCE.search(query.text) or _NAMES_SANCTION.search(query.text):
+                return True  # "要罚多少？" ← "处五千元以上十万元以下罚款": the sanction is what is asked about
+            continue  # a fine is no answer to what a fee or a wage is ("中介费最多能收多少" ← "每介绍一人处5000元罚款")
         if asks == "count" and _VOTE.search(query.text) and _VOTE.search(segment) and states("ratio", segment):
             return True  # "多少人同意" ← "……全体代表过半数通过": the share that must agree
         others = "".join(segments[:i] + segments[i + 1 :])

@@ -235,3 +235,14 @@ def test_the_words_a_measure_is_named_by() -> None:
 
     assert names_measure("ratio", "比例") and names_measure("amount", "劳动报酬")
     assert not names_measure("ratio", "总量") and not names_measure("catalogue", "比例")
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("人力资源公司想做劳务派遣，注册资本至少要多少万？", "amount"),  # 多少万: money
+    ("职业中介帮我介绍一份工作，中介费最多能收多少？", "amount"),  # a fee (…费) asked
+])
+def test_what_a_question_asks_in_tens_of_thousands_or_as_a_fee(question: str, kind: str) -> None:
+    from assistant.figures import asked_kind
+
+    assert asked_kind(question) == kind
+    assert asked_kind("这个项目今年要培训多少万人？") != "amount"  # 多少万人: people, not money

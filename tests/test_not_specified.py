@@ -237,3 +237,26 @@ def test_two_figures_of_one_rule_joined_by_or_state_what_is_asked(segmenter) -> 
     assert phrases(rule) == ["事业单位工作人员连续旷工超过15个工作日，或者1年内累计旷工超过30个工作日的", "事业单位可以解除聘用合同"]
     query = analyse("在事业单位上班，一年里断断续续旷工加起来超过多少天，单位就可以解聘？", segmenter)
     assert query.asks == "duration" and quote_gives("duration", rule, query)
+
+
+def test_a_fine_answers_only_a_question_about_the_sanction(segmenter) -> None:
+    from assistant.query import analyse, quote_gives
+
+    fine = "职业中介机构为不满16周岁的未成年人介绍就业的，由劳动保障行政部门按照每介绍一人处5000元罚款的标准给予处罚。"
+    assert not quote_gives("amount", fine, analyse("职业中介帮我介绍工作，中介机构的介绍费最多能收多少？", segmenter))
+    assert quote_gives("amount", fine, analyse("职业中介机构介绍童工就业，要罚多少钱？", segmenter))
+
+
+def test_a_whether_clause_naming_a_decision_does_not_ask_yes_or_no(segmenter) -> None:
+    from assistant.query import analyse
+
+    asked = analyse("申请职业中介的行政许可，人社部门多少天内要给出是否许可的决定？", segmenter)
+    assert asked.asks == "duration" and not asked.yes_no
+    assert analyse("人社部门是否可以不作决定？", segmenter).yes_no
+
+
+def test_a_period_asked_in_hours_is_called_a_length_of_time() -> None:
+    from assistant.direct import ask_name
+
+    assert ask_name("duration", "每天最多能让他们训练几个小时？") == "具体时长"
+    assert ask_name("duration", "试用期最长多久？") == "具体期限" and ask_name("ratio", "占百分之几？") == "具体比例"
