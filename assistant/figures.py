@@ -438,7 +438,19 @@ def states(kind: str, text: str, bound_counts: bool = True) -> bool:
     wanted = ANSWERS.get(kind, set())
     if any(f.kind in wanted for f in find(text)):
         return True
-    return bound_counts and kind in BOUND_ANSWERS and bool(BOUND.search(text))
+    return bound_counts and kind in BOUND_ANSWERS and any(_bound_in_words(m, text) for m in BOUND.finditer(text))
+
+
+def _bound_in_words(bound: re.Match, text: str) -> bool:
+    """Whether the bound ``bound`` of ``text`` is stated in words ("不得超过用人单位提供的培训费用",
+    "不低于劳动者本人六个月工资收入": months of wages are an amount), not by a figure of another
+    measure ("每日不得超过八小时" bounds hours, not the amount asked)."""
+    phrase = re.split(r"[，,。；;：:、]", text[bound.end():], maxsplit=1)[0]
+    return all(f.kind == "date" or _WAGES.match(phrase, f.end) for f in find(phrase))
+
+
+# "六个月工资收入", "一个月工资", "三个月的本人工资": a number of months of pay is an amount
+_WAGES = re.compile(r"[^，。；]{0,4}?(工资|薪|报酬|收入)")
 
 
 # A deadline asked and stated: "提前几天" ← "七日前", "几天内" ← "三十日内". A figure carrying

@@ -70,7 +70,7 @@ class Thresholds:
     stating_coverage_share: float = 0.7  # … each treating this share of what the cited article treats
     left_open_articles: int = 3  # best retrieved articles read for a sentence leaving the asked figure open ("一定比例") when no cited one states it
     deferred_share: float = 0.8  # a text a cited sentence defers to ("国家规定的…") answers for it when its article holds this share of what that sentence holds of the question
-    rule_document_hits: int = 3  # an entitlement rule answers only if its document is among this many best hits
+    rule_document_hits: int = 1  # an entitlement rule answers only if its document is among this many best hits (1: holds the best)
     listed_documents: int = 8  # documents a "not found" reply names
     listed_topics: int = 6  # chapter names or headings it names per document
     coverage_weight: float = 0.02

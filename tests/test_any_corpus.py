@@ -119,17 +119,21 @@ def test_a_rule_answers_only_when_its_document_is_among_the_best_matches(make_bo
     from assistant.settings import Thresholds
 
     question = "我参加了公司外派培训，签的服务期能算吗？"
-    only_best = Thresholds(rule_document_hits=1)  # the rule's document must be the best match
-    bot = make_bot(seed_corpus, thresholds=only_best)
+    assert Thresholds().rule_document_hits == 1  # by default the rule's document must hold the best match
+    bot = make_bot(seed_corpus)
     bot.ingest()
     assert bot.ask(question).status == "needs_info"  # the seed's 服务期 rule asks for the facts
 
     _write(seed_corpus, "training.md", TRAINING_RULES)  # a company rule on 外派培训 and 服务期
-    bot = make_bot(seed_corpus, thresholds=only_best)
+    bot = make_bot(seed_corpus)
     bot.ingest()
     answer = bot.ask(question)
     assert answer.status == "answered"  # answered from the text that matches best, not by the seed's rule
     assert (answer.citations[0].doc_id, answer.citations[0].article) == ("training", "第三条")
+    # a looser setting lets the rule take over while its document is among the three best
+    loose = make_bot(seed_corpus, thresholds=Thresholds(rule_document_hits=3))
+    loose.ingest()
+    assert loose.ask(question).status == "needs_info"
 
 
 def test_equal_scores_are_ordered_the_same_under_any_hash_seed(tmp_path, seed_corpus) -> None:
@@ -389,3 +393,10 @@ def test_a_topic_the_texts_say_in_their_own_words_is_answered_when_an_article_re
     # holding less of the question, however close it reads, it stays refused
     thin = replace(close, hits=[replace(h, coverage=t.own_words_coverage - 0.01) for h in close.hits])
     assert not bot.writer.in_scope(thin, ["辞职"])
+
+
+def test_one_practice_under_its_three_names_is_found_by_any(segmenter) -> None:
+    # 顶岗实习 (the older name), 岗位实习 and 职业教育法's 上岗实习 are one practice
+    expanded = segmenter.expand(segmenter.terms("顶岗实习企业要给报酬吗"))
+    assert "上岗实习" in expanded and "岗位实习" in expanded
+    assert "顶岗实习" in segmenter.expand(segmenter.terms("上岗实习有报酬吗"))

@@ -246,3 +246,14 @@ def test_what_a_question_asks_in_tens_of_thousands_or_as_a_fee(question: str, ki
 
     assert asked_kind(question) == kind
     assert asked_kind("这个项目今年要培训多少万人？") != "amount"  # 多少万人: people, not money
+
+
+@pytest.mark.parametrize(("text", "answers"), [
+    ("违约金的数额不得超过用人单位提供的培训费用。", True),  # a bound in words
+    ("还应当给予不低于劳动者本人六个月工资收入的医疗补助费。", True),  # months of wages are an amount
+    ("顶岗实习一般为六个月，且工作时间每日不得超过八小时、每周不得超过四十小时。", False),  # bounds hours
+])
+def test_a_bound_answers_an_amount_only_when_it_bounds_no_other_measure(text: str, answers: bool) -> None:
+    from assistant.figures import states
+
+    assert states("amount", text) is answers
