@@ -29,6 +29,7 @@ from .direct import OTHER_RULE, WHERE_APPLIES
 from .documents import base_title, mentioned_scope
 from .figures import ANSWERS, FIGURE, RULE_KINDS, deadline_relation, figure_value, find, normal, states, states_deadline
 from .models import Citation, Clause, Hit
+from .phrases import marked
 from .query import FIGURE_WORDS, quote_gives
 from .reader import sentence_of
 
@@ -42,7 +43,6 @@ MIN_CONDITION_WORDING = 0.05  # shared wording (character pairs) of the two rule
 MIN_RULE_LIKENESS = 0.6  # share of the shorter rule's wording (character pairs, figures set aside) the other holds
 MIN_RULE_PAIRS = 6  # a rule shorter than this many character pairs is too short to compare
 CANDIDATES_PER_TEXT = 30  # best BM25 matches of each other text read for a conflicting rule
-_SEGMENTS = re.compile(r"[^，,；;。：:]+[，,；;。：:]?")
 MAX_OTHERS = 2
 
 
@@ -72,7 +72,7 @@ def _stated(text: str, asks: str, kinds: set[str], relation: str | None) -> set:
 def _split(text: str, asks: str) -> tuple[str, str]:
     """(the segment stating the figure asked for, the rest: the condition it applies under).
     A rule states its condition first and its figure last: "满一年不满三年的，试用期不得超过三个月"."""
-    segments = _SEGMENTS.findall(text)
+    segments = marked(text)
     stating = [i for i, seg in enumerate(segments) if states(asks, seg, bound_counts=False)]
     if not stating:
         return "", text
@@ -83,7 +83,7 @@ def _split(text: str, asks: str) -> tuple[str, str]:
 def _stating_segments(text: str, asks: str) -> str:
     """The segments of ``text`` that state a figure of the asked kind as the rule (not as its
     condition: "满一年不满十年的，" is when the rule applies), joined."""
-    return "".join(seg for seg in _SEGMENTS.findall(text)
+    return "".join(seg for seg in marked(text)
                    if states(asks, seg, bound_counts=False) and not seg.rstrip("，,；;。：:").endswith("的"))
 
 

@@ -10,6 +10,7 @@ import re
 from typing import Iterable
 
 from .figures import asked_unit
+from .phrases import split
 
 # A yes/no verdict is said only when the cited sentence states it, in one of these words.
 NEGATIVE_MODALS = ("不得", "禁止", "不能", "不可", "无权", "不予", "不应")
@@ -61,7 +62,6 @@ CONNECTIVES = ("根据", "规定", "文件没有规定", "只写明", "的相关
 _MARKER = re.compile(r"\[\d+\]")
 
 
-_SEGMENTS = re.compile(r"[^，,；;。：:]+")
 _MAY = re.compile(r"(?<![认许宁])可(?![能靠行见观供持以])")  # 可 as "may" (可打破…), not 可能 / 认可 / 可持续
 
 
@@ -69,7 +69,7 @@ def verdict(span: str) -> str:
     """The verdict a yes/no question gets from the sentence ``span`` that answers it:
     不可以 / 可以 / 应当, or "" when the sentence states none or states both ways. The
     sentence's conditions ("…的，") are not its rule: a modal inside them does not count."""
-    span = "，".join(s for s in _SEGMENTS.findall(span) if not s.endswith("的"))
+    span = "，".join(s for s in split(span) if not s.endswith("的"))
     negative = any(m in span for m in NEGATIVE_MODALS)
     cleared = span
     for m in NEGATIVE_MODALS:

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .phrases import first
+
 CN_DIGIT = "零〇一二两三四五六七八九十"
 CN_NUMERAL = CN_DIGIT + "百千万亿"
 _CN_NUMBER = rf"[{CN_DIGIT}][{CN_NUMERAL}]*(?:点[{CN_DIGIT}]+)?"
@@ -445,7 +447,7 @@ def _bound_in_words(bound: re.Match, text: str) -> bool:
     """Whether the bound ``bound`` of ``text`` is stated in words ("不得超过用人单位提供的培训费用",
     "不低于劳动者本人六个月工资收入": months of wages are an amount), not by a figure of another
     measure ("每日不得超过八小时" bounds hours, not the amount asked)."""
-    phrase = re.split(r"[，,。；;：:、]", text[bound.end():], maxsplit=1)[0]
+    phrase = first(text[bound.end():])
     return all(f.kind == "date" or _WAGES.match(phrase, f.end) for f in find(phrase))
 
 

@@ -14,6 +14,7 @@ from .figures import (asked_kind, asked_unit, claimed, counted_noun, counts, dea
 from .lexicon import Segmenter
 from .liability import ASKS_CONSEQUENCE, SANCTION
 from .numerals import cn_to_int
+from .phrases import with_alternatives
 
 # Words that name the figure rather than what it is about (ignored when checking that a
 # quoted figure answers the question).
@@ -198,23 +199,6 @@ def normalise(question: str, max_chars: int) -> tuple[str, bool]:
     return text[:max_chars], truncated
 
 
-_SEGMENTS = re.compile(r"[^，,；;。：:]+")
-# A phrase opening with 或者 gives another case of the phrase before it ("连续旷工超过15个工作日，
-# 或者1年内累计旷工超过30个工作日的")
-_ALTERNATIVE = re.compile(r"或者|或")
-
-
-def phrases(quote: str) -> list[str]:
-    """The phrases of ``quote`` between commas, a phrase opening with 或者 read with the one
-    before it (both figures of "连续旷工超过15个工作日，或者1年内累计旷工超过30个工作日的" are
-    about 旷工, not one about the other's subject)."""
-    out: list[str] = []
-    for segment in _SEGMENTS.findall(quote):
-        if out and _ALTERNATIVE.match(segment):
-            out[-1] += "，" + segment
-        else:
-            out.append(segment)
-    return out
 # A vote: "要罢免他得多少人同意？" is answered by the share of a body that must agree ("全体代表
 # 过半数通过", "三分之二以上同意"), not by a head count
 _VOTE = re.compile(r"同意|通过|赞成|表决")
@@ -240,7 +224,7 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
     or be the sentence's only phrase stating a figure of that kind and name a topic term,
     or be a bare predicate of the sentence's subject ("……竞业限制期限，不得超过二年",
     "技师八百元") in a sentence that shares a topic term with the question."""
-    segments = phrases(quote)
+    segments = with_alternatives(quote)
     relation = deadline_relation(query.text) if query is not None and asks == "duration" else None
     if relation and any(states_deadline(relation, segment) for segment in segments):
         return True  # "提前几天" ← "七日前": the relation asked for says what the figure is about

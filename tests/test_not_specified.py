@@ -231,10 +231,11 @@ def test_the_sentence_leaving_the_asked_figure_open_is_quoted_for_not_specified(
 def test_two_figures_of_one_rule_joined_by_or_state_what_is_asked(segmenter) -> None:
     # both figures are about 旷工 ("或者" gives another case of the same phrase): the sentence states
     # the period asked, so no "以下条文没有写明具体期限" in front of it
-    from assistant.query import analyse, phrases, quote_gives
+    from assistant.phrases import with_alternatives
+    from assistant.query import analyse, quote_gives
 
     rule = "事业单位工作人员连续旷工超过15个工作日，或者1年内累计旷工超过30个工作日的，事业单位可以解除聘用合同。"
-    assert phrases(rule) == ["事业单位工作人员连续旷工超过15个工作日，或者1年内累计旷工超过30个工作日的", "事业单位可以解除聘用合同"]
+    assert with_alternatives(rule) == ["事业单位工作人员连续旷工超过15个工作日，或者1年内累计旷工超过30个工作日的", "事业单位可以解除聘用合同"]
     query = analyse("在事业单位上班，一年里断断续续旷工加起来超过多少天，单位就可以解聘？", segmenter)
     assert query.asks == "duration" and quote_gives("duration", rule, query)
 
