@@ -478,13 +478,15 @@ def states_deadline(relation: str, text: str) -> bool:
 
 
 BARE_PREDICATE_CHARS = 4
+_ASIDE = re.compile(r"[（(][^（）()]*[）)]")
 _PREDICATE_WORDS = re.compile(r"最长|最短|最高|最低|最多|至少|一般|累计|每月|每年|每人|每次|为|是|按|的|给予|发放|支付|计算|人民币")
 
 
 def is_bare_predicate(segment: str) -> bool:
     """A phrase that is a figure (or a bound) with next to no words of its own: "不得超过二年",
-    "年休假5天", "技师八百元". Its subject is in the rest of the sentence."""
-    rest = FIGURE.sub("", segment)
+    "年休假5天", "技师八百元", "放假3天(农历正月初一、初二、初三)" (an aside in brackets is not
+    words of its own). Its subject is in the rest of the sentence."""
+    rest = FIGURE.sub("", _ASIDE.sub("", segment))
     rest = _PREDICATE_WORDS.sub("", BOUND.sub("", rest))
     return len(re.findall(r"[\u4e00-\u9fff]", rest)) <= BARE_PREDICATE_CHARS
 

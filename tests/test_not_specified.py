@@ -261,3 +261,12 @@ def test_a_period_asked_in_hours_is_called_a_length_of_time() -> None:
 
     assert ask_name("duration", "每天最多能让他们训练几个小时？") == "具体时长"
     assert ask_name("duration", "试用期最长多久？") == "具体期限" and ask_name("ratio", "占百分之几？") == "具体比例"
+
+
+def test_a_figure_with_an_aside_in_brackets_states_what_is_asked(segmenter) -> None:
+    # "(二)春节，放假3天(农历正月初一、初二、初三)；": the brackets say which days, not another
+    # subject; the item states the 3 days asked, so no "文件没有规定具体期限"
+    from assistant.query import analyse, quote_gives
+
+    item = "(二)春节，放假3天(农历正月初一、初二、初三)；"
+    assert quote_gives("duration", item, analyse("春节法定放几天假？", segmenter))
