@@ -207,7 +207,8 @@ def figure_value(figure: str) -> tuple[str, float] | None:
 _LOW = r"(?:已满|(?<![不未已])满|达到)"  # not 不满 (an upper end) nor 不得超过 (a cap)
 _BAND_FIGURE = rf"{NUMBER}\s*(?:(?:个)?(?:年|月|日|天|周|小时)|万元|千元|元)"
 _BAND = re.compile(
-    rf"(?P<lo_pre>{_LOW})?(?P<lo>{{fig}})(?P<lo_post>以上)?(?:(?:不满|未满|不足|以下)(?P<hi>{{fig}})|(?P<hi_post>以下|以内))?"
+    rf"(?P<lo_pre>{_LOW})?(?P<lo>{{fig}})(?P<lo_post>以上)?(?:(?:不满|未满|不足|以下)(?P<hi>{{fig}})|(?P<hi_post>以下|以内)"
+    rf"|(?<=以上)(?P<hi_in>{{fig}})(?:以下|以内))?"
     .replace("{fig}", _BAND_FIGURE)
 )
 _BELOW = re.compile(rf"(?:不满|未满|不足)(?P<hi>{_BAND_FIGURE})")
@@ -247,6 +248,11 @@ def bands(text: str) -> list[tuple[str, float, float]]:
         if m.group("hi_post"):  # "五年以下": at most
             out.append((unit, 0.0, low_value + 1e-9))
             continue
+        if m.group("hi_in"):  # "1000元以上5000元以下": both ends in
+            high = _band_value(m.group("hi_in"))
+            if high is not None:
+                out.append((unit, low_value, high[1] + 1e-9))
+                continue
         high = _band_value(hi) if hi else None
         out.append((unit, low_value, high[1] if high is not None else float("inf")))
     for m in _BELOW.finditer(text):

@@ -257,3 +257,13 @@ def test_a_bound_answers_an_amount_only_when_it_bounds_no_other_measure(text: st
     from assistant.figures import states
 
     assert states("amount", text) is answers
+
+
+def test_a_band_written_from_and_to_is_one_band() -> None:
+    # "处1000元以上5000元以下的罚款": one band, both ends in; 一万元 asked falls in the next one
+    from assistant.figures import bands, in_band
+
+    assert bands("可以处1000元以上5000元以下的罚款；") == [("元", 1000.0, 5000.0 + 1e-9)]
+    question = "什么情况下对主管人员的罚款可以到一万元？"
+    assert not in_band(question, "可以处1000元以上5000元以下的罚款；")
+    assert in_band(question, "可以处5000元以上10000元以下的罚款。")
