@@ -372,8 +372,8 @@ class AnswerWriter:
         the cited articles or the ``thresholds.left_open_articles`` best retrieved ones, in an
         article treating the question (``thresholds.unstated_coverage``) and holding at least
         as much of it, apart from the measure's own word (比例), as the cited sentence (a bound
-        asked, 最多, held by the bound stated, 不得超过); None
-        when none does. "文件没有规定具体比例" then quotes the text's own word for it."""
+        asked, 最多, held by the bound stated, 不得超过); None when none does. "文件没有规定具体
+        比例" then quotes the text's own word for it."""
         query, t = retrieval.query, self.thresholds
         measure = {i for i, (_, forms) in enumerate(retrieval.weights) if any(names_measure(query.asks, f) for f in forms)}
         about = [(w, forms) for i, (w, forms) in enumerate(retrieval.weights) if i not in measure]

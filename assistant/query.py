@@ -266,10 +266,17 @@ def listed_noun(text: str, segmenter: Segmenter) -> str:
     ("哪些事项" → 事项); of a piece jieba glued to the next word ("哪些人签…" → 人签), its
     first character. "" when the question asks no such list."""
     words = segmenter.words(text)
-    for word, after in zip(words, words[1:]):
+    for i, (word, after) in enumerate(zip(words, words[1:])):
         if word in _WHICH and not _ASKING.search(after) and re.fullmatch(r"[\u4e00-\u9fff]+", after):
+            head = words[i + 2] if i + 2 < len(words) else ""
+            if head in _LISTED_HEADS:  # "哪些登记事项": the 事项 of 登记, not 登记
+                return after + head
             return after if segmenter.is_word(after) else after[0]
     return ""
+
+
+# The nouns a list in a legal text is headed by: "哪些登记事项" asks a list of 登记事项
+_LISTED_HEADS = frozenset("事项 材料 资料 数据 情形 情况 行为 内容 人员 证明 证件 项目 费用 权利 义务 职责 措施 条件 待遇 信息 文件 规定 制度 方式 形式 手续".split())
 
 
 def lists(noun: str, text: str) -> bool:

@@ -122,6 +122,7 @@ def test_the_same_figure_for_another_case_is_read_with_the_first(segmenter) -> N
     ("工资集体协商可以就哪些事项进行？", "事项"),
     ("需要提交哪些材料？", "材料"),
     ("补贴都包括哪些？", ""),
+    ("办理社保登记要填报哪些登记事项？", "登记事项"),  # with its head noun: not 登记 alone
 ])
 def test_a_which_ones_question_names_what_it_asks_to_be_listed(segmenter, question: str, listed: str) -> None:
     from assistant.query import analyse
@@ -465,3 +466,4 @@ def test_what_sort_of_case_may_asks_conditions(segmenter, question: str, kind: s
     from assistant.query import analyse
 
     assert analyse(question, segmenter).kind == kind
+
