@@ -51,6 +51,9 @@ class AnswerWriter:
         top = retrieval.top
         if top is None or not retrieval.query.terms:
             return False
+        t = self.thresholds
+        best_cov = max(h.coverage for h in retrieval.hits)
+        best_dense = max(h.dense for h in retrieval.hits)
         if off_topic:
             # a topic no loaded text treats (社保 in a skills policy): refused, unless it is a minor
             # part of the question and an article holds nearly all the rest ("纳入城市直接落户范围的
@@ -59,22 +62,17 @@ class AnswerWriter:
             untreated = sum(w for w, forms in retrieval.weights
                             if any(forms[0] in topic or topic in forms[0] for topic in off_topic)) / total
             # how fully an article holds the rest of the question (the untreated words no text holds)
-            rest = max(h.coverage for h in retrieval.hits) / max(1.0 - untreated, 1e-9)
-            t = self.thresholds
+            rest = best_cov / max(1.0 - untreated, 1e-9)
             if untreated <= t.off_topic_share and rest >= t.off_topic_coverage:
                 return True
             # … or a loaded text treats it in its own words: an article holds much of the question
             # and reads very close to it ("辞职" ← 事业单位条例 "提前30日书面通知事业单位，可以解除聘用合同")
-            return (max(h.coverage for h in retrieval.hits) >= t.own_words_coverage
-                    and max(h.dense for h in retrieval.hits) >= t.own_words_dense)
+            return best_cov >= t.own_words_coverage and best_dense >= t.own_words_dense
         ref = retrieval.query.article_ref
         if ref and top.clause.article in (ref, f"第{ref}条"):
             return True  # "第九条讲了什么？": the user named an article that exists
         if top.clause.doc_id in retrieval.named and (retrieval.query.about_document or retrieval.query.about_dates):
             return True  # a question about a loaded document itself (its issuer, its dates)
-        best_cov = max(h.coverage for h in retrieval.hits)
-        best_dense = max(h.dense for h in retrieval.hits)
-        t = self.thresholds
         if best_cov >= t.strong_coverage:
             return True
         if retrieval.untreated:
@@ -378,10 +376,7 @@ class AnswerWriter:
         measure = {i for i, (_, forms) in enumerate(retrieval.weights) if any(names_measure(query.asks, f) for f in forms)}
         about = [(w, forms) for i, (w, forms) in enumerate(retrieval.weights) if i not in measure]
 
-        def held(text: str) -> float:  # a bound asked (最多) is held by the bound stated (不得超过)
-            return sum(w for w, forms in about if any(f in text for f in forms) or holds_bound(forms[0], text))
-
-        need = held(chosen[0].clause.text)
+        need = _held(about, chosen[0].clause.text)
         best: dict[tuple[str, str], Hit] = {}  # article → its best hit
         for h in [*chosen, *retrieval.hits]:
             best.setdefault((h.clause.doc_id, h.clause.article), h)
@@ -390,7 +385,7 @@ class AnswerWriter:
             if hit.coverage < t.unstated_coverage:
                 continue
             for clause in corpus.article_clauses(*place):
-                if leaves_open(query.asks, clause.text) and held(clause.text) >= need:
+                if leaves_open(query.asks, clause.text) and _held(about, clause.text) >= need:
                     return _as_hit(clause, hit)
         return None
 
@@ -413,8 +408,7 @@ class AnswerWriter:
                                     if h.clause.doc_id in deferred))
         for doc_id, article in places[: self.thresholds.stating_articles]:
             text = corpus.article_text(doc_id, article)
-            held = sum(w for w, forms in about if any(f in text for f in forms) or holds_bound(forms[0], text))
-            if not about or held < need:
+            if not about or _held(about, text) < need:
                 continue
             stating = next((c for c in corpus.article_clauses(doc_id, article)
                             if states_asked(retrieval.query, c, corpus.article_clauses)), None)
@@ -457,6 +451,12 @@ def compose(first: str, basis: str, tail: str = "") -> str:
     if tail:
         parts.append(tail)
     return "\n\n".join(parts)
+
+
+def _held(weights, text: str) -> float:
+    """The weight of the question's terms (``weights``: (weight, forms)) that ``text`` holds; a
+    bound asked (最多, 最低) is held by the bound stated (不得超过, 不得低于)."""
+    return sum(w for w, forms in weights if any(f in text for f in forms) or holds_bound(forms[0], text))
 
 
 def _as_hit(clause: Clause, like: Hit) -> Hit:
