@@ -17,6 +17,9 @@ VOCABULARY = Path(__file__).resolve().parent / "data" / "labour_vocabulary.yaml"
 _WORD = re.compile(r"[\w\u3400-\u9fff%％]")  # a token must hold a letter, digit, CJK char or %
 _CJK = re.compile(r"[\u3400-\u9fff]")
 DOMAIN_WORD_FREQ = 200_000  # high enough that jieba keeps domain terms whole
+# A question's "A不A" / "A没A" form (会不会, 可不可以, 扣不扣, 签没签, 愿意不愿意) asks yes or no of A:
+# read as A, or its pieces (不会, 不能, 可不) would be taken for words of what is asked
+_A_NOT_A = re.compile(r"([\u3400-\u9fff]{1,2})[不没]\1")
 
 
 @dataclass(frozen=True)
@@ -147,9 +150,10 @@ class Segmenter:
         return tokenizer.FREQ.get(term, 0) > 0 or term.lower() in self._domain_terms
 
     def terms(self, text: str) -> list[str]:
-        """Content terms: tokens that are not stopwords, in order, unique."""
+        """Content terms: tokens that are not stopwords, in order, unique; an "A不A" question
+        form counts as its A ("工资会不会少发" → 工资, 少发: 会 is a stopword)."""
         stop = self.lexicon.stopwords
-        return list(dict.fromkeys(t for t in self.tokens(text) if t not in stop))
+        return list(dict.fromkeys(t for t in self.tokens(_A_NOT_A.sub(r"\1 ", text)) if t not in stop))
 
     def expand(self, terms: list[str]) -> list[str]:
         """Terms plus the policy terms their everyday synonyms stand for (segmented too)."""

@@ -400,3 +400,19 @@ def test_one_practice_under_its_three_names_is_found_by_any(segmenter) -> None:
     expanded = segmenter.expand(segmenter.terms("顶岗实习企业要给报酬吗"))
     assert "上岗实习" in expanded and "岗位实习" in expanded
     assert "顶岗实习" in segmenter.expand(segmenter.terms("上岗实习有报酬吗"))
+
+
+def test_an_a_not_a_question_form_asks_of_its_a(segmenter) -> None:
+    # 会不会 / 能不能 / 扣不扣 ask yes or no of their verb: no 不会, 不能 or 可不 is taken for a word asked about
+    assert segmenter.terms("休年假那几天工资会不会少发？") == ["休", "年假", "几天", "工资", "少发"]
+    assert segmenter.terms("公司扣不扣我工资？") == ["公司", "扣", "工资"]
+    assert "不能" not in segmenter.terms("年假能不能拆开休？")
+    assert segmenter.terms("签没签合同") == ["签", "合同"]
+    # a negation that is part of what is asked stays
+    assert "不能" in segmenter.terms("怀孕的女职工不能安排什么工作？")
+
+
+def test_leave_taken_in_parts_is_the_texts_segmented_leave(segmenter) -> None:
+    # 分开休 / 拆开休 / 分几次休: the laws say 分段安排
+    for question in ("年假能不能分开休？", "年假可以拆开休吗", "年假能分几次休"):
+        assert "分段" in segmenter.expand(segmenter.terms(question)), question
