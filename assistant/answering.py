@@ -344,12 +344,14 @@ class AnswerWriter:
         top states it. Of a tiered rule, the tier the asker's figure falls in is taken.
         ``articles(doc_id, article)`` gives an article's clauses."""
         query = retrieval.query
-        places = list(dict.fromkeys((h.clause.doc_id, h.clause.article) for h in chosen))
+        # another article counts only when it treats the question nearly as fully as the main
+        # one: a figure of the asked kind in a loosely related article (探亲假 ← 试用期 "一年",
+        # 女职工多少人 ← "每多哺乳1个婴儿") answers a question nobody asked
+        floor = chosen[0].coverage * self.thresholds.stating_coverage_share if chosen else 0.0
+        places = list(dict.fromkeys((h.clause.doc_id, h.clause.article) for h in chosen
+                                    if h is chosen[0] or h.coverage >= floor))
         if query.asks in SPECIFIC_KINDS and chosen and not query.article_ref:
-            # a next best article of the same document counts only when it treats the question
-            # nearly as fully as the cited one: a figure of the asked kind in a loosely related
-            # article (探亲假 ← 试用期 "一年") answers a question nobody asked
-            floor = chosen[0].coverage * self.thresholds.stating_coverage_share
+            # … so does a next best article of the same document
             limit = max(self.thresholds.stating_articles, len(places))
             for h in retrieval.hits:
                 if len(places) >= limit:

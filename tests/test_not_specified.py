@@ -270,3 +270,27 @@ def test_a_figure_with_an_aside_in_brackets_states_what_is_asked(segmenter) -> N
 
     item = "(二)春节，放假3天(农历正月初一、初二、初三)；"
     assert quote_gives("duration", item, analyse("春节法定放几天假？", segmenter))
+
+
+def test_a_cited_article_treating_less_of_the_question_does_not_answer_for_the_main_one(corpus_bot) -> None:
+    # the article treating the question sets no figure; another cited beside it, holding much less
+    # of the question, does not lend it its figure (女职工多少人 ← "每多哺乳1个婴儿")
+    from dataclasses import replace
+
+    from assistant.query import analyse
+
+    bot = corpus_bot({"women.md": "# 示范女职工劳动保护规定\n\n"
+                      "第九条 用人单位应当在每天的劳动时间内为哺乳期女职工安排1小时哺乳时间。\n\n"
+                      "第十条 女职工比较多的用人单位应当建立女职工卫生室、孕妇休息室、哺乳室等设施。\n"})
+    retrieval = bot.retriever.search(analyse("哺乳室里每天的哺乳时间有多长？", bot.segmenter))
+    main = replace(next(h for h in retrieval.hits if h.clause.article == "第十条"), coverage=0.9)
+    other = next(h for h in retrieval.hits if h.clause.article == "第九条")
+    articles, floor = bot.index.snapshot.article_clauses, main.coverage * bot.settings.thresholds.stating_coverage_share
+
+    def stating(coverage: float):
+        cited = [main, replace(other, coverage=coverage)]
+        return bot.writer._stating(replace(retrieval, hits=cited), cited, articles)
+
+    assert stating(floor - 0.01) is None
+    stated = stating(floor)
+    assert stated is not None and stated.clause.article == "第九条"
