@@ -279,12 +279,21 @@ def listed_noun(text: str, segmenter: Segmenter) -> str:
 _LISTED_HEADS = frozenset("事项 材料 资料 数据 情形 情况 行为 内容 人员 证明 证件 项目 费用 权利 义务 职责 措施 条件 待遇 信息 文件 规定 制度 方式 形式 手续".split())
 
 
+# Heads that name no thing of their own: a question's 哪些内容 is answered by a text's 下列事项
+_ABSTRACT_HEADS = "内容|事项|情形|情况|方面"
+
+
 def lists(noun: str, text: str) -> bool:
     """Whether ``text`` announces a list of ``noun``s, what a "which ones" question asks for
-    ("下列行为", "职业（工种）为："). A one-character noun (哪些人) is left to the reader."""
-    if len(noun) < 2 or noun not in text:
+    ("下列行为", "职业（工种）为："); an abstract head (内容, 事项, 情形 …) by any of them
+    ("哪些内容" ← "下列事项："). A one-character noun (哪些人) is left to the reader."""
+    if len(noun) < 2:
         return False
-    return bool(re.search(rf"下列{noun}|{noun}[）)]?(为|包括|有)[:：]", text))
+    if re.fullmatch(_ABSTRACT_HEADS, noun):
+        noun = f"(?:{_ABSTRACT_HEADS})"
+    elif noun not in text:
+        return False
+    return bool(re.search(rf"(?:下列|以下){noun}|{noun}[）)]?(为|包括|有)[:：]", text))
 
 
 def analyse(question: str, segmenter: Segmenter, max_chars: int = 2000) -> Query:

@@ -307,6 +307,10 @@ def test_an_untreated_word_beside_a_treated_question_does_not_refuse_it(make_bot
     ("工种", "公司开展职业技能等级认定的职业（工种）为：电工、焊工。", True),
     ("事项", "本条例所称工资集体协商，是指双方就工资集体协议有关事项进行平等协商的行为。", False),
     ("人", "下列人员：", False),  # one character: read by the reader, not here
+    # an abstract head asked (哪些内容) is announced by any of them (下列事项, 以下情形), not by a list of things
+    ("内容", "企业应当公开下列事项：", True),
+    ("情形", "有以下情况之一的，不得解除劳动合同：", True),
+    ("内容", "协商双方不得有下列行为：", False),
 ])
 def test_a_clause_listing_what_a_which_ones_question_asks(noun: str, text: str, listed: bool) -> None:
     from assistant.query import lists
