@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from . import conflicts
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
-from .direct import QUOTES_SILENT, ask_name, verdict
+from .direct import QUOTES_SILENT, ask_name, item_verdict
 from .documents import base_title, compares_versions, mentioned_scope, named_documents
 from .figures import SPECIFIC_KINDS, holds_bound, in_band, leaves_open, names_measure
 from .query import Query, parts, quote_gives
@@ -216,7 +216,7 @@ class AnswerWriter:
         word = ""
         if query.yes_no and reading is not None and reading.share >= self.thresholds.reading.verdict_share:
             head = direct[0] if direct[0].clause_id != lead.clause_id and lead.item else None  # an item's announcer
-            word = verdict((spans[head.clause_id] if head else "") + spans[lead.clause_id])
+            word = item_verdict(spans[lead.clause_id], spans[head.clause_id] if head else "")
         first = (f"{word}。" if word else "") + f"根据{where}{heading}：{said}"
         if unstated and query.asks in SPECIFIC_KINDS and not query.yes_no:
             first = QUOTES_SILENT.format(what=ask_name(query.asks, query.text)) + first

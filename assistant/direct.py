@@ -85,6 +85,20 @@ def verdict(span: str) -> str:
     return ""
 
 
+# Words by which a sentence classes its case itself ("……的，视为正常出勤"): a rule of its own
+_CLASSES = re.compile(r"视为|视同|计入|不计入|算作|属于")
+
+
+def item_verdict(item: str, announcer: str = "") -> str:
+    """The verdict (:func:`verdict`) of a list item read with the sentence announcing it
+    ("职工代表享有下列权利：" + "（一）……"); of the item alone when it states a rule of its own,
+    a modal or a classing word ("……占用工作时间的，视为正常出勤": not 享有's 可以)."""
+    own = "，".join(s for s in split(item) if not s.endswith("的"))
+    if _CLASSES.search(own) or verdict(item):
+        return verdict(item)
+    return verdict(announcer + item)
+
+
 def unexplained(direct: str, quotes: Iterable[str], labels: Iterable[str]) -> list[str]:
     """The pieces of a direct answer that are neither a verbatim span of a cited quote
     nor a label (document or article name), a marker or a connective word; [] when the

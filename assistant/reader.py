@@ -40,7 +40,7 @@ SLOTS = {
     # the sanctions a text states (assistant/liability.py), and the measures beside them
     "consequence": re.compile(rf"{SANCTION.pattern}|责令|加付|处分|吊销|停业|承担[^，。；]{{0,8}}责任|赔偿"),
     "how": re.compile(r"应当|可以|按照|通过|申请|依照|依法|办理|处理"),
-    "yesno": re.compile(r"不得|可以|应当|有权|禁止|不能|无权|必须|不予|享受|享有|不再|视为"),
+    "yesno": re.compile(r"不得|可以|应当|有权|禁止|不能|无权|必须|不予|享受|享有|不再|视为|视同|计入|算作"),
 }
 # "找谁申诉", "向哪个部门投诉": who is to be addressed, not who acts ("接受申诉的部门应当…")
 ASKS_ADDRESSEE = re.compile(r"(找谁|向谁|跟谁|去哪儿?|去哪里|向哪个|到哪个|找哪个)\S{0,6}?(申诉|投诉|举报|申请|反映|报告|提出|咨询)")

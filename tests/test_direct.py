@@ -467,3 +467,24 @@ def test_what_sort_of_case_may_asks_conditions(segmenter, question: str, kind: s
 
     assert analyse(question, segmenter).kind == kind
 
+
+
+def test_a_list_item_stating_its_own_rule_is_not_given_its_announcers_verdict() -> None:
+    from assistant.direct import item_verdict
+
+    announcer = "职工代表大会代表享有下列权利："
+    # the item classes its case itself: 享有 of the announcer is no answer to "算不算缺勤"
+    assert item_verdict("（三）因参加职工代表大会组织的活动而占用工作时间的，视为正常出勤；", announcer) == ""
+    # an item with no rule of its own takes the announcer's
+    assert item_verdict("（一）有选举权、被选举权和表决权；", announcer) == "可以"
+    assert item_verdict("（二）不得安排其从事夜班劳动；", "用人单位对怀孕女职工应当遵守下列规定：") == "不可以"
+
+
+def test_a_sentence_classing_the_case_answers_a_yes_no_question(segmenter) -> None:
+    from assistant.query import analyse
+    from assistant.reader import holds_slot
+
+    query = analyse("上班时间去做产检，要算请假吗？", segmenter)
+    assert query.yes_no
+    assert holds_slot(query, "怀孕女职工在劳动时间内进行产前检查，所需时间计入劳动时间。")
+    assert not holds_slot(query, "女职工比较多的用人单位建立哺乳室等设施。")
