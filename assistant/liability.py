@@ -36,8 +36,21 @@ def is_liability(clause: Clause) -> bool:
     return bool(LIABILITY_CHAPTER.search(clause.chapter) or SANCTION.search(clause.text))
 
 
+# "违反本规定附录第三条、第四条": parts of the text's appendix, labelled as structure.py labels them
+# (附录三 for its 三、, 附录第三条 for its 第三条)
+_APPENDIX_CITED = re.compile(r"(附录|附件[0-9一二三四五六七八九十]*)((?:第[一二三四五六七八九十百零〇]+条[、和及或者]*)+)")
+
+
 def cited_articles(clause: Clause) -> list[str]:
-    """The articles of its own document a clause cites ("违反本法第四十三条" → 第四十三条)."""
-    if not _OWN.search(clause.text):
+    """The articles of its own document a clause cites ("违反本法第四十三条" → 第四十三条; "违反本规定
+    附录第三条" → 附录三 and 附录第三条, whichever the document has)."""
+    if not _OWN.search(clause.text) and not _APPENDIX_CITED.search(clause.text):
         return []
-    return list(dict.fromkeys(f"第{n}条" for n in _CITED.findall(clause.text)))
+    cited: list[str] = []
+    for m in _APPENDIX_CITED.finditer(clause.text):
+        for n in re.findall(r"第([一二三四五六七八九十百零〇]+)条", m.group(2)):
+            cited += [f"{m.group(1)}{n}", f"{m.group(1)}第{n}条"]
+    rest = _APPENDIX_CITED.sub("", clause.text)
+    if _OWN.search(clause.text):
+        cited += [f"第{n}条" for n in _CITED.findall(rest)]
+    return list(dict.fromkeys(cited))

@@ -80,3 +80,17 @@ def test_a_consequence_question_is_answered_by_the_sanction_half_of_the_sentence
         "逾期不支付的，责令用人单位按照应付金额50%以上1倍以下的标准计算，向劳动者加付赔偿金。"])]
     weights = [(1.0, (t,)) for t in query.terms]
     assert all(r.slot for r in read(query, weights, article))
+
+
+def test_a_sanction_enforcing_parts_of_the_appendix_cites_them(corpus_bot) -> None:
+    fine = "用人单位违反本规定附录第一条、第二条规定的，处一千元以上五千元以下罚款。"
+    assert cited_articles(_clause(fine)) == ["附录一", "附录第一条", "附录二", "附录第二条"]
+    assert cited_articles(_clause("违反本规定第五条、附录第三条规定的，处罚款。")) == ["附录三", "附录第三条", "第五条"]
+    # the appendix rule's words reach the article enforcing it: a penalty question is answered by it
+    bot = corpus_bot({"women.md": "# 示范女职工保护规定\n\n第一条 女职工禁忌从事的劳动范围由本规定附录列示。\n\n"
+                      "第二条 用人单位应当遵守女职工禁忌从事的劳动范围的规定。\n\n"
+                      f"第三条 {fine}\n\n第四条 本规定自公布之日起施行。\n\n附录：\n\n女职工禁忌从事的劳动范围\n\n"
+                      "一、女职工禁忌从事的劳动范围：\n\n(一)矿山井下作业；\n\n(二)第四级体力劳动强度的作业。\n\n"
+                      "二、女职工在经期禁忌从事的劳动范围：\n\n(一)高处作业分级标准中规定的第三级高处作业。\n"})
+    answer = bot.ask("用人单位安排女职工从事矿山井下作业，会受到什么处罚？")
+    assert answer.citations[0].article == "第三条"
