@@ -203,6 +203,10 @@ BUT = re.compile(r"但是|但(?!书)")
 EXCEPTION = re.compile(r"(可以|不得|应当|确有必要|特殊情况)")
 
 
+# A sanction's next step, in the clause after it ("责令限期改正；" / "逾期未改正的，处…罚款")
+ESCALATES = re.compile(r"^(逾期(不|未|仍未|仍不)|拒不|情节严重|情节特别严重|屡次|再次)")
+
+
 # Characters of a band or a bound, not of a thing counted ("已满", "不满", "以上")
 _BAND_WORDS = re.compile(r"[\d满足超过达到以上下未，、；]")
 
@@ -227,12 +231,14 @@ def continuation(lead: Clause, article: Callable[[str, str], list[Clause]]) -> C
     向劳动者每月支付两倍工资的起算时间为…" after the rule it dates), or states the exception to
     a rule ``lead`` gives as what is done as a rule ("一般不跨年度安排"); the clause after
     ``lead`` in its sentence when it says how ``lead``'s figure is counted in a case
-    (:func:`qualifies`); else None."""
+    (:func:`qualifies`), or the sanction that follows when ``lead``'s is not complied with
+    ("责令限期改正；" / "逾期未改正的，处一万元以上十万元以下罚款"); else None."""
     clauses = article(lead.doc_id, lead.article)
     own = sentence_of(lead, article)
     nxt = next((c for c in clauses if c.order == lead.order + 1), None)
     if (nxt is not None and not nxt.item and sentence_of(nxt, article) == own and lead.text.endswith(("；", ";"))
-            and qualifies(lead.text, nxt.text)):
+            and (qualifies(lead.text, nxt.text)
+                 or (SANCTION.search(lead.text) and ESCALATES.match(nxt.text) and SANCTION.search(nxt.text)))):
         return nxt
     after = [c for c in clauses if c.order > lead.order and sentence_of(c, article) != own]
     if not after or after[0].item:

@@ -406,6 +406,17 @@ def test_the_clause_saying_how_the_leads_figure_is_counted_goes_with_it() -> Non
     assert continuation(clauses[1], lambda doc, article: clauses) is None
 
 
+def test_the_sanction_that_follows_when_the_first_is_not_complied_with_goes_with_it() -> None:
+    from assistant.reader import continuation
+
+    clauses = [_clause(1, "被检查单位提供虚假材料的，责令限期改正；"), _clause(2, "逾期未改正的，处一万元以上十万元以下罚款。"),
+               _clause(3, "本条自公布之日起施行。")]
+    assert continuation(clauses[0], lambda doc, article: clauses) is clauses[1]
+    # a clause of the same sentence naming no further sanction does not
+    other = [_clause(1, "被检查单位提供虚假材料的，责令限期改正；"), _clause(2, "逾期未改正的，由检查部门记录在案。")]
+    assert continuation(other[0], lambda doc, article: other) is None
+
+
 def test_another_retrieved_article_answers_when_it_reads_better(corpus_bot) -> None:
     """Retrieval ranks the law's rule first; its implementing rule, retrieved just below it,
     holds the time asked for and as much of the question: that article answers."""
