@@ -420,3 +420,8 @@ def test_leave_taken_in_parts_is_the_texts_segmented_leave(segmenter) -> None:
     # 分开休 / 拆开休 / 分几次休: the laws say 分段安排
     for question in ("年假能不能分开休？", "年假可以拆开休吗", "年假能分几次休"):
         assert "分段" in segmenter.expand(segmenter.terms(question)), question
+
+
+def test_where_money_comes_from_is_the_texts_source_or_who_bears_it(segmenter) -> None:
+    assert "来源" in segmenter.expand(segmenter.terms("工会平时花的钱都是从哪来的？"))
+    assert {"承担", "负担"} <= set(segmenter.expand(segmenter.terms("培训费用谁出钱？")))
