@@ -499,3 +499,16 @@ def test_a_sentence_classing_the_case_answers_a_yes_no_question(segmenter) -> No
     assert query.yes_no
     assert holds_slot(query, "怀孕女职工在劳动时间内进行产前检查，所需时间计入劳动时间。")
     assert not holds_slot(query, "女职工比较多的用人单位建立哺乳室等设施。")
+
+
+def test_a_conditions_question_gets_the_list_the_article_gives_after_its_lead(corpus_bot) -> None:
+    # the first sentence names what is asked (重点单位名录); the next one lists who goes on it
+    bot = corpus_bot({"check.md": "# 示范设备检查办法\n\n"
+                      "第九条 市级监督管理部门应当根据设备安全状况，确定常规监督检查重点单位名录，并对重点单位加大抽取比例。\n\n"
+                      "符合以下情形之一的，应当列入重点单位名录：\n\n（一）公众聚集场所的设备使用单位；\n\n"
+                      "（二）近二年使用的设备发生过事故并对事故负有责任的。\n\n"
+                      "第十条 监督管理部门应当公布检查结果。\n"})
+    answer = bot.ask("什么样的单位会被列进设备常规检查的重点单位名录？")
+    direct = direct_answer(answer.answer)
+    assert answer.citations[0].article == "第九条"
+    assert "公众聚集场所的设备使用单位" in direct and "发生过事故并对事故负有责任的" in direct
