@@ -425,3 +425,13 @@ def test_leave_taken_in_parts_is_the_texts_segmented_leave(segmenter) -> None:
 def test_where_money_comes_from_is_the_texts_source_or_who_bears_it(segmenter) -> None:
     assert "来源" in segmenter.expand(segmenter.terms("工会平时花的钱都是从哪来的？"))
     assert {"承担", "负担"} <= set(segmenter.expand(segmenter.terms("培训费用谁出钱？")))
+
+
+def test_everyday_words_for_relatives_agreement_and_deadlines_reach_the_texts_terms(segmenter) -> None:
+    def expanded(question: str) -> set[str]:
+        return set(segmenter.expand(segmenter.terms(question)))
+
+    assert "近亲属" in expanded("老板的亲戚能当工会主席吗？")
+    assert "协商一致" in expanded("工资的事跟老板谈成了以后要签什么？")
+    assert "最迟" in expanded("最晚什么时候要交？")
+    assert "担任" in expanded("首席代表由谁来当？")
