@@ -311,9 +311,9 @@ ASKS = {
               r"|比例\S{0,4}?(是|为|有|定为|在|达到|不低于|不超过)?(多少|几|多大|多高|百分之)|比例(呢|吗)?[？?]*$"
               r"|\b(percent|percentage|ratio|proportion|share)\b"),
     "difference": r"高多少|多多少|差多少|高出多少|多拿多少|相差多少|高几|多几|几倍|多少倍",
-    "duration": (r"多久|多长时间|多长|最(长|短)(的)?(期限|时间|年限)|几年|几个月|几天|几日|多少年|多少天|多少日|多少个月|几周|几个小时|多少小时|几小时|多少学时"
+    "duration": (r"多久|多长时间|多长|最(长|短)(的)?(期限|时间|年限)|几年|几个月|几天|几日|多少年|多少天|多少日|多少个月|几周|几个小时|多少个?小时|几小时|多少个?学时|多少个?工作日"
                  r"|几个学时|长短|\bhow long\b"),
-    "count": r"多少个|(?<![好哪])几个(?!月|小时|学时|工作日)|多少家|多少人|几人|几名|多少名|名额|几次|多少次|\bhow many\b",
+    "count": r"多少个(?!月|小时|学时|工作日)|(?<![好哪])几个(?!月|小时|学时|工作日)|多少家|多少人|几人|几名|多少名|名额|几次|多少次|\bhow many\b",
     "age": r"多少岁|几岁|多大年纪|年龄(是)?多少",
     "measure": r"(?:几|多少)(?:个)?(?:平方米|平米|平方|立方米|公斤|千克|斤|公里|千米|厘米|毫米|米|分贝|摄氏度|度)",
     "amount": (r"多少钱|多少元|什么金额|金额(是)?多少|几万|几千|几百|多少万(?!人|名|个|家|次)|(补|发|奖|报|赔|付|罚)(到)?多少"
@@ -397,6 +397,13 @@ def names_measure(kind: str, term: str) -> bool:
     """Whether ``term`` is a word for the measure a question of ``kind`` asks (比例 for a ratio)."""
     words = _MEASURE_WORDS.get(kind)
     return bool(words and re.search(words, term))
+
+
+def heads_measure(kind: str, phrase: str) -> bool:
+    """Whether ``phrase`` ends naming the measure a question of ``kind`` asks ("……参加培训的时间",
+    "……的期限为"): the subject of a sentence whose next phrases give its values, one per case."""
+    words = _MEASURE_WORDS.get(kind)
+    return bool(words and re.search(rf"(?:{words})(?:为|是|如下)?$", phrase))
 
 
 def leaves_open(kind: str, text: str) -> bool:

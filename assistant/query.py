@@ -9,8 +9,8 @@ from functools import cached_property, lru_cache
 from typing import Callable
 
 from .cleaning import NUMERAL, normalise_spaces
-from .figures import (asked_kind, asked_unit, claimed, counted_noun, counts, deadline_relation, find, is_bare_predicate, states,
-                      states_deadline, states_in_unit)
+from .figures import (asked_kind, asked_unit, claimed, counted_noun, counts, deadline_relation, find, heads_measure,
+                      is_bare_predicate, states, states_deadline, states_in_unit)
 from .lexicon import Segmenter
 from .liability import ASKS_CONSEQUENCE, SANCTION
 from .numerals import cn_to_int
@@ -237,6 +237,12 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
     stating = [i for i, segment in enumerate(segments)
                if states(asks, segment) and (unit is None or states_in_unit(unit, segment))
                and (not counted or counts(counted, segment))]
+    # the sentence's subject phrase names the measure asked, of what the question asks, and no
+    # figure ("……参加培训的时间，技师每年不少于四十小时，高级技师每年不少于八十小时"): each later
+    # phrase stating a figure of the kind gives its value for one case
+    head = segments[0] if len(segments) > 1 else ""
+    headed = bool(head) and not find(head) and heads_measure(asks, head) and any(
+        t in head and _names_topic(t, head, query) for t in topics)
     for i in stating:
         segment = segments[i]
         if query is None or not topics:
@@ -247,6 +253,8 @@ def quote_gives(asks: str, quote: str, query: "Query | None" = None) -> bool:
             continue  # a fine is no answer to what a fee or a wage is ("中介费最多能收多少" ← "每介绍一人处5000元罚款")
         if asks == "count" and _VOTE.search(query.text) and _VOTE.search(segment) and states("ratio", segment):
             return True  # "多少人同意" ← "……全体代表过半数通过": the share that must agree
+        if headed and i > 0:
+            return True  # a value of the measure the subject phrase names
         others = "".join(segments[:i] + segments[i + 1 :])
         shared = [t for t in topics if t in segment and _names_topic(t, segment, query)]
         # the sentence's only figure of the kind, in a phrase naming the question's topic, is

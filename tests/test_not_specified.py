@@ -294,3 +294,22 @@ def test_a_cited_article_treating_less_of_the_question_does_not_answer_for_the_m
     assert stating(floor - 0.01) is None
     stated = stating(floor)
     assert stated is not None and stated.clause.article == "第九条"
+
+
+def test_hours_asked_with_a_measure_word_are_a_length_of_time() -> None:
+    from assistant.figures import asked_kind
+
+    assert asked_kind("安全培训每年要上多少个小时？") == "duration"
+    assert asked_kind("每年要上多少个学时？") == "duration"
+    assert asked_kind("车间里有多少个岗位？") == "count"
+
+
+def test_a_sentence_whose_subject_names_the_measure_gives_its_values_case_by_case(segmenter) -> None:
+    # "<topic>的时间，<case 1>…N学时，<case 2>…M学时": each case's figure is the measure the subject names
+    from assistant.query import analyse, quote_gives
+
+    rule = "生产经营单位从业人员接受安全培训的时间，主要负责人每年不少于十二学时，其他从业人员每年不少于八学时。"
+    query = analyse("员工每年接受安全培训的时间最少多少学时？", segmenter)
+    assert query.asks == "duration" and quote_gives("duration", rule, query)
+    # no measure named by the subject, or a figure in it: not read so
+    assert not quote_gives("duration", "生产经营单位应当组织安全培训，主要负责人每年不少于十二学时，其他从业人员每年不少于八学时。", query)
