@@ -512,3 +512,17 @@ def test_a_conditions_question_gets_the_list_the_article_gives_after_its_lead(co
     direct = direct_answer(answer.answer)
     assert answer.citations[0].article == "第九条"
     assert "公众聚集场所的设备使用单位" in direct and "发生过事故并对事故负有责任的" in direct
+
+
+@pytest.mark.parametrize(("question", "sentence", "holds"), [
+    ("职工方的首席代表由谁担任？", "企业工会主席担任职工方首席代表。", True),
+    ("骗取补贴会有什么后果？", "以欺骗手段取得补贴的，由主管部门追回已经发放的补贴。", True),
+    ("骗取荣誉称号会怎样？", "弄虚作假取得荣誉称号的，取消其荣誉称号。", True),
+    ("试用期可以约定半年吗？", "劳动合同期限一年以上不满三年的，试用期不超过二个月。", True),
+    ("骗取补贴会有什么后果？", "主管部门应当按时发放补贴。", False),
+])
+def test_the_answer_slot_of_who_consequence_and_yes_no_questions(segmenter, question, sentence, holds) -> None:
+    from assistant.query import analyse
+    from assistant.reader import holds_slot
+
+    assert holds_slot(analyse(question, segmenter), sentence) is holds
