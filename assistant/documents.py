@@ -21,10 +21,18 @@ _BRACKETS = re.compile(r"[（(][^）)]*[）)]$")
 MIN_ALIAS_CHARS = 4
 
 
+# "<issuer>关于<subject>的<kind>": asked about by its subject and kind (国务院关于职工工作时间的规定 →
+# 职工工作时间规定, 职工工作时间的规定)
+_ABOUT_TITLE = re.compile(r"关于(?P<subject>[\u4e00-\u9fff、]{2,40}?)的(?P<kind>(?:指导|实施)?意见|规定|办法|通知|决定|细则|实施细则|方案|条例)$")
+# "这个规定", "这部条例": a demonstrative before the kind of a text named by its subject
+_DEMONSTRATIVE = re.compile(r"[这那](?:个|部|项|份|一)(?=规定|办法|条例|意见|通知|决定|细则|方案)")
+
+
 def name_form(text: str) -> str:
     """A name as compared: without 《》 and without 中华人民共和国 anywhere, so
-    "北京市实施《中华人民共和国妇女权益保障法》办法" and "北京市实施妇女权益保障法办法" agree."""
-    return re.sub(r"[《》〈〉<>“”\"]", "", text).replace(NATION, "")
+    "北京市实施《中华人民共和国妇女权益保障法》办法" and "北京市实施妇女权益保障法办法" agree;
+    "职工工作时间这个规定" reads as 职工工作时间规定."""
+    return _DEMONSTRATIVE.sub("", re.sub(r"[《》〈〉<>“”\"]", "", text).replace(NATION, ""))
 
 
 def aliases(doc: SourceDocument) -> list[str]:
@@ -39,6 +47,8 @@ def aliases(doc: SourceDocument) -> list[str]:
             names.add(bare[len(NATION):])
         if (m := _REGION.match(bare)) is not None:
             names.add(bare[m.end():])
+        if (m := _ABOUT_TITLE.search(bare)) is not None:
+            names.update((m["subject"] + m["kind"], f"{m['subject']}的{m['kind']}"))
     names = {name_form(n) for n in names}
     return sorted((n for n in names if len(n) >= MIN_ALIAS_CHARS), key=len, reverse=True)
 

@@ -69,3 +69,15 @@ def test_a_named_documents_own_words_do_not_pick_its_article(make_bot, seed_corp
     assert {"通知", "解除"} <= set(topic.terms)
     answer = bot.ask("示范劳动合同法规定怎样通知解除？")
     assert (answer.citations[0].doc_id, answer.citations[0].article) == ("law", "第三条")
+
+
+def test_a_text_titled_by_its_issuer_and_subject_is_named_by_its_subject() -> None:
+    from assistant.documents import aliases, named_documents
+
+    docs = {"hours": SourceDocument("hours", "国务院关于职工工作时间的规定", "第一条 ……"),
+            "law": SourceDocument("law", "中华人民共和国劳动合同法", "第一条 ……")}
+    assert aliases(docs["hours"]) == ["国务院关于职工工作时间的规定", "职工工作时间的规定", "职工工作时间规定"]
+    table = alias_table(docs)
+    assert named_documents("职工工作时间这个规定里，每周工作多少小时？", table) == ["hours"]
+    assert named_documents("按职工工作时间的规定，加班怎么算？", table) == ["hours"]
+    assert named_documents("工作时间有什么规定？", table) == []
