@@ -18,7 +18,7 @@ NATION = "中华人民共和国"
 # A region at the start of a local title: 北京市, 浙江省, 宁波市, 广西壮族自治区, 深圳经济特区 …
 _REGION = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:省|市|自治区|自治州|特别行政区|经济特区|县|区)(?=[\u4e00-\u9fff《〈“]{2}\S{2,})")
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]$")
-MIN_ALIAS_CHARS = 4
+MIN_ALIAS_CHARS = 3  # 劳动法, 工会法: a name this short is read only as a whole word (not 劳动法律, 工会法人)
 
 
 # "<issuer>关于<subject>的<kind>": asked about by its subject and kind (国务院关于职工工作时间的规定 →
@@ -80,7 +80,9 @@ def _name_matches(text: str, table: dict[str, tuple[str, ...]]) -> list[tuple[in
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, str]] = []
     for name in sorted(table, key=len, reverse=True):
-        for m in re.finditer(re.escape(name), text):
+        # a short name is not the start of a longer word (劳动法律法规, 工会法人)
+        pattern = re.escape(name) + (r"(?!律|规(?!定)|学|人|典)" if len(name) < 4 else "")
+        for m in re.finditer(pattern, text):
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
             taken.append((m.start(), m.end()))

@@ -81,3 +81,17 @@ def test_a_text_titled_by_its_issuer_and_subject_is_named_by_its_subject() -> No
     assert named_documents("职工工作时间这个规定里，每周工作多少小时？", table) == ["hours"]
     assert named_documents("按职工工作时间的规定，加班怎么算？", table) == ["hours"]
     assert named_documents("工作时间有什么规定？", table) == []
+
+
+def test_a_three_character_law_name_is_named_only_as_a_whole_word() -> None:
+    from assistant.documents import named_documents
+
+    docs = {"ld": SourceDocument("ld", "中华人民共和国劳动法", "第一条 ……"),
+            "gh": SourceDocument("gh", "中华人民共和国工会法", "第一条 ……"),
+            "ht": SourceDocument("ht", "中华人民共和国劳动合同法", "第一条 ……")}
+    table = alias_table(docs)
+    assert named_documents("按照劳动法，加班费怎么算？", table) == ["ld"]
+    assert named_documents("工会法规定工会主席怎么产生？", table) == ["gh"]
+    assert named_documents("劳动合同法第十条怎么说？", table) == ["ht"]
+    assert named_documents("劳动法律法规对加班有什么要求？", table) == []
+    assert named_documents("工会法人资格怎么取得？", table) == []
