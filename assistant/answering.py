@@ -129,10 +129,13 @@ class AnswerWriter:
             if h.score >= t.reread_score_share * top.score and len(candidates) < t.reread_articles:
                 candidates.setdefault((h.clause.doc_id, h.clause.article), h)
         lead_share = max((r.share for r in lead), default=0.0)
+        # an enumerated item read out of its list ("（二）与本单位订立无固定期限劳动合同的；" of those kept
+        # first in a layoff) that holds no slot gives way to any that does, with no margin
+        margin = t.reread_item_margin if lead and lead[0].clause.item and not lead[0].slot else t.reread_margin
         for hit in list(candidates.values())[1:]:
             other = reading(hit)
             if other and other[0].slot and max(r.share for r in other) >= lead_share and (
-                    not lead or other[0].score >= lead[0].score + t.reread_margin):
+                    not lead or other[0].score >= lead[0].score + margin):
                 return hit, other
         return top, lead
 

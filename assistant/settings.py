@@ -80,6 +80,7 @@ class Thresholds:
     reread_score_share: float = 0.7
     reread_articles: int = 3
     reread_margin: float = 0.3
+    reread_item_margin: float = 0.0  # … or this much, when the best article's best sentence is an enumerated item holding no slot
     own_term_repeat: int = 2  # BM25 counts the question's own terms this often, lexicon expansions once
     unknown_term_share: float = 0.45  # a term the corpus never uses weighs this share of its highest IDF
     fragment_share: float = 0.25  # … and this share of that when it is no word at all, only a fragment jieba guessed

@@ -526,3 +526,20 @@ def test_the_answer_slot_of_who_consequence_and_yes_no_questions(segmenter, ques
     from assistant.reader import holds_slot
 
     assert holds_slot(analyse(question, segmenter), sentence) is holds
+
+
+def test_a_list_item_read_out_of_its_list_gives_way_to_the_article_that_states_the_rule(corpus_bot) -> None:
+    # the layoff article's item repeats the question's term; the rule asked for is another article's
+    bot = corpus_bot({"law.md": "# 示范劳动合同法\n\n"
+                      "第十四条 有下列情形之一，劳动者提出订立劳动合同的，用人单位应当与劳动者订立无固定期限劳动合同：\n\n"
+                      "（一）劳动者在该用人单位连续工作满十年的；\n\n（二）连续订立二次固定期限劳动合同的。\n\n"
+                      "第四十一条 裁减人员时，应当优先留用下列人员：\n\n（一）与本单位订立较长期限的固定期限劳动合同的；\n\n"
+                      "（二）与本单位订立无固定期限劳动合同的；\n\n（三）家庭无其他就业人员的。\n"})
+    question = "什么情况下公司必须跟我签无固定期限的合同？"
+    from assistant.query import analyse
+
+    retrieval = bot.retriever.search(analyse(question, bot.segmenter))
+    assert retrieval.hits[0].clause.article == "第四十一条" and retrieval.hits[0].clause.item  # the item ranks first
+    answer = bot.ask(question)
+    assert answer.citations[0].article == "第十四条"
+    assert "连续工作满十年的" in direct_answer(answer.answer)
