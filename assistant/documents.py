@@ -24,6 +24,9 @@ MIN_ALIAS_CHARS = 3  # 劳动法, 工会法: a name this short is read only as a
 # "<issuer>关于<subject>的<kind>": asked about by its subject and kind (国务院关于职工工作时间的规定 →
 # 职工工作时间规定, 职工工作时间的规定)
 _ABOUT_TITLE = re.compile(r"关于(?P<subject>[\u4e00-\u9fff、]{2,40}?)的(?P<kind>(?:指导|实施)?意见|规定|办法|通知|决定|细则|实施细则|方案|条例)$")
+# The kind a title ends with, after the subject: a name may keep only the subject's last words
+_KIND_END = re.compile(r"(?:实施)?(?:条例|办法|规定|细则)$")
+MIN_SUBJECT_CHARS = 3  # … at least this many (年休假条例, not 休假条例 or 实施条例)
 # "这个规定", "这部条例": a demonstrative before the kind of a text named by its subject
 _DEMONSTRATIVE = re.compile(r"[这那](?:个|部|项|份|一)(?=规定|办法|条例|意见|通知|决定|细则|方案)")
 
@@ -53,18 +56,33 @@ def aliases(doc: SourceDocument) -> list[str]:
     return sorted((n for n in names if len(n) >= MIN_ALIAS_CHARS), key=len, reverse=True)
 
 
-def alias_table(documents: dict[str, SourceDocument]) -> dict[str, tuple[str, ...]]:
+def shortened(doc: SourceDocument) -> list[str]:
+    """Names of ``doc`` with its title's leading qualifiers dropped (职工带薪年休假条例 → 带薪年休假
+    条例, 年休假条例), keeping at least ``MIN_SUBJECT_CHARS`` of the subject before its kind."""
+    core = name_form(_BRACKETS.sub("", doc.title.strip()).strip())
+    if (m := _REGION.match(core)) is not None:
+        core = core[m.end():]
+    m = _KIND_END.search(core)
+    return [core[i:] for i in range(1, m.start() - MIN_SUBJECT_CHARS + 1)] if m else []
+
+
+def alias_table(documents: dict[str, SourceDocument], shortened_names: bool = True) -> dict[str, tuple[str, ...]]:
     """name → the documents it names: one document, or the versions of one text (same
-    title, e.g. 妇女权益保障法 2018 and 2022). A name two different texts share names none."""
-    owners: dict[str, set[str]] = {}
-    for doc_id, doc in documents.items():
-        for name in aliases(doc):
+    title, e.g. 妇女权益保障法 2018 and 2022). A name two different texts share names none;
+    a shortened name (:func:`shortened`; left out with ``shortened_names=False``) never takes
+    a name of a text's own."""
+    def unique(pairs) -> tuple[dict[str, tuple[str, ...]], set[str]]:
+        owners: dict[str, set[str]] = {}
+        for name, doc_id in pairs:
             owners.setdefault(name, set()).add(doc_id)
-    table = {}
-    for name, ids in owners.items():
-        if len({base_title(documents[i].title) for i in ids}) == 1:
-            table[name] = tuple(sorted(ids))
-    return table
+        return ({name: tuple(sorted(ids)) for name, ids in owners.items()
+                 if len({base_title(documents[i].title) for i in ids}) == 1}, set(owners))
+
+    own, taken = unique((name, doc_id) for doc_id, doc in documents.items() for name in aliases(doc))
+    if not shortened_names:
+        return own
+    short, _ = unique((name, doc_id) for doc_id, doc in documents.items() for name in shortened(doc))
+    return {**{name: ids for name, ids in short.items() if name not in taken}, **own}
 
 
 # A law named for the sense of a word, not as where to look: "劳动合同法意义上的用人单位" (its
@@ -328,7 +346,7 @@ def records(documents: dict[str, SourceDocument]) -> dict[str, DocumentRecord]:
             if out[old].date and out[old].date < out[newest].date and "status" not in (documents[old].metadata or {}):
                 # no year in the label: every figure in an answer is one a cited sentence holds
                 out[old] = replace(out[old], status=f"已被新版《{out[newest].short_name}》替代", replaced_by=newest)
-    table = alias_table(documents)
+    table = alias_table(documents, shortened_names=False)  # a repeal names the text in full
     for doc_id, doc in documents.items():
         for m in _REPEALS.finditer(doc.text):
             for target in table.get(name_form(m.group(1)), ()):

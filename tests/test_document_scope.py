@@ -95,3 +95,17 @@ def test_a_three_character_law_name_is_named_only_as_a_whole_word() -> None:
     assert named_documents("劳动合同法第十条怎么说？", table) == ["ht"]
     assert named_documents("劳动法律法规对加班有什么要求？", table) == []
     assert named_documents("工会法人资格怎么取得？", table) == []
+
+
+def test_a_title_is_named_without_its_leading_qualifiers_but_never_over_another_texts_own_name() -> None:
+    from assistant.documents import named_documents, shortened
+
+    docs = {"leave": SourceDocument("leave", "职工带薪年休假条例", "第一条 ……"),
+            "rules": SourceDocument("rules", "企业职工带薪年休假实施办法", "第一条 ……")}
+    assert shortened(docs["leave"]) == ["工带薪年休假条例", "带薪年休假条例", "薪年休假条例", "年休假条例"]
+    table = alias_table(docs)
+    assert named_documents("年休假条例的实施办法由哪些部门制定？", table) == ["leave"]
+    assert named_documents("按年休假实施办法，未休年假怎么补？", table) == ["rules"]
+    # a loaded text whose own title is the shortened name keeps it
+    docs["own"] = SourceDocument("own", "年休假条例", "第一条 ……")
+    assert named_documents("年休假条例第三条", alias_table(docs)) == ["own"]
