@@ -12,7 +12,8 @@ from .models import Clause
 CONSEQUENCE = re.compile(r"罚|处罚|后果|法律责任|什么责任|承担.{0,4}责任|追究|赔多少|要赔|怎么赔|制裁|索赔|主张什么|(能|可以)(主张|要求|要)(些)?什么")
 # "怎么处理" asks for a consequence only about a breach ("不签书面劳动合同是怎么处理的"), not about a
 # situation ("怀孕期间合同到期怎么处理")
-HANDLED = re.compile(r"怎么处理|如何处理|怎样处理|会怎样|会怎么样")
+# ("公司该怎么处理", "应当如何处理" ask what to do, not what follows)
+HANDLED = re.compile(r"(?<![该要得当])(?:怎么处理|如何处理|怎样处理)|会怎样|会怎么样")
 BREACH = re.compile(r"违反|违法|不签|未签|没签|不给|未给|拖欠|克扣|拒绝|拒不|不安排|不支付|未支付|没有支付|歧视|迟迟不|不依法|不按规定")
 LIABILITY_CHAPTER = re.compile(r"法律责任|罚则")
 # How a text without a liability chapter states a sanction: "责令限期改正", "处……罚款", "加付赔偿金"

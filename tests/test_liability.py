@@ -33,6 +33,9 @@ def test_consequence_questions_liability_clauses_and_cited_articles() -> None:
     assert asks_consequence("招聘歧视会被罚多少？") and asks_consequence("不签合同会有什么后果？")
     assert not asks_consequence("试用期最长多久？")
     assert asks_consequence("不签书面劳动合同是怎么处理的？") and not asks_consequence("怀孕期间合同到期怎么处理？")
+    # what someone should do about a breach is no question about its consequence
+    assert not asks_consequence("通知新员工签合同他就是不签，公司该怎么处理？")
+    assert not asks_consequence("员工拒不交接工作，单位应当如何处理？")
     # what the wronged party can claim is a consequence of the breach too
     assert asks_consequence("公司一直没签书面合同，我能主张什么？") and asks_consequence("被违法辞退可以要求什么？")
     assert not asks_consequence("签合同时公司能要求我提供什么材料吗")
