@@ -207,11 +207,14 @@ def figure_value(figure: str) -> tuple[str, float] | None:
 _LOW = r"(?:已满|(?<![不未已])满|达到)"  # not 不满 (an upper end) nor 不得超过 (a cap)
 _BAND_FIGURE = rf"{NUMBER}\s*(?:(?:个)?(?:年|月|日|天|周|小时)|万元|千元|元)"
 _BAND = re.compile(
-    rf"(?P<lo_pre>{_LOW})?(?P<lo>{{fig}})(?P<lo_post>以上)?(?:(?:不满|未满|不足|以下)(?P<hi>{{fig}})|(?P<hi_post>以下|以内)"
+    rf"(?P<lo_pre>{_LOW})?(?P<lo>{{fig}})(?P<lo_post>以上)?(?:(?:不满|未满|不足|以下)(?P<hi>{{fig}})|(?P<hi_post>以下|以内|内)"
     rf"|(?<=以上)(?P<hi_in>{{fig}})(?:以下|以内))?"
     .replace("{fig}", _BAND_FIGURE)
 )
 _BELOW = re.compile(rf"(?:不满|未满|不足)(?P<hi>{_BAND_FIGURE})")
+# A figure the asker states as a bound of their own case ("入职不到一个月", "工作超过三年")
+_UNDER = ("不到", "不满", "未满", "不足", "少于", "没到", "没满")
+_OVER = ("超过", "多于", "过了")
 
 
 def _band_value(figure: str) -> tuple[str, float] | None:
@@ -283,9 +286,14 @@ def names_value(text: str, values: set[tuple]) -> bool:
 def in_band(question: str, text: str) -> bool:
     """Whether a duration or an amount the question states ("我工作十二年了", "花了五万块")
     falls in a band ``text`` states in the same unit ("已满10年不满20年的", "三万元以上不满八万元")."""
-    stated = [_band_value(f.text) for f in find(question) if f.kind in ("duration", "amount")]
-    return any(v is not None and v[0] == unit and low <= v[1] < high
-               for v in stated for unit, low, high in bands(text))
+    stated = []
+    for f in find(question):
+        value = _band_value(f.text) if f.kind in ("duration", "amount") else None
+        if value is not None:  # "不到一个月" is just below a month, "超过三年" just above three years
+            before = question[max(0, f.start - 2):f.start]
+            nudge = -1e-6 if before.endswith(_UNDER) else 1e-6 if before.endswith(_OVER) else 0.0
+            stated.append((value[0], value[1] + nudge))
+    return any(v[0] == unit and low <= v[1] < high for v in stated for unit, low, high in bands(text))
 
 
 def quote_has(quote: str, figure: str) -> bool:

@@ -267,3 +267,12 @@ def test_a_band_written_from_and_to_is_one_band() -> None:
     question = "什么情况下对主管人员的罚款可以到一万元？"
     assert not in_band(question, "可以处1000元以上5000元以下的罚款；")
     assert in_band(question, "可以处5000元以上10000元以下的罚款。")
+
+
+def test_a_bound_the_asker_states_of_their_case_places_it_in_its_tier() -> None:
+    within = "自用工之日起一个月内，经用人单位书面通知后，劳动者不与用人单位订立书面劳动合同的，用人单位应当书面通知劳动者终止劳动关系。"
+    beyond = "用人单位自用工之日起超过一个月不满一年未与劳动者订立书面劳动合同的，应当向劳动者每月支付两倍的工资。"
+    assert bands(within) == [("月", 0.0, 1.0 + 1e-9)]
+    assert in_band("新人入职不到一个月就是不签合同", within) and not in_band("新人入职不到一个月就是不签合同", beyond)
+    assert in_band("入职超过一个月了还没签合同", beyond) and not in_band("入职超过一个月了还没签合同", within)
+    assert in_band("我工作满十年了", "已满10年不满20年的，年休假10天") and in_band("工作不满十年", "已满1年不满10年的，年休假5天")
