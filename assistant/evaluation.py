@@ -42,16 +42,17 @@ GATES = {
     "false_not_specified": 0.0,  # a ceiling: "文件没有规定…" said of a rule the text states
 }
 # Gates for the multi-document set. The hard invariants (verbatim quotes, no invented
-# figure) are gated at their targets; the others are floors just under where the system
-# stands today on documents nobody tuned for, so CI catches a regression while issue 12's
-# targets (top-1 ≥ 0.90, held-out ≥ 0.85) are worked towards; false "not specified" is at 0.
+# figure) and issue 12's targets (held-out documents ≥ 0.85, false "not specified" 0) are gated
+# at their targets, top-1 one case under its 0.90 (a held-out follow-up case, md-083, was seen to
+# flip once in eight runs); the others are floors just under where the system stands today on
+# documents nobody tuned for, so CI catches a regression.
 MULTIDOC_GATES = {
     "rule_examples_correct": 1.00,
     "verbatim_quotes": 1.00,
     "direct_verbatim": 1.00,
     "invented_figures": 0.0,
-    "article_top1": 0.85,
-    "article_top1.held_out": 0.83,
+    "article_top1": 0.895,  # issue 12's target is 0.90 (met: 0.904); one case of slack, see evals/README.md
+    "article_top1.held_out": 0.85,  # issue 12's target, met
     "key_facts_direct": 0.83,
     "refusal_accuracy": 0.70,
     "unspecified_flagged": 0.80,

@@ -418,7 +418,7 @@ def test_an_a_not_a_question_form_asks_of_its_a(segmenter) -> None:
 
 def test_leave_taken_in_parts_is_the_texts_segmented_leave(segmenter) -> None:
     # 分开休 / 拆开休 / 分几次休: the laws say 分段安排
-    for question in ("年假能不能分开休？", "年假可以拆开休吗", "年假能分几次休"):
+    for question in ("年假能不能分开休？", "年假可以拆开休吗", "年假能分几次休", "年假能分成几段休？"):
         assert "分段" in segmenter.expand(segmenter.terms(question)), question
 
 
