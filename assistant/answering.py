@@ -261,10 +261,10 @@ class AnswerWriter:
         if query.kind in ("list", "conditions") and lead_reading is not None and not lead_reading.slot:
             # the lead names what is asked, and another sentence of the article lists it ("确定…重点
             # 单位名录" / "符合以下情形之一的，应当列入重点单位名录：（一）…"): the list follows the lead
-            listing = next((r.clause for r in readings if r.slot and r.clause.clause_id != lead.clause_id
-                            and not r.clause.item and items_of(r.clause, articles)), None)
-            if listing is not None:
-                return sorted([*out, listing, *items_of(listing, articles)[:MAX_ITEMS]], key=lambda c: c.order)
+            for r in readings:
+                if r.slot and r.clause.clause_id != lead.clause_id and not r.clause.item:
+                    if listed := items_of(r.clause, articles):
+                        return sorted([*out, r.clause, *listed[:MAX_ITEMS]], key=lambda c: c.order)
         second = next((r for r in readings if r.clause.clause_id != lead.clause_id), None)
         # a second actor for the same duty ("市和区人力社保行政主管部门负责…" / "各行业主管部门负责…")
         # answers "由谁负责" too

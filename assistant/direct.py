@@ -69,7 +69,7 @@ def verdict(span: str) -> str:
     """The verdict a yes/no question gets from the sentence ``span`` that answers it:
     不可以 / 可以 / 应当, or "" when the sentence states none or states both ways. The
     sentence's conditions ("…的，") are not its rule: a modal inside them does not count."""
-    span = "，".join(s for s in split(span) if not s.endswith("的"))
+    span = _rule(span)
     negative = any(m in span for m in NEGATIVE_MODALS)
     cleared = span
     for m in NEGATIVE_MODALS:
@@ -93,10 +93,15 @@ def item_verdict(item: str, announcer: str = "") -> str:
     """The verdict (:func:`verdict`) of a list item read with the sentence announcing it
     ("职工代表享有下列权利：" + "（一）……"); of the item alone when it states a rule of its own,
     a modal or a classing word ("……占用工作时间的，视为正常出勤": not 享有's 可以)."""
-    own = "，".join(s for s in split(item) if not s.endswith("的"))
-    if _CLASSES.search(own) or verdict(item):
-        return verdict(item)
+    own = verdict(item)
+    if own or _CLASSES.search(_rule(item)):
+        return own
     return verdict(announcer + item)
+
+
+def _rule(span: str) -> str:
+    """``span`` without its conditions (the phrases ending "…的")."""
+    return "，".join(s for s in split(span) if not s.endswith("的"))
 
 
 def unexplained(direct: str, quotes: Iterable[str], labels: Iterable[str]) -> list[str]:

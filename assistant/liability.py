@@ -20,7 +20,8 @@ LIABILITY_CHAPTER = re.compile(r"法律责任|罚则")
 SANCTION = re.compile(r"责令(限期)?改正|罚款|赔偿金|行政处分|依法给予处分|追究.{0,8}责任|依法承担.{0,8}责任"
                       r"|取消[^，。；]{0,12}资格|通报批评|给予警告|记过|扣发|降级")  # a company rule's sanctions too
 _OWN = re.compile(r"本(?:法|条例|办法|规定|细则)第")
-_CITED = re.compile(r"(?<!》)第([一二三四五六七八九十百零〇]+)条")  # not another text's (《…》第N条)
+_NUMBER = "[一二三四五六七八九十百零〇]+"  # an article's number as laws write it
+_CITED = re.compile(rf"(?<!》)第({_NUMBER})条")  # not another text's (《…》第N条)
 
 
 # A question asking what happens to whoever breaks a rule: its interrogative, or "怎么处理" of a breach
@@ -39,7 +40,7 @@ def is_liability(clause: Clause) -> bool:
 
 # "违反本规定附录第三条、第四条": parts of the text's appendix, labelled as structure.py labels them
 # (附录三 for its 三、, 附录第三条 for its 第三条)
-_APPENDIX_CITED = re.compile(r"(附录|附件[0-9一二三四五六七八九十]*)((?:第[一二三四五六七八九十百零〇]+条[、和及或者]*)+)")
+_APPENDIX_CITED = re.compile(rf"(附录|附件[0-9一二三四五六七八九十]*)((?:第{_NUMBER}条[、和及或者]*)+)")
 
 
 def cited_articles(clause: Clause) -> list[str]:
@@ -49,7 +50,7 @@ def cited_articles(clause: Clause) -> list[str]:
         return []
     cited: list[str] = []
     for m in _APPENDIX_CITED.finditer(clause.text):
-        for n in re.findall(r"第([一二三四五六七八九十百零〇]+)条", m.group(2)):
+        for n in _CITED.findall(m.group(2)):
             cited += [f"{m.group(1)}{n}", f"{m.group(1)}第{n}条"]
     rest = _APPENDIX_CITED.sub("", clause.text)
     if _OWN.search(clause.text):
