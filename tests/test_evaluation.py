@@ -180,3 +180,25 @@ def test_run_on_a_gold_file(tmp_path: Path) -> None:
     assert bot.ensured and [r.case["id"] for r in results] == ["g1", "g2"]
     assert (summary["article_top1"], summary["key_facts"], summary["refusal_accuracy"]) == (1.0, 1.0, 1.0)
     assert "eligibility_correct" not in summary  # no eligibility file given
+
+
+def test_sync_folder_touches_only_what_differs(tmp_path):
+    """A suite's corpus copy is brought in line file by file: an unchanged file keeps its
+    inode (a process reading it meanwhile never finds it missing), a changed one is
+    replaced, a file no source names any more is removed, and no temporary file is left."""
+    from assistant.evaluation import sync_folder
+
+    source, folder = tmp_path / "src", tmp_path / "copy"
+    source.mkdir()
+    (source / "a.md").write_text("第一条 甲。", encoding="utf-8")
+    (source / "b.md").write_text("第一条 乙。", encoding="utf-8")
+    sync_folder(sorted(source.iterdir()), folder)
+    kept = (folder / "a.md").stat().st_ino
+    (folder / "old.md").write_text("第一条 旧。", encoding="utf-8")
+    (source / "b.md").write_text("第一条 丙。", encoding="utf-8")
+
+    sync_folder(sorted(source.iterdir()), folder)
+
+    assert sorted(p.name for p in folder.iterdir()) == ["a.md", "b.md"]
+    assert (folder / "a.md").stat().st_ino == kept
+    assert (folder / "b.md").read_text(encoding="utf-8") == "第一条 丙。"
