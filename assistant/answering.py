@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from . import conflicts
 from .models import ANSWERED, NOT_FOUND, NOT_SPECIFIED, Answer, Citation, Clause, Hit, SourceDocument
-from .direct import QUOTES_SILENT, ask_name, item_verdict
+from .direct import QUOTES_SILENT, VERDICT_YES, ask_name, item_verdict, verdict
 from .documents import base_title, compares_versions, mentioned_scope, named_documents
 from .figures import SPECIFIC_KINDS, holds_bound, in_band, leaves_open, names_measure
-from .query import Query, parts, quote_gives
+from .query import Query, asked_part, parts, quote_gives
 from .reader import Reading, adds, announcer, another_case, as_read, continuation, holds_slot, is_heading, items_of, part_answers, read, sentence_of, tier_text
 from .retrieval import Retrieval
 from .settings import Thresholds
@@ -207,6 +207,10 @@ class AnswerWriter:
             # "前款规定的折算方法为：…": the sentence that goes on from the lead is read with it
             at = next(i for i, c in enumerate(direct) if c.clause_id == lead.clause_id) + 1
             direct = [*direct[:at], going_on, *direct[at:]]
+        judged = self._judged(query, lead, readings, retrieval.weights) if query.yes_no else None
+        if judged is not None and judged.clause.clause_id not in {c.clause_id for c in direct}:
+            # the lead tells the case; the sentence ruling on what is asked answers "能不能"
+            direct = sorted([*direct, judged.clause], key=lambda c: c.order)
         # the direct answer's sentences are cited first, in its order; then the rest of the basis
         by_id = {h.clause.clause_id: h for h in chosen}
         shown = {c.clause_id for c in direct}
@@ -215,11 +219,13 @@ class AnswerWriter:
         number = {h.clause.clause_id: n for n, h in enumerate(hits, 1)}
         spans = {c.clause_id: key_span(c.text, query) for c in direct}
         said = "".join(f"{spans[c.clause_id]}[{number[c.clause_id]}]" for c in direct)
-        reading = next((r for r in readings if r.clause.clause_id == lead.clause_id), None)
         word = ""
-        if query.yes_no and reading is not None and reading.share >= self.thresholds.reading.verdict_share:
-            head = direct[0] if direct[0].clause_id != lead.clause_id and lead.item else None  # an item's announcer
-            word = item_verdict(spans[lead.clause_id], spans[head.clause_id] if head else "")
+        if judged is not None:
+            ruling = judged.clause
+            head = announcer(ruling, corpus.article_clauses) if ruling.item else None
+            word = item_verdict(spans[ruling.clause_id], spans[head.clause_id] if head and head.clause_id in spans else "")
+            if word == VERDICT_YES and query.asks_happening:
+                word = ""  # "工资会不会少发？": what the text allows is not what happens
         first = (f"{word}。" if word else "") + f"根据{where}{heading}：{said}"
         if unstated and query.asks in SPECIFIC_KINDS and not query.yes_no:
             first = QUOTES_SILENT.format(what=ask_name(query.asks, query.text)) + first
@@ -228,6 +234,31 @@ class AnswerWriter:
         # another loaded text of another scope states a different figure: shown too, with where each applies
         first, basis, citations = conflicts.widen(retrieval, chosen, corpus, first, basis, citations, direct)
         return Answer(ANSWERED, compose(first, basis), citations)
+
+    def _judged(self, query: Query, lead: Clause, readings: list[Reading], weights) -> Reading | None:
+        """The sentence whose rule answers a yes/no question, or None. Only when the lead
+        holds ``verdict_share`` of the question: the lead itself when it also holds
+        ``verdict_ask_share`` of the asked part (the pieces before that tell the case:
+        "女职工怀孕期间调了岗，单位能降她工资吗？"), unless another sentence of the article
+        states a verdict and holds ``verdict_ask_margin`` more of the asked part (at least
+        ``verdict_share``): that one rules ("用人单位不得降低其原工资性收入")."""
+        share = self.thresholds.reading.verdict_share
+        asked = asked_part(query.text)
+        terms = {i for i, (_, forms) in enumerate(weights) if forms[0] in asked.lower()}
+        whole = sum(weights[i][0] for i in terms)
+
+        def of_ask(r: Reading) -> float:
+            return sum(weights[i][0] for i in r.holds & terms) / whole if asked != query.text and whole else r.share
+
+        reading = next((r for r in readings if r.clause.clause_id == lead.clause_id), None)
+        if reading is None or reading.share < share:
+            return None  # the article holds too little of the question to rule on it
+        tuning = self.thresholds.reading
+        ruling = [r for r in readings if r is not reading and of_ask(r) >= share and verdict(r.clause.text)]
+        best = max(ruling, key=lambda r: (of_ask(r), r.score), default=None) if asked != query.text else None
+        if best is not None and of_ask(best) >= of_ask(reading) + tuning.verdict_ask_margin:
+            return best
+        return reading if of_ask(reading) >= tuning.verdict_ask_share else None
 
     def _direct_clauses(self, query: Query, lead: Clause, readings: list[Reading], weights, articles) -> list[Clause]:
         """The sentences the direct answer quotes, in reading order: the lead (after the

@@ -16,7 +16,11 @@ from .phrases import split
 NEGATIVE_MODALS = ("不得", "禁止", "不能", "不可", "无权", "不予", "不应")
 POSITIVE_MODALS = ("可以", "有权", "享受", "享有", "支持", "鼓励")
 DUTY_MODALS = ("应当", "必须")
-VERDICT_NO, VERDICT_YES, VERDICT_DUTY = "不可以", "可以", "应当"
+# "无需支付经济补偿": no duty, which is neither 不可以 nor 可以
+NEEDLESS_MODALS = ("无需", "无须", "不需要", "不必")
+# a positive modal after a negation is a negative rule ("但不享受…学费报销", "不再享有")
+_NEGATED_POSITIVE = re.compile("(?:不再|不|未|无)(?:" + "|".join(POSITIVE_MODALS) + ")")
+VERDICT_NO, VERDICT_YES, VERDICT_DUTY, VERDICT_NEEDLESS = "不可以", "可以", "应当", "无需"
 # What a "文件没有规定…" answer names as missing, per asked figure kind (assistant.figures).
 ASK_NAMES = {
     "amount": "具体金额或补贴标准",
@@ -58,7 +62,7 @@ _TEMPLATE_WORDS = tuple(w for t in (OTHER_RULE, WHERE_APPLIES, TEXT_SILENT, QUOT
                         for w in re.split(r"\{\w+\}|\[|\]", t) if w) + tuple(RECORD_FIELD_NAMES.values())
 # Every word a direct answer may hold besides verbatim spans, labels, article names and markers.
 CONNECTIVES = ("根据", "规定", "文件没有规定", "只写明", "的相关规定是", "文件中没有您提到的数字，请不要以此为准",
-               VERDICT_NO, VERDICT_YES, VERDICT_DUTY, *ASK_NAMES.values(), HOURS_NAME, *_TEMPLATE_WORDS, "、", "“", "”", "……", "。", "：", "；", "（", "）")
+               VERDICT_NO, VERDICT_YES, VERDICT_DUTY, VERDICT_NEEDLESS, *ASK_NAMES.values(), HOURS_NAME, *_TEMPLATE_WORDS, "、", "“", "”", "……", "。", "：", "；", "（", "）")
 _MARKER = re.compile(r"\[\d+\]")
 
 
@@ -67,15 +71,20 @@ _MAY = re.compile(r"(?<![认许宁])可(?![能靠行见观供持以])")  # 可 a
 
 def verdict(span: str) -> str:
     """The verdict a yes/no question gets from the sentence ``span`` that answers it:
-    不可以 / 可以 / 应当, or "" when the sentence states none or states both ways. The
+    不可以 / 可以 / 应当 / 无需, or "" when the sentence states none or states both ways. The
     sentence's conditions ("…的，") are not its rule: a modal inside them does not count."""
     span = _rule(span)
-    negative = any(m in span for m in NEGATIVE_MODALS)
-    cleared = span
+    needless = any(m in span for m in NEEDLESS_MODALS)
+    for m in NEEDLESS_MODALS:
+        span = span.replace(m, "")
+    negative = any(m in span for m in NEGATIVE_MODALS) or bool(_NEGATED_POSITIVE.search(span))
+    cleared = _NEGATED_POSITIVE.sub("", span)
     for m in NEGATIVE_MODALS:
         cleared = cleared.replace(m, "")
     positive = any(m in cleared for m in POSITIVE_MODALS) or bool(_MAY.search(cleared))
     duty = any(m in cleared for m in DUTY_MODALS)
+    if needless:  # no duty: the answer to "要…吗", unless the sentence also rules another way
+        return VERDICT_NEEDLESS if not (negative or positive or duty) else ""
     if negative and not (positive or duty):
         return VERDICT_NO
     if positive and not negative:

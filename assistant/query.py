@@ -82,6 +82,10 @@ QUESTION_KINDS = (
                          r"|^(can|may|is|are|does|do|should|must|will)\b", re.I)),
 )
 YES_NO = dict(QUESTION_KINDS)["yesno"]
+# a yes/no question on what happens or what something is, and one on what may be done
+_WILL = r"(?<![机社开工学协大员聚约理体领误晚宴])会(?![议计谈商同员费])"  # 会 as "will", not 机会, 工会, 会议
+ASKS_HAPPENING = re.compile(rf"会不会|{_WILL}[^，。？?]{{0,12}}吗|是不是|是否会")
+ASKS_PERMISSION = re.compile(r"能不能|能否|可不可以|可以|允许|准许|能[^，。？?]{0,12}吗|行吗|合法吗|要不要|需要|必须|得[^，。？?]{0,8}吗")
 
 
 def kind_of(text: str) -> str | None:
@@ -170,6 +174,12 @@ class Query:
     def yes_no(self) -> bool:
         """Whether the question asks yes or no ("能不能拆成几次休？" too, though it names a figure)."""
         return bool(YES_NO.search(self.text))
+
+    @cached_property
+    def asks_happening(self) -> bool:
+        """Whether a yes/no question asks what happens or what something is ("工资会不会少发",
+        "学徒是不是…的"), not whether it may or must be done: a text's "可以" does not answer it."""
+        return bool(ASKS_HAPPENING.search(self.text)) and not ASKS_PERMISSION.search(self.text)
 
     @cached_property
     def asks_definition(self) -> bool:
@@ -360,6 +370,18 @@ def parts(text: str) -> list[str]:
     if pending and groups:
         groups[-1] += "，" + pending
     return groups if len(groups) >= 2 else [text]
+
+
+def asked_part(text: str) -> str:
+    """The piece of a question that asks, without the pieces before it that tell the
+    asker's case ("女职工怀孕期间调了岗，单位能降她工资吗？" → "单位能降她工资吗"): the last
+    piece asking something; ``text`` itself when that is the only piece."""
+    pieces = [p for p in re.split(r"([？?]|[，,；;])", text) if p]
+    asking = [piece.strip() for i, piece in enumerate(pieces)
+              if not re.fullmatch(r"[？?，,；;]", piece) and piece.strip()
+              and _asks_something(piece.strip(), i + 1 < len(pieces) and pieces[i + 1] in "？?")]
+    told = [p for p in pieces if p.strip() and not re.fullmatch(r"[？?，,；;]", p)]
+    return asking[-1] if asking and len(told) > 1 else text
 
 
 def is_statement(turn: str) -> bool:

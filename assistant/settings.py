@@ -29,6 +29,8 @@ class ReadingWeights:
     part_share: float = 0.5  # a question asking two things: a sentence holding this share of one ask's terms answers it
     part_margin: float = 0.1  # … when it reads this much better for that ask than the sentences already shown
     verdict_share: float = 0.5  # a yes/no verdict word only from a sentence holding this share of the question
+    verdict_ask_share: float = 0.3  # … and the lead this share of the asked part, else another sentence rules
+    verdict_ask_margin: float = 0.2  # another sentence rules when it holds this much more of the asked part
     matched_items: int = 2  # announced items a non-list question's direct answer shows (those it names)
     other_cases: int = 3  # sentences stating the asked figure for another case that join the lead
     whole_article_chars: int = 150  # "第X条讲的是什么": an article this short is the direct answer whole

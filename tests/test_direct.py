@@ -158,6 +158,12 @@ def test_the_reader_prefers_the_sentence_with_the_figure_the_question_names(segm
     ("少于其应当享受的年休假天数的，用人单位应当协商补足。", "应当"),
     ("可以协商，但不得低于最低工资标准。", ""),
     ("经济补偿按劳动者在本单位工作的年限支付。", ""),
+    # a negated permission is a prohibition, not a 享受's 可以
+    ("劳务派遣人员参加公司组织的培训，参照本细则执行，但不享受学历提升学费报销。", "不可以"),
+    ("职工不再享有当年的年休假。", "不可以"),
+    # no duty: 无需, unless the sentence also rules another way
+    ("劳动者不签合同的，用人单位无需向劳动者支付经济补偿。", "无需"),
+    ("用人单位应当书面通知劳动者终止劳动关系，无需向劳动者支付经济补偿。", ""),
 ])
 def test_a_verdict_word_only_when_the_sentence_states_it(sentence: str, word: str) -> None:
     assert verdict(sentence) == word
@@ -543,3 +549,47 @@ def test_a_list_item_read_out_of_its_list_gives_way_to_the_article_that_states_t
     answer = bot.ask(question)
     assert answer.citations[0].article == "第十四条"
     assert "连续工作满十年的" in direct_answer(answer.answer)
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("女职工怀孕期间调了岗，单位能降她工资吗？", "单位能降她工资吗"),
+    ("老版本规定单位不得因怀孕辞退女职工，有没有例外？", "有没有例外"),
+    ("休年假那几天工资会不会少发？", "休年假那几天工资会不会少发？"),
+])
+def test_the_asked_part_of_a_question_leaves_out_the_askers_case(question: str, asked: str) -> None:
+    from assistant.query import asked_part
+
+    assert asked_part(question) == asked
+
+
+@pytest.mark.parametrize(("question", "happening"), [
+    ("休年假那几天工资会不会少发？", True),
+    ("学徒是不是边上学边上班的？", True),
+    ("还有补考机会吗？", False),  # 机会, not 会 "will"
+    ("工会能不能代表职工？", False),
+    ("是不是可以分段休？", False),  # asks what may be done
+])
+def test_a_question_on_what_happens_is_told_from_one_on_what_may_be_done(segmenter, question: str, happening: bool) -> None:
+    from assistant.query import analyse
+
+    assert analyse(question, segmenter).asks_happening is happening
+
+
+def test_a_verdict_comes_from_the_sentence_ruling_on_what_is_asked_not_the_askers_case(corpus_bot) -> None:
+    """The lead sentence holds the asker's case (怀孕, 调岗) and says 可以 of another act; the
+    sentence ruling on the act asked about (降工资) gives the verdict and joins the answer."""
+    bot = corpus_bot({"women.md": "# 示范女职工保护办法\n\n第二十三条 女职工在孕期不适应原工作岗位的，可以与用人单位协商"
+                                  "调整该期间的工作岗位。用人单位不得降低其原工资性收入。\n\n第二十四条 用人单位应当定期安排女职工体检。\n"})
+    first = direct_answer(bot.ask("女职工孕期调整了工作岗位，用人单位能降低她的工资吗？").answer)
+    assert first.startswith("不可以。") and "用人单位不得降低其原工资性收入。" in first
+    # a question on what happens gets no "可以" from what the text allows
+    first = direct_answer(bot.ask("女职工孕期调整工作岗位以后，工资会不会降低？").answer)
+    assert not first.startswith("可以。")
+
+
+def test_no_verdict_from_a_sentence_holding_only_the_askers_case(corpus_bot) -> None:
+    # the asked part ("有没有例外") is not what the sentence's 不得 rules on
+    bot = corpus_bot({"women.md": "# 示范女职工保护办法\n\n第二十七条 用人单位不得因怀孕辞退女职工。"
+                                  "但是，女职工要求终止劳动合同的除外。\n\n第二十八条 用人单位应当定期安排女职工体检。\n"})
+    first = direct_answer(bot.ask("办法规定单位不得因怀孕辞退女职工，有没有例外？").answer)
+    assert "用人单位不得因怀孕辞退女职工。" in first and not first.startswith("不可以。")
