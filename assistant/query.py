@@ -74,7 +74,7 @@ QUESTION_KINDS = (
     ("consequence", re.compile(rf"{ASKS_CONSEQUENCE.pattern}|会有什么影响|会怎么样|会怎样", re.S)),
     ("list", re.compile(r"哪些|哪几|包括什么|包括哪|有什么(?!条件|要求|规定|区别|不同|影响)|都有啥|列举|\bwhich\b", re.I)),
     ("how", re.compile(r"怎么办|如何|怎样|怎么(做|办理|申请|处理|计算|算|解决|给|发|折|补|赔|认定|报|交|走|弄)"
-                       r"|按什么(处理|办|计算|执行|程序|方式)|流程|程序|步骤|\bhow\b", re.I)),
+                       r"|按什么(处理|办|计算|算|执行|程序|方式)|流程|程序|步骤|\bhow\b", re.I)),
     ("definition", re.compile(r"是什么(?!时候|时间|条件|标准|情况|意思吗)|指什么|指哪些|指的是哪|什么是|是指|含义|定义"
                               r"|什么性质|是(个|一种)什么|\bwhat is\b", re.I)),
     # "作出是否许可的决定" names a decision, it does not ask whether
@@ -82,6 +82,8 @@ QUESTION_KINDS = (
                          r"|^(can|may|is|are|does|do|should|must|will)\b", re.I)),
 )
 YES_NO = dict(QUESTION_KINDS)["yesno"]
+# a term the question quotes, then asks how it is counted or what it takes in ("“月工资”按什么算？")
+QUOTED_TERM_ASKED = re.compile(r"[“\"「]([^”\"」，。？?]{2,12})[”\"」][^，。？?]{0,4}(按什么|怎么|如何|包括|指)")
 # a yes/no question on what happens or what something is, and one on what may be done
 _WILL = r"(?<![机社开工学协大员聚约理体领误晚宴])会(?![议计谈商同员费])"  # 会 as "will", not 机会, 工会, 会议
 ASKS_HAPPENING = re.compile(rf"会不会|{_WILL}[^，。？?]{{0,12}}吗|是不是|是否会")
@@ -185,6 +187,19 @@ class Query:
     def asks_definition(self) -> bool:
         """Whether the question asks what a term means ("是指哪些人" too, though it asks "which")."""
         return bool(dict(QUESTION_KINDS)["definition"].search(self.text))
+
+    @cached_property
+    def quoted_term(self) -> str:
+        """A term the question quotes and asks how it is counted or what it takes in
+        ("“月工资”按什么算？" → 月工资: what the text says that term is answers), or ""."""
+        m = QUOTED_TERM_ASKED.search(self.text)
+        return m.group(1) if m else ""
+
+    def defined_here(self, clause_text: str) -> bool:
+        """Whether ``clause_text`` defines what the question asks to have defined: a term
+        made of its words for a definition question, the very term it quotes otherwise."""
+        return ((self.asks_definition and defines(clause_text, self.terms))
+                or bool(self.quoted_term and defines(clause_text, [self.quoted_term])))
 
     @cached_property
     def asks_purpose(self) -> bool:

@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Sequence
 from .figures import asked_kind, asked_unit, bounded_values, find, in_band, names_value, states, states_in_unit
 from .liability import SANCTION
 from .models import Clause, Hit
-from .query import Query, parts
+from .query import Query, defines, parts
 from .settings import ReadingWeights
 
 WeightedTerms = Sequence[tuple[float, tuple[str, ...]]]
@@ -134,6 +134,8 @@ def read(query: Query, weights: WeightedTerms, clauses: Iterable[Clause], hits: 
         slot = holds_slot(query, text)
         if slot:
             score += bonus.slot
+        if query.quoted_term and defines(text, [query.quoted_term]):
+            score += bonus.defined  # "“月工资”按什么算" → "本条所称月工资是指…"
         if (wanted and names_value(text, wanted)) or in_band(tiers, text):
             score += bonus.figure  # the figure the question names, or the tier its figure falls in
         if clause.clause_id in hit_score:

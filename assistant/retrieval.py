@@ -12,7 +12,7 @@ from . import liability
 from .embeddings import Embedder
 from .index import PolicyIndex, Snapshot, treated
 from .models import Clause, Hit
-from .query import EFFECTIVE_CLAUSE, PURPOSE_CLAUSE, Query, defines, is_figure, is_question_word, lists, own_topic
+from .query import EFFECTIVE_CLAUSE, PURPOSE_CLAUSE, Query, is_figure, is_question_word, lists, own_topic
 from .settings import Thresholds
 from .structure import FRONT, TITLE
 
@@ -150,8 +150,8 @@ class HybridRetriever:
             score += standing.get(clause.doc_id, 0.0)
             if query.asks_purpose and PURPOSE_CLAUSE.match(clause.text):
                 score += self.t.purpose_boost  # "what is it for" → "为了…，制定本法。"
-            if query.asks_definition and defines(clause.text, query.terms):
-                score += self.t.purpose_boost  # "什么是非全日制用工" → "非全日制用工，是指…"
+            if query.defined_here(clause.text):
+                score += self.t.purpose_boost  # "什么是非全日制用工" → "非全日制用工，是指…"; "“月工资”按什么算" too
             if query.about_dates and EFFECTIVE_CLAUSE.search(clause.text):
                 score += self.t.purpose_boost  # "when does it take effect" → "本法自…起施行。"
             if query.listed and lists(query.listed, clause.text):

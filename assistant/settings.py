@@ -22,6 +22,7 @@ class ReadingWeights:
 
     slot: float = 0.3  # the sentence holds the slot the question's kind asks for
     figure: float = 0.5  # the sentence states a figure the question names (二十年 ↔ 20年)
+    defined: float = 0.5  # a question asking how a term it quotes is counted: the sentence defining that term
     own_words: float = 0.05  # a clause of a sentence split at "；": the share of the question's terms it holds itself
     retrieved: float = 0.1  # retrieval kept the sentence among its hits (scaled by its score share)
     second_sentence_share: float = 0.7  # a second sentence joins the direct answer at this share of the lead's score

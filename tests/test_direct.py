@@ -593,3 +593,23 @@ def test_no_verdict_from_a_sentence_holding_only_the_askers_case(corpus_bot) -> 
                                   "但是，女职工要求终止劳动合同的除外。\n\n第二十八条 用人单位应当定期安排女职工体检。\n"})
     first = direct_answer(bot.ask("办法规定单位不得因怀孕辞退女职工，有没有例外？").answer)
     assert "用人单位不得因怀孕辞退女职工。" in first and not first.startswith("不可以。")
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("离职经济补偿里的“月工资”按什么算？", "月工资"),
+    ("“连续工作”怎么认定？", "连续工作"),
+    ("合同里写“效益不好合同自动终止”，这条有效吗？", ""),  # the asker's own words, not a term asked about
+    ("经济补偿里的月工资按什么算？", ""),
+])
+def test_a_term_the_question_quotes_and_asks_how_it_is_counted(segmenter, question: str, term: str) -> None:
+    from assistant.query import analyse
+
+    assert analyse(question, segmenter).quoted_term == term
+
+
+def test_the_sentence_defining_a_quoted_term_answers_how_it_is_counted(corpus_bot) -> None:
+    bot = corpus_bot({"pay.md": "# 示范经济补偿办法\n\n第四十七条 经济补偿按劳动者在本单位工作的年限，每满一年支付一个月工资的标准"
+                                "向劳动者支付。不满六个月的，向劳动者支付半个月工资的经济补偿。本条所称月工资是指劳动者在劳动合同"
+                                "解除或者终止前十二个月的平均工资。\n\n第四十八条 用人单位应当按时支付经济补偿。\n"})
+    first = direct_answer(bot.ask("离职经济补偿里的“月工资”按什么算？").answer)
+    assert first.startswith("根据《示范经济补偿办法》第四十七条：本条所称月工资是指劳动者在劳动合同解除或者终止前十二个月的平均工资。")
